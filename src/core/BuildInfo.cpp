@@ -1,0 +1,32 @@
+#include <pinnbench/BuildVersion.hpp>
+#include <pinnbench/core/BuildInfo.hpp>
+
+#include <Kokkos_Core.hpp>
+
+#include <regex>
+
+namespace pinnbench {
+
+std::string version() { return build::version; }
+
+std::string git_commit() { return build::git_commit; }
+
+std::string version_line() { return "pinnbench " + version() + " (git " + git_commit() + ")"; }
+
+std::string kokkos_version()
+{
+  // KOKKOS_VERSION is MMmmpp: 30401 -> 3.4.1, 40601 -> 4.6.1.
+  const int v = KOKKOS_VERSION;
+  return std::to_string(v / 10000) + "." + std::to_string((v / 100) % 100) + "." +
+         std::to_string(v % 100);
+}
+
+std::string kokkos_backends()
+{
+  // CMake passes the backend list as "SERIAL;OPENMP".
+  return std::regex_replace(std::string(PINNBENCH_KOKKOS_BACKENDS), std::regex(";"), ",");
+}
+
+std::string compiler() { return PINNBENCH_CXX_COMPILER; }
+
+} // namespace pinnbench
