@@ -241,14 +241,14 @@ def run_scenario(sc: Scenario) -> List[str]:
 
 def check_lines(sc: Scenario, lines: List[str]) -> None:
     """Basic consistency checks on a generated trajectory."""
-    e_lines = [l for l in lines if l.startswith("E ")]
-    s_lines = [l for l in lines if l.startswith("S ")]
+    e_lines = [ln for ln in lines if ln.startswith("E ")]
+    s_lines = [ln for ln in lines if ln.startswith("S ")]
     if len(s_lines) != sc.steps:
         raise RuntimeError(f"{sc.name}: {len(s_lines)} S lines, expected {sc.steps}")
-    for l in e_lines + s_lines:
-        for tok in l.split()[1:]:
+    for ln in e_lines + s_lines:
+        for tok in ln.split()[1:]:
             if not math.isfinite(float(tok)):
-                raise RuntimeError(f"{sc.name}: non-finite value in line {l!r}")
+                raise RuntimeError(f"{sc.name}: non-finite value in line {ln!r}")
     if sc.kwargs.get("line_search_fn") == "strong_wolfe" and len(e_lines) <= len(s_lines):
         raise RuntimeError(f"{sc.name}: no line-search evaluations recorded")
 
@@ -274,7 +274,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         check_lines(sc, lines)
         path = args.out / f"{sc.name}.txt"
         path.write_text("\n".join(lines) + "\n")
-        n_e = sum(1 for l in lines if l.startswith("E "))
+        n_e = sum(1 for ln in lines if ln.startswith("E "))
         print(f"{path.name}: {sc.steps} steps, {n_e} evaluations, "
               f"final f = {lines[-1].split()[2]}", file=sys.stderr)
     return 0
