@@ -1,0 +1,79 @@
+#pragma once
+// Jet arithmetic compiled once per derivative set into flat term lists
+// ("programs") that kernels evaluate per (point, feature) without recursion.
+//
+// Faa di Bruno, y = f(z) on a downward-closed set S, for alpha != 0:
+//   d^alpha y = sum_k f^(k)(z_0) sum_{multisets {b_1..b_k}, b_i != 0, sum b_i = alpha}
+//                 c(alpha; b) prod_i d^{b_i} z,   c = alpha! / (prod_i b_i! prod_m mult_m!)
+// Leibniz, (A B)_alpha = sum_{beta <= alpha} C(alpha, beta) A_beta B_{alpha - beta}.
+#include <pinnbench/core/Types.hpp>
+#include <pinnbench/jet/DerivativeSet.hpp>
+
+#include <vector>
+
+namespace pinnbench::jet {
+
+/// coefficient * f^(order)(z_0) * z[factors[0]] * ... * z[factors[order - 1]]
+/// contributes to component `output`.
+using ComponentMap = Kokkos::View<const int*, MemorySpace>;
+
+struct FaaDiBrunoTerm
+{
+  int output;
+  int order;
+  int factors[kMaxOrder];
+  double coefficient;
+};
+
+/// coefficient * A[left] * B[right] contributes to component `output`.
+struct LeibnizTerm
+{
+  int output;
+  int left;
+  int right;
+  double coefficient;
+};
+
+/// Terms for every non-value component of S, grouped by output component in
+/// increasing order.
+std::vector<FaaDiBrunoTerm> faa_di_bruno_terms(const DerivativeSet& set);
+
+/// Terms of C = A B on `output`, which must be a subset of both operand sets.
+std::vector<LeibnizTerm> leibniz_terms(const DerivativeSet& output, const DerivativeSet& left,
+                                       const DerivativeSet& right);
+
+/// For every component of `to`, the component of the same multi-index in
+/// `from`, or -1 where `from` lacks it.
+std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& to);
+
+/// Device copies, built once per set (or set triple) and cached for the process.
+struct FaaDiBrunoProgram
+{
+  Kokkos::View<const FaaDiBrunoTerm*, MemorySpace> terms;
+  /// terms of output component c are [offsets(c), offsets(c + 1)); c = 0 is empty.
+  Kokkos::View<const int*, MemorySpace> offsets;
+  int components = 0;
+  int max_order = 0;
+};
+
+struct LeibnizProgram
+{
+  Kokkos::View<const LeibnizTerm*, MemorySpace> terms;
+  Kokkos::View<const int*, MemorySpace> offsets;
+  int components = 0;
+};
+
+const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set);
+const LeibnizProgram& leibniz_program(const DerivativeSetPtr& output, const DerivativeSetPtr& left,
+                                      const DerivativeSetPtr& right);
+/// Device copy of component_map(from, to), cached.
+ComponentMap device_component_map(const DerivativeSetPtr& from,
+                                                           const DerivativeSetPtr& to);
+
+/// For d/dz_j: for each component of set->shifted(j), its source component.
+ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate);
+/// For embedding `source` into `dimension` coordinates at `offset`: for each
+/// component of the embedded set, its source component.
+ComponentMap device_embed_map(const DerivativeSetPtr& source, int dimension, int offset);
+
+} // namespace pinnbench::jet

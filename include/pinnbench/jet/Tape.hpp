@@ -1,0 +1,171 @@
+#pragma once
+// Reverse mode over jet operations (ARCHITECTURE §2.4).
+//
+// Recording an op runs its forward kernel at once and appends a node holding
+// the result. backward() replays the nodes in reverse, each running its VJP
+// kernel, and accumulates parameter gradients into one flat gradient vector.
+//
+// A tape is meant to record the same sequence of ops again and again (one
+// closure per optimiser step, one chunk of points at a time): rewind() keeps
+// every node's buffers, so after the first evaluation nothing is allocated.
+#include <pinnbench/jet/Kernels.hpp>
+
+#include <cstdint>
+#include <string>
+#include <deque>
+#include <vector>
+
+namespace pinnbench::jet {
+
+/// GEMM work done through a tape, for throughput reports.
+struct GemmStatistics
+{
+  std::int64_t flops = 0;
+  std::int64_t calls = 0;
+};
+
+template <class Real>
+class Tape
+{
+public:
+  using NodeId = int;
+  static constexpr NodeId none = -1;
+
+  explicit Tape(KernelVariant variant = KernelVariant::automatic) : variant_(variant) {}
+
+  /// Parameters the ops read and the gradient vector backward() adds into.
+  void bind_parameters(const Vector<Real>& parameters, const Vector<Real>& gradient);
+  const Vector<Real>& parameters() const { return parameters_; }
+
+  /// Begin a new evaluation. Node buffers are kept for reuse.
+  void rewind() { cursor_ = 0; }
+  int size() const { return cursor_; }
+
+  // --- inputs ------------------------------------------------------------------
+
+  /// The coordinate jet of `points` [N][d] on `set` (constant: no gradient).
+  NodeId coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                     const DerivativeSetPtr& set);
+
+  // --- network ops --------------------------------------------------------------
+
+  /// a W^T + b with W [outputs][inputs] at `weight_offset` in the parameter
+  /// vector and b at `bias_offset` (or none).
+  NodeId linear(NodeId input, std::size_t weight_offset, int outputs,
+                std::int64_t bias_offset = -1);
+  /// f(a) componentwise in the jet sense. For UnaryKind::wave, w1 and w2 are the
+  /// parameters at `wave_offset` and `wave_offset + 1`.
+  NodeId unary(NodeId input, UnaryKind kind, std::int64_t wave_offset = -1);
+
+  // --- jet algebra ---------------------------------------------------------------
+
+  /// alpha a + beta b on the derivatives both carry (a one-feature operand broadcasts).
+  NodeId axpby(Real alpha, NodeId a, Real beta, NodeId b);
+  NodeId add(NodeId a, NodeId b) { return axpby(Real(1), a, Real(1), b); }
+  NodeId sub(NodeId a, NodeId b) { return axpby(Real(1), a, Real(-1), b); }
+  NodeId scale(NodeId a, Real alpha);
+  /// a + constant (on the value component).
+  NodeId add_constant(NodeId a, Real constant);
+  /// The Leibniz product on the derivatives both carry.
+  NodeId mul(NodeId a, NodeId b);
+  /// d a / d z_coordinate: the jet on the shifted set.
+  NodeId derivative(NodeId a, int coordinate);
+  /// Feature `feature` of a as a one-feature jet.
+  NodeId feature(NodeId a, int feature);
+  /// The same jet seen in `dimension` coordinates, its coordinates moved to
+  /// offset, offset + 1, ... (to combine several network evaluations in one term).
+  NodeId embed(NodeId a, int dimension, int offset);
+  /// A copy restricted to a subset of its derivatives.
+  NodeId restrict_to(NodeId a, const DerivativeSetPtr& set);
+
+  // --- reductions (scalar nodes, accumulated in double) ---------------------------
+
+  /// sum over points and features of the value squared.
+  NodeId sum_squares(NodeId a);
+  /// sum over points and features of the value.
+  NodeId sum_values(NodeId a);
+  double scalar(NodeId node) const;
+
+  // --- reverse pass ----------------------------------------------------------------
+
+  /// Accumulates d(sum_k seed_k * scalar_k)/d(parameters) into the gradient.
+  void backward(const std::vector<std::pair<NodeId, double>>& seeds);
+
+  // --- inspection --------------------------------------------------------------------
+
+  Jet<Real> value(NodeId node) const;
+  /// The adjoint of a node after backward() (zero jet if nothing reached it).
+  Jet<Real> adjoint(NodeId node);
+  const DerivativeSetPtr& set(NodeId node) const { return node_(node).set; }
+  bool requires_grad(NodeId node) const { return node_(node).requires_grad; }
+  const GemmStatistics& gemm_statistics() const { return gemm_; }
+  void reset_gemm_statistics() { gemm_ = {}; }
+  /// Bytes held by node buffers (values and adjoints).
+  std::size_t bytes() const;
+
+private:
+  enum class Op
+  {
+    coordinates,
+    linear,
+    unary,
+    combine,
+    mul,
+    sum_squares,
+    sum_values
+  };
+
+  struct Node
+  {
+    Op op = Op::coordinates;
+    DerivativeSetPtr set;
+    int points = 0;
+    int features = 0;
+    NodeId a = none;
+    NodeId b = none;
+    bool requires_grad = false;
+    // linear / unary parameters
+    std::size_t weight_offset = 0;
+    std::int64_t bias_offset = -1;
+    UnaryKind kind = UnaryKind::tanh;
+    std::int64_t wave_offset = -1;
+    const FaaDiBrunoProgram* faa_di_bruno = nullptr;
+    // combine / mul
+    Real alpha = Real(1);
+    Real beta = Real(0);
+    ComponentMap map_a;
+    ComponentMap map_b;
+    FeatureSelection sel_a;
+    FeatureSelection sel_b;
+    const LeibnizProgram* leibniz = nullptr;
+    // reductions
+    double scalar = 0.0;
+    double seed = 0.0;
+    // storage, reused across rewinds
+    JetStorage<Real> value_storage;
+    JetStorage<Real> adjoint_storage;
+    JetView<Real> value;
+    bool adjoint_live = false;
+  };
+
+  Node& record(Op op, const DerivativeSetPtr& set, int points, int features, const char* label);
+  const Node& node_(NodeId id) const;
+  Node& node_(NodeId id);
+  NodeId last() const { return cursor_ - 1; }
+  /// The adjoint buffer of `id` for a contribution; sets `accumulate` to whether
+  /// an earlier contribution already initialised it.
+  JetView<Real> contribute(NodeId id, bool& accumulate);
+  NodeId combine(const DerivativeSetPtr& set, int features, Real alpha, NodeId a,
+                 const ComponentMap& map_a, FeatureSelection sel_a, Real beta, NodeId b,
+                 const ComponentMap& map_b, FeatureSelection sel_b, Real constant);
+  void backward_node(Node& node);
+
+  KernelVariant variant_;
+  Vector<Real> parameters_;
+  Vector<Real> gradient_;
+  std::deque<Node> nodes_; // deque: references stay valid while recording
+  int cursor_ = 0;
+  GemmStatistics gemm_;
+};
+
+} // namespace pinnbench::jet

@@ -1,0 +1,297 @@
+// Kernels of the cheap jet operations: linear combinations and component
+// gathers, Leibniz products, coordinate jets, reductions. These act on
+// residual-level jets (a few features), so one simple kernel each is enough.
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/Math.hpp>
+#include <pinnbench/jet/Kernels.hpp>
+
+namespace pinnbench::jet {
+
+namespace {
+
+KOKKOS_INLINE_FUNCTION int select(FeatureSelection sel, int f) { return sel.offset + sel.stride * f; }
+
+template <class Real>
+void check_selection(const ConstJetView<Real>& input, FeatureSelection sel, int features,
+                     const char* what)
+{
+  const int last = sel.offset + sel.stride * (features - 1);
+  if (sel.offset < 0 || last < 0 || last >= static_cast<int>(input.extent(2)) ||
+      sel.offset >= static_cast<int>(input.extent(2)))
+    throw LogicError(std::string(what) + ": feature selection outside the input jet");
+}
+
+template <class Real>
+void zero(const JetView<Real>& view)
+{
+  Kokkos::deep_copy(view, Real(0));
+}
+
+} // namespace
+
+template <class Real>
+void combine_forward(const JetView<Real>& out, Real alpha, const ConstJetView<Real>& a,
+                     const ComponentMap& map_a, FeatureSelection sel_a, Real beta,
+                     const ConstJetView<Real>& b, const ComponentMap& map_b,
+                     FeatureSelection sel_b, Real constant)
+{
+  const int components = static_cast<int>(out.extent(0));
+  const int points = static_cast<int>(out.extent(1));
+  const int features = static_cast<int>(out.extent(2));
+  const bool has_b = b.data() != nullptr;
+  check_selection(a, sel_a, features, "combine");
+  if (has_b)
+    check_selection(b, sel_b, features, "combine");
+  if (a.extent(1) != out.extent(1) || (has_b && b.extent(1) != out.extent(1)))
+    throw LogicError("combine: operands have different point counts");
+  Kokkos::parallel_for(
+      "pinnbench::jet::combine_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        const int fa = select(sel_a, f);
+        const int fb = has_b ? select(sel_b, f) : 0;
+        for (int c = 0; c < components; ++c) {
+          Real value = c == 0 ? constant : Real(0);
+          if (map_a(c) >= 0)
+            value += alpha * a(map_a(c), n, fa);
+          if (has_b && map_b(c) >= 0)
+            value += beta * b(map_b(c), n, fb);
+          out(c, n, f) = value;
+        }
+      });
+}
+
+template <class Real>
+void combine_vjp(const ConstJetView<Real>& adjoint_out, Real alpha, const ComponentMap& map,
+                 FeatureSelection sel, const JetView<Real>& adjoint_a, bool accumulate)
+{
+  if (!accumulate)
+    zero(adjoint_a);
+  const int components = static_cast<int>(adjoint_out.extent(0));
+  const int points = static_cast<int>(adjoint_out.extent(1));
+  const int features = static_cast<int>(adjoint_out.extent(2));
+  // One point per iteration: with broadcasting, several output features add
+  // into the same input feature.
+  Kokkos::parallel_for(
+      "pinnbench::jet::combine_vjp", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        for (int c = 0; c < components; ++c) {
+          const int source = map(c);
+          if (source < 0)
+            continue;
+          for (int f = 0; f < features; ++f)
+            adjoint_a(source, n, select(sel, f)) += alpha * adjoint_out(c, n, f);
+        }
+      });
+}
+
+template <class Real>
+void leibniz_forward(const LeibnizProgram& program, const ConstJetView<Real>& a,
+                     FeatureSelection sel_a, const ConstJetView<Real>& b, FeatureSelection sel_b,
+                     const JetView<Real>& c)
+{
+  const int components = static_cast<int>(c.extent(0));
+  const int points = static_cast<int>(c.extent(1));
+  const int features = static_cast<int>(c.extent(2));
+  if (program.components != components)
+    throw LogicError("Leibniz program compiled for a different output set");
+  check_selection(a, sel_a, features, "mul");
+  check_selection(b, sel_b, features, "mul");
+  const auto terms = program.terms;
+  const auto offsets = program.offsets;
+  Kokkos::parallel_for(
+      "pinnbench::jet::leibniz_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        const int fa = select(sel_a, f);
+        const int fb = select(sel_b, f);
+        for (int k = 0; k < components; ++k) {
+          Real value = Real(0);
+          for (int t = offsets(k); t < offsets(k + 1); ++t) {
+            const LeibnizTerm& term = terms(t);
+            value += static_cast<Real>(term.coefficient) * a(term.left, n, fa) *
+                     b(term.right, n, fb);
+          }
+          c(k, n, f) = value;
+        }
+      });
+}
+
+template <class Real>
+void leibniz_vjp(const LeibnizProgram& program, const ConstJetView<Real>& adjoint_c,
+                 const ConstJetView<Real>& other, FeatureSelection sel_other,
+                 const JetView<Real>& adjoint_self, FeatureSelection sel_self, bool self_is_left,
+                 bool accumulate)
+{
+  if (!accumulate)
+    zero(adjoint_self);
+  const int components = static_cast<int>(adjoint_c.extent(0));
+  const int points = static_cast<int>(adjoint_c.extent(1));
+  const int features = static_cast<int>(adjoint_c.extent(2));
+  const auto terms = program.terms;
+  const auto offsets = program.offsets;
+  Kokkos::parallel_for(
+      "pinnbench::jet::leibniz_vjp", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        for (int f = 0; f < features; ++f) {
+          const int fo = select(sel_other, f);
+          const int fs = select(sel_self, f);
+          for (int k = 0; k < components; ++k) {
+            const Real g = adjoint_c(k, n, f);
+            for (int t = offsets(k); t < offsets(k + 1); ++t) {
+              const LeibnizTerm& term = terms(t);
+              const int mine = self_is_left ? term.left : term.right;
+              const int theirs = self_is_left ? term.right : term.left;
+              adjoint_self(mine, n, fs) +=
+                  static_cast<Real>(term.coefficient) * g * other(theirs, n, fo);
+            }
+          }
+        }
+      });
+}
+
+template <class Real>
+void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                    const std::vector<int>& unit_components, const JetView<Real>& out)
+{
+  const int dimension = static_cast<int>(points.extent(1));
+  if (static_cast<int>(out.extent(2)) != dimension ||
+      static_cast<int>(unit_components.size()) != dimension)
+    throw LogicError("coordinate jet: features must equal the coordinate dimension");
+  if (points.extent(0) != out.extent(1))
+    throw LogicError("coordinate jet: point count mismatch");
+  zero(out);
+  int units[kMaxCoordinates];
+  for (int j = 0; j < kMaxCoordinates; ++j)
+    units[j] = j < dimension ? unit_components[static_cast<std::size_t>(j)] : -1;
+  const int u0 = units[0], u1 = units[1], u2 = units[2], u3 = units[3], u4 = units[4],
+            u5 = units[5];
+  Kokkos::parallel_for(
+      "pinnbench::jet::coordinate_jet",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(points.extent(0))),
+      KOKKOS_LAMBDA(const int n) {
+        const int unit[kMaxCoordinates] = {u0, u1, u2, u3, u4, u5};
+        for (int j = 0; j < dimension; ++j) {
+          out(0, n, j) = points(n, j);
+          if (unit[j] >= 0)
+            out(unit[j], n, j) = Real(1);
+        }
+      });
+}
+
+template <class Real>
+double sum_squares(const ConstJetView<Real>& a)
+{
+  const int points = static_cast<int>(a.extent(1));
+  const int features = static_cast<int>(a.extent(2));
+  double sum = 0.0;
+  Kokkos::parallel_reduce(
+      "pinnbench::jet::sum_squares",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i, double& local) {
+        const double v = a(0, i / features, i % features);
+        local += v * v;
+      },
+      sum);
+  return sum;
+}
+
+template <class Real>
+void sum_squares_vjp(const ConstJetView<Real>& a, double scale, const JetView<Real>& adjoint_a,
+                     bool accumulate)
+{
+  if (!accumulate)
+    zero(adjoint_a);
+  const int points = static_cast<int>(a.extent(1));
+  const int features = static_cast<int>(a.extent(2));
+  const Real factor = static_cast<Real>(2.0 * scale);
+  Kokkos::parallel_for(
+      "pinnbench::jet::sum_squares_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        adjoint_a(0, n, f) += factor * a(0, n, f);
+      });
+}
+
+template <class Real>
+double sum_values(const ConstJetView<Real>& a)
+{
+  const int points = static_cast<int>(a.extent(1));
+  const int features = static_cast<int>(a.extent(2));
+  double sum = 0.0;
+  Kokkos::parallel_reduce(
+      "pinnbench::jet::sum_values",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i, double& local) {
+        local += static_cast<double>(a(0, i / features, i % features));
+      },
+      sum);
+  return sum;
+}
+
+template <class Real>
+void sum_values_vjp(double scale, const JetView<Real>& adjoint_a, bool accumulate)
+{
+  if (!accumulate)
+    zero(adjoint_a);
+  const int points = static_cast<int>(adjoint_a.extent(1));
+  const int features = static_cast<int>(adjoint_a.extent(2));
+  const Real value = static_cast<Real>(scale);
+  Kokkos::parallel_for(
+      "pinnbench::jet::sum_values_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        adjoint_a(0, i / features, i % features) += value;
+      });
+}
+
+template <class Real>
+bool all_finite(const ConstJetView<Real>& a)
+{
+  const std::size_t count = a.size();
+  const Real* data = a.data();
+  int bad = 0;
+  Kokkos::parallel_reduce(
+      "pinnbench::jet::all_finite",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(count)),
+      KOKKOS_LAMBDA(const std::int64_t i, int& local) {
+        if (!math::isfinite(data[i]))
+          local += 1;
+      },
+      bad);
+  return bad == 0;
+}
+
+#define PINNBENCH_INSTANTIATE_ELEMENTWISE(Real)                                                 \
+  template void combine_forward<Real>(const JetView<Real>&, Real, const ConstJetView<Real>&,    \
+                                      const ComponentMap&, FeatureSelection, Real,              \
+                                      const ConstJetView<Real>&, const ComponentMap&,           \
+                                      FeatureSelection, Real);                                  \
+  template void combine_vjp<Real>(const ConstJetView<Real>&, Real, const ComponentMap&,         \
+                                  FeatureSelection, const JetView<Real>&, bool);                \
+  template void leibniz_forward<Real>(const LeibnizProgram&, const ConstJetView<Real>&,         \
+                                      FeatureSelection, const ConstJetView<Real>&,              \
+                                      FeatureSelection, const JetView<Real>&);                  \
+  template void leibniz_vjp<Real>(const LeibnizProgram&, const ConstJetView<Real>&,             \
+                                  const ConstJetView<Real>&, FeatureSelection,                  \
+                                  const JetView<Real>&, FeatureSelection, bool, bool);          \
+  template void coordinate_jet<Real>(                                                           \
+      const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                      \
+      const std::vector<int>&, const JetView<Real>&);                                           \
+  template double sum_squares<Real>(const ConstJetView<Real>&);                                 \
+  template void sum_squares_vjp<Real>(const ConstJetView<Real>&, double, const JetView<Real>&,  \
+                                      bool);                                                    \
+  template double sum_values<Real>(const ConstJetView<Real>&);                                  \
+  template void sum_values_vjp<Real>(double, const JetView<Real>&, bool);                       \
+  template bool all_finite<Real>(const ConstJetView<Real>&);
+
+PINNBENCH_INSTANTIATE_ELEMENTWISE(float)
+PINNBENCH_INSTANTIATE_ELEMENTWISE(double)
+
+} // namespace pinnbench::jet

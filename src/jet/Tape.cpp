@@ -1,0 +1,492 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/Tape.hpp>
+
+namespace pinnbench::jet {
+
+namespace {
+
+template <class Real>
+ConstJetView<Real> as_const(const JetView<Real>& view)
+{
+  return view;
+}
+
+FeatureSelection broadcast_selection(int operand_features, int output_features)
+{
+  if (operand_features == output_features)
+    return FeatureSelection{0, 1};
+  if (operand_features == 1)
+    return FeatureSelection{0, 0};
+  throw LogicError("jet operands with " + std::to_string(operand_features) + " and " +
+                   std::to_string(output_features) + " features do not broadcast");
+}
+
+} // namespace
+
+template <class Real>
+void Tape<Real>::bind_parameters(const Vector<Real>& parameters, const Vector<Real>& gradient)
+{
+  if (parameters.extent(0) != gradient.extent(0))
+    throw LogicError("parameter and gradient vectors differ in length");
+  parameters_ = parameters;
+  gradient_ = gradient;
+}
+
+template <class Real>
+const typename Tape<Real>::Node& Tape<Real>::node_(NodeId id) const
+{
+  if (id < 0 || id >= cursor_)
+    throw LogicError("tape node " + std::to_string(id) + " is not recorded");
+  return nodes_[static_cast<std::size_t>(id)];
+}
+
+template <class Real>
+typename Tape<Real>::Node& Tape<Real>::node_(NodeId id)
+{
+  if (id < 0 || id >= cursor_)
+    throw LogicError("tape node " + std::to_string(id) + " is not recorded");
+  return nodes_[static_cast<std::size_t>(id)];
+}
+
+template <class Real>
+typename Tape<Real>::Node& Tape<Real>::record(Op op, const DerivativeSetPtr& set, int points,
+                                              int features, const char* label)
+{
+  if (cursor_ == static_cast<int>(nodes_.size()))
+    nodes_.emplace_back();
+  Node& node = nodes_[static_cast<std::size_t>(cursor_++)];
+  // Reset everything but the storage, which is what rewinding preserves.
+  node.op = op;
+  node.set = set;
+  node.points = points;
+  node.features = features;
+  node.a = none;
+  node.b = none;
+  node.requires_grad = false;
+  node.bias_offset = -1;
+  node.wave_offset = -1;
+  node.faa_di_bruno = nullptr;
+  node.leibniz = nullptr;
+  node.scalar = 0.0;
+  node.seed = 0.0;
+  node.adjoint_live = false;
+  if (op == Op::sum_squares || op == Op::sum_values)
+    node.value = JetView<Real>();
+  else
+    node.value = node.value_storage.view(set->size(), points, features, label);
+  return node;
+}
+
+template <class Real>
+Jet<Real> Tape<Real>::value(NodeId id) const
+{
+  const Node& node = node_(id);
+  if (node.op == Op::sum_squares || node.op == Op::sum_values)
+    throw LogicError("a reduction node has a scalar value, not a jet");
+  return Jet<Real>{node.value, node.set};
+}
+
+template <class Real>
+double Tape<Real>::scalar(NodeId id) const
+{
+  const Node& node = node_(id);
+  if (node.op != Op::sum_squares && node.op != Op::sum_values)
+    throw LogicError("scalar() of a node that is not a reduction");
+  return node.scalar;
+}
+
+template <class Real>
+std::size_t Tape<Real>::bytes() const
+{
+  std::size_t total = 0;
+  for (const auto& node : nodes_)
+    total += node.value_storage.bytes() + node.adjoint_storage.bytes();
+  return total;
+}
+
+// --- inputs ----------------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId
+Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                        const DerivativeSetPtr& set)
+{
+  const int dimension = static_cast<int>(points.extent(1));
+  if (dimension != set->dimension())
+    throw LogicError("coordinate jet: points have " + std::to_string(dimension) +
+                     " coordinates, the derivative set " + std::to_string(set->dimension()));
+  std::vector<int> units(static_cast<std::size_t>(dimension));
+  for (int j = 0; j < dimension; ++j)
+    units[static_cast<std::size_t>(j)] = set->find(MultiIndex::unit(j));
+  Node& node = record(Op::coordinates, set, static_cast<int>(points.extent(0)), dimension,
+                      "pinnbench::jet::coordinates");
+  coordinate_jet<Real>(points, units, node.value);
+  return last();
+}
+
+// --- network ops ---------------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::linear(NodeId input, std::size_t weight_offset,
+                                               int outputs, std::int64_t bias_offset)
+{
+  const Node& in = node_(input);
+  const std::size_t inputs = static_cast<std::size_t>(in.features);
+  const std::size_t end = weight_offset + static_cast<std::size_t>(outputs) * inputs;
+  if (end > parameters_.extent(0) ||
+      (bias_offset >= 0 &&
+       static_cast<std::size_t>(bias_offset + outputs) > parameters_.extent(0)))
+    throw LogicError("linear layer parameters outside the parameter vector");
+  const JetView<Real> a = in.value;
+  Node& node = record(Op::linear, in.set, in.points, outputs, "pinnbench::jet::linear");
+  node.a = input;
+  node.requires_grad = true;
+  node.weight_offset = weight_offset;
+  node.bias_offset = bias_offset;
+  WeightView<Real> weight(parameters_.data() + weight_offset, static_cast<std::size_t>(outputs),
+                          inputs);
+  BiasView<Real> bias(bias_offset >= 0 ? parameters_.data() + bias_offset : nullptr,
+                      bias_offset >= 0 ? static_cast<std::size_t>(outputs) : 0);
+  gemm_.flops += linear_forward<Real>(a, weight, bias, node.value);
+  gemm_.calls += 1;
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::unary(NodeId input, UnaryKind kind,
+                                              std::int64_t wave_offset)
+{
+  const Node& in = node_(input);
+  if (kind == UnaryKind::wave &&
+      (wave_offset < 0 || static_cast<std::size_t>(wave_offset + 2) > parameters_.extent(0)))
+    throw LogicError("wave activation needs its two parameters in the parameter vector");
+  const JetView<Real> z = in.value;
+  const bool input_grad = in.requires_grad;
+  Node& node = record(Op::unary, in.set, in.points, in.features, "pinnbench::jet::unary");
+  node.a = input;
+  node.kind = kind;
+  node.wave_offset = kind == UnaryKind::wave ? wave_offset : -1;
+  node.requires_grad = input_grad || kind == UnaryKind::wave;
+  node.faa_di_bruno = &faa_di_bruno_program(node.set);
+  Real w1 = Real(1), w2 = Real(1);
+  if (kind == UnaryKind::wave) {
+    auto host = Kokkos::create_mirror_view_and_copy(
+        Kokkos::HostSpace(), Kokkos::subview(parameters_, std::make_pair(wave_offset,
+                                                                         wave_offset + 2)));
+    w1 = host(0);
+    w2 = host(1);
+  }
+  unary_forward<Real>(kind, w1, w2, *node.faa_di_bruno, z, node.value, variant_);
+  return last();
+}
+
+// --- jet algebra ----------------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId
+Tape<Real>::combine(const DerivativeSetPtr& set, int features, Real alpha, NodeId a,
+                    const ComponentMap& map_a, FeatureSelection sel_a, Real beta, NodeId b,
+                    const ComponentMap& map_b, FeatureSelection sel_b, Real constant)
+{
+  const Node& na = node_(a);
+  const JetView<Real> va = na.value;
+  const bool grad_a = na.requires_grad;
+  JetView<Real> vb;
+  bool grad_b = false;
+  if (b != none) {
+    const Node& nb = node_(b);
+    vb = nb.value;
+    grad_b = nb.requires_grad;
+  }
+  Node& node = record(Op::combine, set, na.points, features, "pinnbench::jet::combine");
+  node.a = a;
+  node.b = b;
+  node.alpha = alpha;
+  node.beta = beta;
+  node.map_a = map_a;
+  node.map_b = map_b;
+  node.sel_a = sel_a;
+  node.sel_b = sel_b;
+  node.requires_grad = grad_a || grad_b;
+  combine_forward<Real>(node.value, alpha, va, map_a, sel_a, beta, ConstJetView<Real>(vb),
+                        map_b, sel_b, constant);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::axpby(Real alpha, NodeId a, Real beta, NodeId b)
+{
+  const Node& na = node_(a);
+  const Node& nb = node_(b);
+  if (na.points != nb.points)
+    throw LogicError("adding jets over different point counts");
+  const auto set = DerivativeSet::intersection_of(*na.set, *nb.set);
+  const int features = std::max(na.features, nb.features);
+  return combine(set, features, alpha, a, device_component_map(na.set, set),
+                 broadcast_selection(na.features, features), beta, b,
+                 device_component_map(nb.set, set), broadcast_selection(nb.features, features),
+                 Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::scale(NodeId a, Real alpha)
+{
+  const Node& na = node_(a);
+  return combine(na.set, na.features, alpha, a, device_component_map(na.set, na.set),
+                 FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::add_constant(NodeId a, Real constant)
+{
+  const Node& na = node_(a);
+  return combine(na.set, na.features, Real(1), a, device_component_map(na.set, na.set),
+                 FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, constant);
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::derivative(NodeId a, int coordinate)
+{
+  const Node& na = node_(a);
+  const auto set = na.set->shifted(coordinate).first;
+  return combine(set, na.features, Real(1), a, device_shift_map(na.set, coordinate),
+                 FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::feature(NodeId a, int feature)
+{
+  const Node& na = node_(a);
+  if (feature < 0 || feature >= na.features)
+    throw LogicError("feature " + std::to_string(feature) + " of a jet with " +
+                     std::to_string(na.features) + " features");
+  return combine(na.set, 1, Real(1), a, device_component_map(na.set, na.set),
+                 FeatureSelection{feature, 1}, Real(0), none, ComponentMap(), FeatureSelection{},
+                 Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::embed(NodeId a, int dimension, int offset)
+{
+  const Node& na = node_(a);
+  const auto set = na.set->embedded(dimension, offset);
+  return combine(set, na.features, Real(1), a, device_embed_map(na.set, dimension, offset),
+                 FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::restrict_to(NodeId a, const DerivativeSetPtr& set)
+{
+  const Node& na = node_(a);
+  if (!set->is_subset_of(*na.set))
+    throw LogicError("restricting a jet to derivatives it does not carry");
+  return combine(set, na.features, Real(1), a, device_component_map(na.set, set),
+                 FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::mul(NodeId a, NodeId b)
+{
+  const Node& na = node_(a);
+  const Node& nb = node_(b);
+  if (na.points != nb.points)
+    throw LogicError("multiplying jets over different point counts");
+  const auto set = DerivativeSet::intersection_of(*na.set, *nb.set);
+  const int features = std::max(na.features, nb.features);
+  const FeatureSelection sel_a = broadcast_selection(na.features, features);
+  const FeatureSelection sel_b = broadcast_selection(nb.features, features);
+  const JetView<Real> va = na.value;
+  const JetView<Real> vb = nb.value;
+  const auto set_a = na.set;
+  const auto set_b = nb.set;
+  const bool grad = na.requires_grad || nb.requires_grad;
+  Node& node = record(Op::mul, set, na.points, features, "pinnbench::jet::mul");
+  node.a = a;
+  node.b = b;
+  node.sel_a = sel_a;
+  node.sel_b = sel_b;
+  node.requires_grad = grad;
+  node.leibniz = &leibniz_program(set, set_a, set_b);
+  leibniz_forward<Real>(*node.leibniz, va, sel_a, vb, sel_b, node.value);
+  return last();
+}
+
+// --- reductions -------------------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sum_squares(NodeId a)
+{
+  const Node& na = node_(a);
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  const int points = na.points;
+  Node& node = record(Op::sum_squares, na.set, points, 1, "pinnbench::jet::sum_squares");
+  node.a = a;
+  node.requires_grad = grad;
+  node.scalar = jet::sum_squares<Real>(va);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sum_values(NodeId a)
+{
+  const Node& na = node_(a);
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  const int points = na.points;
+  Node& node = record(Op::sum_values, na.set, points, 1, "pinnbench::jet::sum_values");
+  node.a = a;
+  node.requires_grad = grad;
+  node.scalar = jet::sum_values<Real>(va);
+  return last();
+}
+
+// --- reverse pass -------------------------------------------------------------------------
+
+template <class Real>
+JetView<Real> Tape<Real>::contribute(NodeId id, bool& accumulate)
+{
+  Node& node = node_(id);
+  accumulate = node.adjoint_live;
+  node.adjoint_live = true;
+  return node.adjoint_storage.view(node.set->size(), node.points, node.features,
+                                   "pinnbench::jet::adjoint");
+}
+
+template <class Real>
+Jet<Real> Tape<Real>::adjoint(NodeId id)
+{
+  Node& node = node_(id);
+  auto view = node.adjoint_storage.view(node.set->size(), node.points, node.features,
+                                        "pinnbench::jet::adjoint");
+  if (!node.adjoint_live)
+    Kokkos::deep_copy(view, Real(0));
+  return Jet<Real>{view, node.set};
+}
+
+template <class Real>
+void Tape<Real>::backward(const std::vector<std::pair<NodeId, double>>& seeds)
+{
+  if (gradient_.extent(0) != parameters_.extent(0))
+    throw LogicError("backward() before bind_parameters()");
+  for (int i = 0; i < cursor_; ++i) {
+    nodes_[static_cast<std::size_t>(i)].adjoint_live = false;
+    nodes_[static_cast<std::size_t>(i)].seed = 0.0;
+  }
+  for (const auto& [id, seed] : seeds) {
+    Node& node = node_(id);
+    if (node.op != Op::sum_squares && node.op != Op::sum_values)
+      throw LogicError("backward() is seeded at reduction nodes");
+    node.seed += seed;
+    node.adjoint_live = true;
+  }
+  for (int i = cursor_ - 1; i >= 0; --i) {
+    Node& node = nodes_[static_cast<std::size_t>(i)];
+    if (node.requires_grad && node.adjoint_live)
+      backward_node(node);
+  }
+}
+
+template <class Real>
+void Tape<Real>::backward_node(Node& node)
+{
+  bool accumulate = false;
+  switch (node.op) {
+  case Op::coordinates:
+    return;
+  case Op::sum_squares: {
+    const Node& in = node_(node.a);
+    const JetView<Real> value = in.value;
+    auto adjoint = contribute(node.a, accumulate);
+    sum_squares_vjp<Real>(value, node.seed, adjoint, accumulate);
+    return;
+  }
+  case Op::sum_values: {
+    auto adjoint = contribute(node.a, accumulate);
+    sum_values_vjp<Real>(node.seed, adjoint, accumulate);
+    return;
+  }
+  case Op::linear: {
+    const Node& in = node_(node.a);
+    const JetView<Real> a = in.value;
+    const std::size_t inputs = static_cast<std::size_t>(in.features);
+    const std::size_t outputs = static_cast<std::size_t>(node.features);
+    JetView<Real> adjoint_a;
+    if (in.requires_grad)
+      adjoint_a = contribute(node.a, accumulate);
+    WeightView<Real> weight(parameters_.data() + node.weight_offset, outputs, inputs);
+    WeightGradientView<Real> grad_weight(gradient_.data() + node.weight_offset, outputs, inputs);
+    BiasGradientView<Real> grad_bias(
+        node.bias_offset >= 0 ? gradient_.data() + node.bias_offset : nullptr,
+        node.bias_offset >= 0 ? outputs : 0);
+    const auto adjoint_z = node.adjoint_storage.view(node.set->size(), node.points,
+                                                     node.features, "pinnbench::jet::adjoint");
+    gemm_.flops += linear_vjp<Real>(a, weight, adjoint_z, adjoint_a, accumulate, grad_weight,
+                                    grad_bias);
+    gemm_.calls += in.requires_grad ? 2 : 1;
+    return;
+  }
+  case Op::unary: {
+    const Node& in = node_(node.a);
+    const JetView<Real> z = in.value;
+    const auto adjoint_y = node.adjoint_storage.view(node.set->size(), node.points,
+                                                     node.features, "pinnbench::jet::adjoint");
+    Real w1 = Real(1), w2 = Real(1);
+    if (node.kind == UnaryKind::wave) {
+      auto range = std::make_pair(node.wave_offset, node.wave_offset + 2);
+      auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
+                                                      Kokkos::subview(parameters_, range));
+      w1 = host(0);
+      w2 = host(1);
+      double grad_w1 = 0.0, grad_w2 = 0.0;
+      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2);
+      auto grad = Kokkos::subview(gradient_, range);
+      auto grad_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
+      grad_host(0) += static_cast<Real>(grad_w1);
+      grad_host(1) += static_cast<Real>(grad_w2);
+      Kokkos::deep_copy(grad, grad_host);
+    }
+    if (in.requires_grad) {
+      auto adjoint_z = contribute(node.a, accumulate);
+      unary_vjp<Real>(node.kind, w1, w2, *node.faa_di_bruno, z, adjoint_y, adjoint_z, accumulate,
+                      variant_);
+    }
+    return;
+  }
+  case Op::combine: {
+    const auto adjoint_out = node.adjoint_storage.view(node.set->size(), node.points,
+                                                       node.features, "pinnbench::jet::adjoint");
+    if (node_(node.a).requires_grad) {
+      auto adjoint_a = contribute(node.a, accumulate);
+      combine_vjp<Real>(adjoint_out, node.alpha, node.map_a, node.sel_a, adjoint_a, accumulate);
+    }
+    if (node.b != none && node_(node.b).requires_grad) {
+      auto adjoint_b = contribute(node.b, accumulate);
+      combine_vjp<Real>(adjoint_out, node.beta, node.map_b, node.sel_b, adjoint_b, accumulate);
+    }
+    return;
+  }
+  case Op::mul: {
+    const auto adjoint_c = node.adjoint_storage.view(node.set->size(), node.points,
+                                                     node.features, "pinnbench::jet::adjoint");
+    const JetView<Real> va = node_(node.a).value;
+    const JetView<Real> vb = node_(node.b).value;
+    if (node_(node.a).requires_grad) {
+      auto adjoint_a = contribute(node.a, accumulate);
+      leibniz_vjp<Real>(*node.leibniz, adjoint_c, vb, node.sel_b, adjoint_a, node.sel_a, true,
+                        accumulate);
+    }
+    if (node_(node.b).requires_grad) {
+      auto adjoint_b = contribute(node.b, accumulate);
+      leibniz_vjp<Real>(*node.leibniz, adjoint_c, va, node.sel_a, adjoint_b, node.sel_b, false,
+                        accumulate);
+    }
+    return;
+  }
+  }
+}
+
+template class Tape<float>;
+template class Tape<double>;
+
+} // namespace pinnbench::jet
