@@ -77,6 +77,7 @@ struct ProgramCache
   std::map<LeibnizKey, LeibnizProgram> leibniz;
   std::map<MapKey, ComponentMap> maps;
   std::map<std::tuple<const DerivativeSet*, int, int>, ComponentMap> index_maps;
+  std::map<std::tuple<const DerivativeSet*, const DerivativeSet*, int>, ComponentMap> embed_maps;
 
   static ProgramCache& instance()
   {
@@ -87,6 +88,7 @@ struct ProgramCache
         created->leibniz.clear();
         created->maps.clear();
         created->index_maps.clear();
+        created->embed_maps.clear();
       });
       return created;
     }();
@@ -212,21 +214,36 @@ ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate)
   return cache.emplace(key, to_device_map(set->shifted(coordinate).second)).first->second;
 }
 
-ComponentMap device_embed_map(const DerivativeSetPtr& source, int dimension, int offset)
+ComponentMap device_embed_map(const DerivativeSetPtr& source, const DerivativeSetPtr& target,
+                              int offset)
 {
-  auto& cache = ProgramCache::instance().index_maps;
+  auto& cache = ProgramCache::instance().embed_maps;
   std::lock_guard<std::mutex> lock(ProgramCache::instance().mutex);
-  const auto key = std::make_tuple(source.get(), 1 + dimension, offset);
+  const auto key = std::make_tuple(source.get(), target.get(), offset);
   auto found = cache.find(key);
   if (found != cache.end())
     return found->second;
-  const auto target = source->embedded(dimension, offset);
+  if (offset < 0 || offset + source->dimension() > target->dimension())
+    throw LogicError("embedding a jet outside the target coordinates");
   std::vector<int> map(static_cast<std::size_t>(target->size()));
   for (int c = 0; c < target->size(); ++c) {
+    const MultiIndex& beta = (*target)[c];
     MultiIndex alpha;
-    for (int j = 0; j < source->dimension(); ++j)
-      alpha = alpha.plus(j, (*target)[c][offset + j]);
-    map[static_cast<std::size_t>(c)] = source->find(alpha);
+    bool inside = true;
+    for (int j = 0; j < target->dimension(); ++j) {
+      const bool own = j >= offset && j < offset + source->dimension();
+      if (own)
+        alpha = alpha.plus(j - offset, beta[j]);
+      else if (beta[j] != 0)
+        inside = false;
+    }
+    int component = -1;
+    if (inside) {
+      component = source->find(alpha);
+      if (component < 0)
+        throw LogicError("embedding target needs a derivative the source jet does not carry");
+    }
+    map[static_cast<std::size_t>(c)] = component;
   }
   return cache.emplace(key, to_device_map(map)).first->second;
 }

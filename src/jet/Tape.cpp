@@ -266,11 +266,11 @@ typename Tape<Real>::NodeId Tape<Real>::feature(NodeId a, int feature)
 }
 
 template <class Real>
-typename Tape<Real>::NodeId Tape<Real>::embed(NodeId a, int dimension, int offset)
+typename Tape<Real>::NodeId Tape<Real>::embed(NodeId a, const DerivativeSetPtr& target,
+                                               int offset)
 {
   const Node& na = node_(a);
-  const auto set = na.set->embedded(dimension, offset);
-  return combine(set, na.features, Real(1), a, device_embed_map(na.set, dimension, offset),
+  return combine(target, na.features, Real(1), a, device_embed_map(na.set, target, offset),
                  FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
 }
 

@@ -2,6 +2,7 @@
 // Value-semantics handles to tape nodes, so residuals are written as formulas:
 //   Var r = d(u, T) + beta * d(u, X);
 // Every operator records one op on the tape of its operands.
+#include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Tape.hpp>
 
 namespace pinnbench::jet {

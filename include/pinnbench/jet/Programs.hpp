@@ -72,8 +72,11 @@ ComponentMap device_component_map(const DerivativeSetPtr& from,
 
 /// For d/dz_j: for each component of set->shifted(j), its source component.
 ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate);
-/// For embedding `source` into `dimension` coordinates at `offset`: for each
-/// component of the embedded set, its source component.
-ComponentMap device_embed_map(const DerivativeSetPtr& source, int dimension, int offset);
+/// For embedding a jet on `source` into `target` (more coordinates), its own
+/// coordinates becoming offset, offset + 1, ...: for each component of `target`
+/// the source component, or -1 where the multi-index involves other coordinates
+/// (those derivatives are zero: the embedded function does not depend on them).
+ComponentMap device_embed_map(const DerivativeSetPtr& source, const DerivativeSetPtr& target,
+                              int offset);
 
 } // namespace pinnbench::jet

@@ -72,9 +72,11 @@ public:
   NodeId derivative(NodeId a, int coordinate);
   /// Feature `feature` of a as a one-feature jet.
   NodeId feature(NodeId a, int feature);
-  /// The same jet seen in `dimension` coordinates, its coordinates moved to
-  /// offset, offset + 1, ... (to combine several network evaluations in one term).
-  NodeId embed(NodeId a, int dimension, int offset);
+  /// The same function seen on the larger coordinate set of `target`, its own
+  /// coordinates moved to offset, offset + 1, ...; derivatives in the other
+  /// coordinates are zero. Combines several network evaluations in one term
+  /// (periodic boundaries: u(x_lo, t) - u(x_hi, t) on (x_lo, t_lo, x_hi, t_hi)).
+  NodeId embed(NodeId a, const DerivativeSetPtr& target, int offset);
   /// A copy restricted to a subset of its derivatives.
   NodeId restrict_to(NodeId a, const DerivativeSetPtr& set);
 
