@@ -1,0 +1,124 @@
+#pragma once
+// The table of every setting a suite file may name (docs/suites.md): the four
+// variant sections (task, model, objective, optimizer) with their variants, the
+// other run settings, and for each key its type, range, default and meaning.
+// The loader validates against it and fills defaults from it, so adding a key or
+// a variant is one entry in Schema.cpp.
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace pinnbench::suite {
+
+enum class ValueKind
+{
+  integer,      ///< int64 in [int_min, int_max]
+  real,         ///< finite double in the real range, or one of `keywords`
+  boolean,      ///< true / false
+  choice,       ///< one of `choices`
+  int_list,     ///< exactly `list_length` integers, each in [int_min, int_max]
+  mapping,      ///< nested keys (`children`)
+  point_set,    ///< mapping with a `kind` discriminator; `kinds` lists each kind's keys
+  term_weights, ///< mapping task loss term -> real in the real range
+};
+
+struct KeySpec;
+
+/// One value of a point set's `kind` and the keys that kind has.
+struct PointSetKind
+{
+  std::string name;
+  std::vector<KeySpec> keys;
+};
+
+struct ValueSpec
+{
+  ValueKind kind = ValueKind::integer;
+  std::int64_t int_min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t int_max = std::numeric_limits<std::int64_t>::max();
+  double real_min = -std::numeric_limits<double>::infinity();
+  double real_max = std::numeric_limits<double>::infinity();
+  bool real_min_inclusive = true;
+  bool real_max_inclusive = true;
+  std::vector<std::string> keywords; ///< real: names accepted instead of a number (`sqrt_eps`)
+  std::vector<std::string> choices;  ///< choice
+  std::size_t list_length = 0;       ///< int_list
+  std::vector<KeySpec> children;     ///< mapping
+  std::vector<PointSetKind> kinds;   ///< point_set
+};
+
+struct KeySpec
+{
+  std::string name;
+  ValueSpec value;
+  /// YAML text of the default. Mappings leave it empty (their children carry
+  /// defaults); for term_weights it is the default of every term.
+  std::string default_yaml;
+  std::string description;
+};
+
+/// One choice of a section: a task, a model, an objective or an optimiser.
+struct VariantSpec
+{
+  std::string name;
+  /// Known names that this build cannot run yet: the runner refuses them with
+  /// NotImplementedError, but suites naming them still load.
+  bool implemented = true;
+  std::vector<KeySpec> keys;      ///< keys beyond the section's shared keys
+  std::vector<std::string> terms; ///< tasks: loss term names (the `weights` keys)
+  std::string description;
+};
+
+/// A section whose value is a variant picked by `name` (one matrix axis).
+struct SectionSpec
+{
+  std::string name; ///< "task"
+  std::string axis; ///< the matrix axis listing its entries: "tasks"
+  std::vector<KeySpec> shared_keys;
+  std::vector<VariantSpec> variants;
+
+  const VariantSpec* find_variant(const std::string& variant_name) const;
+  std::vector<std::string> variant_names() const;
+  /// A shared key or one of the variant's own keys; null when it has none by that name.
+  const KeySpec* find_key(const VariantSpec& variant, const std::string& key) const;
+  /// Shared keys followed by the variant's keys.
+  std::vector<std::string> key_names(const VariantSpec& variant) const;
+};
+
+/// A top-level structural key of a suite file (name, matrix, ...).
+struct SuiteKeySpec
+{
+  std::string name;
+  std::string description;
+};
+
+struct Schema
+{
+  std::vector<SuiteKeySpec> suite_keys;    ///< top level of a suite file
+  std::vector<SectionSpec> sections;       ///< task, model, objective, optimizer (matrix order)
+  std::vector<KeySpec> run_keys;           ///< precision, seed, training, evaluation
+  std::vector<std::string> override_keys;  ///< keys of an `overrides:` entry
+  std::vector<std::string> condition_keys; ///< keys of `when:`
+
+  const SectionSpec* find_section(const std::string& section_name) const;
+  const SectionSpec& section(const std::string& section_name) const;
+  const KeySpec* find_run_key(const std::string& key) const;
+};
+
+/// The schema of this build (built once, immutable).
+const Schema& schema();
+
+/// The key named `name` in `keys`, or null.
+const KeySpec* find_key(const std::vector<KeySpec>& keys, const std::string& name);
+std::vector<std::string> key_names(const std::vector<KeySpec>& keys);
+
+/// What a value must look like, for error messages: "int >= 2", "float > 0 or sqrt_eps".
+std::string describe(const ValueSpec& spec);
+
+/// Whether the variant `variant_name` of `section_name` can run in this build.
+/// Throws LogicError for names that the schema does not know.
+bool is_implemented(const std::string& section_name, const std::string& variant_name);
+
+} // namespace pinnbench::suite

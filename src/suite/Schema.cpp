@@ -1,0 +1,497 @@
+#include <algorithm>
+#include <cmath>
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/suite/Schema.hpp>
+#include <sstream>
+
+namespace pinnbench::suite {
+namespace {
+
+constexpr double infinity = std::numeric_limits<double>::infinity();
+constexpr std::int64_t no_int_limit = std::numeric_limits<std::int64_t>::max();
+
+// --- Builders that keep the table below one line per key -------------------
+
+struct RealRange
+{
+  double min = -infinity, max = infinity;
+  bool min_inclusive = true, max_inclusive = true;
+};
+RealRange any_real()
+{
+  return {};
+}
+RealRange at_least(double v)
+{
+  return {v, infinity, true, true};
+}
+RealRange above(double v)
+{
+  return {v, infinity, false, true};
+}
+RealRange interval(double lo, double hi, bool hi_inclusive)
+{
+  return {lo, hi, true, hi_inclusive};
+}
+RealRange open_low_interval(double lo, double hi)
+{
+  return {lo, hi, false, true};
+}
+
+ValueSpec real_value(RealRange range)
+{
+  ValueSpec v;
+  v.kind = ValueKind::real;
+  v.real_min = range.min;
+  v.real_max = range.max;
+  v.real_min_inclusive = range.min_inclusive;
+  v.real_max_inclusive = range.max_inclusive;
+  return v;
+}
+
+ValueSpec int_value(std::int64_t min, std::int64_t max)
+{
+  ValueSpec v;
+  v.kind = ValueKind::integer;
+  v.int_min = min;
+  v.int_max = max;
+  return v;
+}
+
+KeySpec int_key(std::string name, std::string def, std::int64_t min, std::string description,
+                std::int64_t max = no_int_limit)
+{
+  return {std::move(name), int_value(min, max), std::move(def), std::move(description)};
+}
+
+KeySpec real_key(std::string name, std::string def, RealRange range, std::string description)
+{
+  return {std::move(name), real_value(range), std::move(def), std::move(description)};
+}
+
+/// A positive float, or `sqrt_eps` (the square root of the run precision's epsilon).
+KeySpec tolerance_key(std::string name, std::string def, std::string description)
+{
+  ValueSpec v = real_value(above(0));
+  v.keywords = {"sqrt_eps"};
+  return {std::move(name), std::move(v), std::move(def), std::move(description)};
+}
+
+KeySpec bool_key(std::string name, std::string def, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::boolean;
+  return {std::move(name), std::move(v), std::move(def), std::move(description)};
+}
+
+/// The first choice is the default.
+KeySpec choice_key(std::string name, std::vector<std::string> choices, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::choice;
+  v.choices = std::move(choices);
+  std::string def = v.choices.front();
+  return {std::move(name), std::move(v), std::move(def), std::move(description)};
+}
+
+KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
+                     std::string description)
+{
+  ValueSpec v = int_value(min, no_int_limit);
+  v.kind = ValueKind::int_list;
+  v.list_length = length;
+  return {std::move(name), std::move(v), std::move(def), std::move(description)};
+}
+
+KeySpec mapping_key(std::string name, std::vector<KeySpec> children, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::mapping;
+  v.children = std::move(children);
+  return {std::move(name), std::move(v), "", std::move(description)};
+}
+
+/// Collocation or test points: `{kind: grid, nx, nt}` or `{kind: random, n}`.
+KeySpec point_set_key(std::string name, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::point_set;
+  v.kinds = {
+      {"grid",
+       {int_key("nx", "101", 2, "points along x, edges included"),
+        int_key("nt", "101", 2, "points along t, edges included")}},
+      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain")}},
+  };
+  return {std::move(name), std::move(v), "{kind: grid, nx: 101, nt: 101}", std::move(description)};
+}
+
+KeySpec weights_key()
+{
+  ValueSpec v = real_value(at_least(0));
+  v.kind = ValueKind::term_weights;
+  return {"weights", std::move(v), "1", "loss weight per term (the task's term names)"};
+}
+
+VariantSpec variant(std::string name, std::vector<KeySpec> keys, std::string description,
+                    std::vector<std::string> terms = {})
+{
+  return {std::move(name), true, std::move(keys), std::move(terms), std::move(description)};
+}
+
+VariantSpec not_implemented(std::string name, std::string description)
+{
+  return {std::move(name), false, {}, {}, std::move(description)};
+}
+
+// --- The table ---------------------------------------------------------------
+
+SectionSpec task_section()
+{
+  const std::vector<std::string> periodic_terms = {"residual", "initial", "boundary"};
+  SectionSpec s;
+  s.name = "task";
+  s.axis = "tasks";
+  s.shared_keys = {
+      mapping_key("points",
+                  {point_set_key("domain", "training collocation points"),
+                   int_key("initial", "101", 2, "linspaced initial-condition points on t = 0"),
+                   int_key("boundary", "101", 2, "linspaced boundary points on each x edge")},
+                  "training points"),
+      mapping_key("test",
+                  {point_set_key("domain", "points for rMAE/rMSE and the test residual"),
+                   int_key("initial", "101", 2, "linspaced initial points for the test loss"),
+                   int_key("boundary", "101", 2, "linspaced boundary points for the test loss")},
+                  "test points"),
+      weights_key(),
+  };
+  s.variants = {
+      variant("convection", {real_key("beta", "50", any_real(), "convection speed")},
+              "u_t + beta u_x = 0 on [0, 2 pi] x [0, 1], periodic", periodic_terms),
+      variant("reaction", {real_key("rho", "5", any_real(), "reaction rate")},
+              "u_t - rho u (1 - u) = 0 on [0, 2 pi] x [0, 1], periodic", periodic_terms),
+      variant("wave",
+              {real_key("c", "2", above(0), "wave speed"),
+               real_key("beta", "3", any_real(), "frequency of the second initial mode")},
+              "u_tt - c^2 u_xx = 0 on [0, 1] x [0, 1], u = 0 at x = 0, 1",
+              {"residual", "initial", "initial_velocity", "boundary_lower", "boundary_upper"}),
+      variant(
+          "allen_cahn",
+          {real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
+           real_key("reaction", "5", at_least(0), "reaction coefficient R"),
+           mapping_key("reference",
+                       {int_key("fourier_points", "512", 8, "Fourier modes of the solver"),
+                        real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
+                       "spectral reference solver")},
+          "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x",
+          {"residual", "initial", "boundary", "boundary_derivative"}),
+  };
+  for (const char* pinnacle :
+       {"burgers1d", "burgers2d", "poisson2d_classic", "poisson_boltzmann2d",
+        "poisson3d_complex_geometry", "poisson2d_many_area", "heat2d_varying_coef",
+        "heat2d_multiscale", "heat2d_complex_geometry", "ns2d_lid_driven", "ns2d_back_step",
+        "wave1d", "wave2d_heterogeneous", "gray_scott", "poisson_nd", "heat_nd"}) {
+    s.variants.push_back(not_implemented(pinnacle, "PINNacle task"));
+  }
+  return s;
+}
+
+SectionSpec model_section()
+{
+  SectionSpec s;
+  s.name = "model";
+  s.axis = "models";
+  s.variants = {
+      variant("pinn",
+              {int_key("width", "512", 1, "neurons per hidden layer"),
+               int_key("hidden_layers", "3", 1, "hidden layers (the reference's num_layer - 1)"),
+               choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
+                          "activation after every hidden layer"),
+               choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+               real_key("bias_init", "0.01", any_real(), "initial value of every bias")},
+              "multilayer perceptron"),
+      not_implemented("qres", "quadratic residual network"),
+      not_implemented("fls", "first-layer sine network"),
+      not_implemented("pinnsformer", "transformer on pseudo-sequences"),
+      not_implemented("kan", "Kolmogorov-Arnold network"),
+      not_implemented("propinn", "ProPINN"),
+  };
+  return s;
+}
+
+SectionSpec objective_section()
+{
+  SectionSpec s;
+  s.name = "objective";
+  s.axis = "objectives";
+  const auto penalty_keys = [] {
+    return std::vector<KeySpec>{
+        real_key("lambda", "1e-6", at_least(0), "penalty weight"),
+        bool_key("include_biases", "true", "penalise biases as well as weights")};
+  };
+  s.variants = {
+      variant("vanilla", {}, "weighted sum of the task's mean-squared terms"),
+      variant("gpinn", {real_key("weight", "0.1", at_least(0), "weight of the gradient terms")},
+              "gradient-enhanced PINN"),
+      variant("vpinn",
+              {int_list_key("elements", "[8, 8]", 2, 1, "elements per input coordinate (x, t)"),
+               int_key("quadrature_points", "10", 1, "Gauss points per element and coordinate"),
+               int_key("test_functions", "5", 1, "test functions per element and coordinate")},
+              "variational PINN (PINNacle's strong form)"),
+      variant("ropinn",
+              {real_key("initial_region", "1e-4", at_least(0), "r0"),
+               real_key("max_region", "0.01", at_least(0), "upper clip of r0 / sigma"),
+               int_key("samples", "1", 1, "perturbed copies of each residual point"),
+               int_key("past_iterations", "10", 1, "T0, gradients kept for sigma"),
+               bool_key("perturb_conditions", "false", "perturb initial/boundary points too"),
+               bool_key("fixed_sigma", "false", "keep sigma = 1 (fixed-region ablation)")},
+              "region optimisation"),
+      variant("double_pinn",
+              {real_key("lambda", "1e-3", at_least(0), "weight of the double-backprop term"),
+               choice_key("form", {"grad_sq_residual", "grad_residual"}, "what is differentiated"),
+               choice_key("coordinates", {"all_network_inputs", "free"},
+                          "coordinates the gradient is taken in"),
+               choice_key("reduction", {"mean", "batch_grad"}, "how points are reduced")},
+              "double-backpropagation penalty"),
+      variant("l1", penalty_keys(), "L1 parameter penalty"),
+      variant("l2", penalty_keys(), "L2 parameter penalty"),
+  };
+  return s;
+}
+
+SectionSpec optimizer_section()
+{
+  SectionSpec s;
+  s.name = "optimizer";
+  s.axis = "optimizers";
+  s.variants = {
+      variant("lbfgs",
+              {real_key("lr", "1", above(0), "step length"),
+               int_key("max_iter", "20", 1, "inner iterations per step"),
+               int_key("max_eval", "0", 0, "closure evaluations per step (0: max_iter * 5 / 4)"),
+               real_key("tolerance_grad", "1e-7", at_least(0), "first-order optimality tolerance"),
+               real_key("tolerance_change", "1e-9", at_least(0), "step / loss change tolerance"),
+               int_key("history_size", "100", 1, "curvature pairs kept"),
+               choice_key("line_search", {"strong_wolfe", "none"}, "line search")},
+              "PyTorch-compatible L-BFGS"),
+      variant("adam",
+              {real_key("lr", "1e-3", above(0), "learning rate"),
+               real_key("beta1", "0.9", interval(0, 1, false), "first-moment decay"),
+               real_key("beta2", "0.999", interval(0, 1, false), "second-moment decay"),
+               real_key("eps", "1e-8", above(0), "denominator offset"),
+               real_key("weight_decay", "0", at_least(0), "L2 weight decay")},
+              "Adam"),
+  };
+  return s;
+}
+
+std::vector<KeySpec> run_keys()
+{
+  return {
+      choice_key("precision", {"fp32", "fp64"}, "floating-point precision of the run"),
+      int_key("seed", "0", 0, "initialisation, random point sets, RoPINN draws"),
+      mapping_key(
+          "training",
+          {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)"),
+           int_key("history_every", "10", 1, "history (and evaluation) cadence"),
+           int_key("chunk_points", "2048", 1, "points per rank processed at once"),
+           mapping_key("stopping",
+                       {choice_key("rule", {"none", "relative_change"}, "early-stopping rule"),
+                        int_key("window", "100", 1, "w of relative_change"),
+                        tolerance_key("tolerance", "sqrt_eps", "threshold of relative_change")},
+                       "early stopping")},
+          "optimisation loop"),
+      mapping_key("evaluation",
+                  {bool_key("test_loss", "true", "evaluate the loss on the test point sets")},
+                  "what is evaluated at history entries"),
+  };
+}
+
+Schema build_schema()
+{
+  Schema s;
+  s.suite_keys = {
+      {"name", "suite name (default: the file name without .yaml)"},
+      {"description", "free text"},
+      {"defaults", "settings shared by every run"},
+      {"matrix", "axes whose cross product is the list of runs"},
+      {"overrides", "settings applied to the runs a condition matches"},
+  };
+  s.sections = {task_section(), model_section(), objective_section(), optimizer_section()};
+  s.run_keys = run_keys();
+  s.override_keys = {"when", "set"};
+  s.condition_keys = {"task", "model", "objective", "optimizer", "precision", "seed"};
+  return s;
+}
+
+std::string format_real(double v)
+{
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
+} // namespace
+
+const VariantSpec* SectionSpec::find_variant(const std::string& variant_name) const
+{
+  const auto it = std::find_if(variants.begin(), variants.end(),
+                               [&](const VariantSpec& v) { return v.name == variant_name; });
+  return it == variants.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> SectionSpec::variant_names() const
+{
+  std::vector<std::string> names;
+  for (const auto& v : variants) {
+    names.push_back(v.name);
+  }
+  return names;
+}
+
+const KeySpec* SectionSpec::find_key(const VariantSpec& variant, const std::string& key) const
+{
+  if (const KeySpec* shared = suite::find_key(shared_keys, key)) {
+    return shared;
+  }
+  return suite::find_key(variant.keys, key);
+}
+
+std::vector<std::string> SectionSpec::key_names(const VariantSpec& variant) const
+{
+  std::vector<std::string> names = suite::key_names(shared_keys);
+  for (const auto& k : variant.keys) {
+    names.push_back(k.name);
+  }
+  return names;
+}
+
+const SectionSpec* Schema::find_section(const std::string& section_name) const
+{
+  const auto it = std::find_if(sections.begin(), sections.end(),
+                               [&](const SectionSpec& s) { return s.name == section_name; });
+  return it == sections.end() ? nullptr : &*it;
+}
+
+const SectionSpec& Schema::section(const std::string& section_name) const
+{
+  if (const SectionSpec* s = find_section(section_name)) {
+    return *s;
+  }
+  throw LogicError("schema has no section '" + section_name + "'");
+}
+
+const KeySpec* Schema::find_run_key(const std::string& key) const
+{
+  return suite::find_key(run_keys, key);
+}
+
+const Schema& schema()
+{
+  static const Schema instance = build_schema();
+  return instance;
+}
+
+const KeySpec* find_key(const std::vector<KeySpec>& keys, const std::string& name)
+{
+  const auto it =
+      std::find_if(keys.begin(), keys.end(), [&](const KeySpec& k) { return k.name == name; });
+  return it == keys.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> key_names(const std::vector<KeySpec>& keys)
+{
+  std::vector<std::string> names;
+  for (const auto& k : keys) {
+    names.push_back(k.name);
+  }
+  return names;
+}
+
+namespace {
+
+std::string describe_int_range(const ValueSpec& spec, const std::string& what)
+{
+  const bool has_min = spec.int_min != std::numeric_limits<std::int64_t>::min();
+  const bool has_max = spec.int_max != std::numeric_limits<std::int64_t>::max();
+  if (has_min && has_max) {
+    return what + " in [" + std::to_string(spec.int_min) + ", " + std::to_string(spec.int_max) +
+           "]";
+  }
+  if (has_min) {
+    return what + " >= " + std::to_string(spec.int_min);
+  }
+  if (has_max) {
+    return what + " <= " + std::to_string(spec.int_max);
+  }
+  return what;
+}
+
+std::string describe_real_range(const ValueSpec& spec)
+{
+  const bool has_min = std::isfinite(spec.real_min);
+  const bool has_max = std::isfinite(spec.real_max);
+  std::string text = "float";
+  if (has_min && has_max) {
+    text += std::string(" in ") + (spec.real_min_inclusive ? "[" : "(") +
+            format_real(spec.real_min) + ", " + format_real(spec.real_max) +
+            (spec.real_max_inclusive ? "]" : ")");
+  } else if (has_min) {
+    text += (spec.real_min_inclusive ? " >= " : " > ") + format_real(spec.real_min);
+  } else if (has_max) {
+    text += (spec.real_max_inclusive ? " <= " : " < ") + format_real(spec.real_max);
+  }
+  for (const auto& keyword : spec.keywords) {
+    text += " or " + keyword;
+  }
+  return text;
+}
+
+std::string join_names(const std::vector<std::string>& names, const std::string& separator)
+{
+  std::string text;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    text += (i ? separator : "") + names[i];
+  }
+  return text;
+}
+
+} // namespace
+
+std::string describe(const ValueSpec& spec)
+{
+  switch (spec.kind) {
+  case ValueKind::integer:
+    return describe_int_range(spec, "int");
+  case ValueKind::real:
+    return describe_real_range(spec);
+  case ValueKind::boolean:
+    return "bool (true or false)";
+  case ValueKind::choice:
+    return "one of " + join_names(spec.choices, ", ");
+  case ValueKind::int_list:
+    return "a list of " + std::to_string(spec.list_length) + " " + describe_int_range(spec, "ints");
+  case ValueKind::mapping:
+    return "a mapping with keys " + join_names(key_names(spec.children), ", ");
+  case ValueKind::point_set: {
+    std::vector<std::string> forms;
+    for (const auto& kind : spec.kinds) {
+      forms.push_back("{kind: " + kind.name + ", " + join_names(key_names(kind.keys), ", ") + "}");
+    }
+    return "a point set " + join_names(forms, " or ");
+  }
+  case ValueKind::term_weights:
+    return "a mapping loss term -> " + describe_real_range(spec);
+  }
+  return "?";
+}
+
+bool is_implemented(const std::string& section_name, const std::string& variant_name)
+{
+  const VariantSpec* v = schema().section(section_name).find_variant(variant_name);
+  if (!v) {
+    throw LogicError("schema has no " + section_name + " '" + variant_name + "'");
+  }
+  return v->implemented;
+}
+
+} // namespace pinnbench::suite
