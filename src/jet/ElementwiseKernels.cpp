@@ -184,6 +184,53 @@ void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
 }
 
 template <class Real>
+void segment_project(const ConstJetView<Real>& a, const ProjectionWeights<Real>& weights,
+                     int segment, const JetView<Real>& out)
+{
+  const int points = static_cast<int>(a.extent(1));
+  const int features = static_cast<int>(a.extent(2));
+  const int functions = static_cast<int>(weights.extent(1));
+  if (segment < 1 || points % segment != 0 || static_cast<int>(weights.extent(0)) != points ||
+      static_cast<int>(out.extent(1)) != points / segment ||
+      static_cast<int>(out.extent(2)) != features * functions)
+    throw LogicError("segment_project: shapes of points, weights and segments disagree");
+  Kokkos::parallel_for(
+      "pinnbench::jet::segment_project",
+      Kokkos::RangePolicy<ExecutionSpace>(0, points / segment * features * functions),
+      KOKKOS_LAMBDA(const int i) {
+        const int e = i / (features * functions);
+        const int f = (i / functions) % features;
+        const int k = i % functions;
+        Real sum = Real(0);
+        for (int q = e * segment; q < (e + 1) * segment; ++q)
+          sum += weights(q, k) * a(0, q, f);
+        out(0, e, f * functions + k) = sum;
+      });
+}
+
+template <class Real>
+void segment_project_vjp(const ProjectionWeights<Real>& weights, int segment,
+                         const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_a,
+                         bool accumulate)
+{
+  if (!accumulate)
+    zero(adjoint_a);
+  const int points = static_cast<int>(adjoint_a.extent(1));
+  const int features = static_cast<int>(adjoint_a.extent(2));
+  const int functions = static_cast<int>(weights.extent(1));
+  Kokkos::parallel_for(
+      "pinnbench::jet::segment_project_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, points * features), KOKKOS_LAMBDA(const int i) {
+        const int q = i / features;
+        const int f = i % features;
+        Real sum = Real(0);
+        for (int k = 0; k < functions; ++k)
+          sum += weights(q, k) * adjoint_out(0, q / segment, f * functions + k);
+        adjoint_a(0, q, f) += sum;
+      });
+}
+
+template <class Real>
 double sum_squares(const ConstJetView<Real>& a)
 {
   const int points = static_cast<int>(a.extent(1));
@@ -289,7 +336,11 @@ bool all_finite(const ConstJetView<Real>& a)
                                       bool);                                                    \
   template double sum_values<Real>(const ConstJetView<Real>&);                                  \
   template void sum_values_vjp<Real>(double, const JetView<Real>&, bool);                       \
-  template bool all_finite<Real>(const ConstJetView<Real>&);
+  template bool all_finite<Real>(const ConstJetView<Real>&);                                    \
+  template void segment_project<Real>(const ConstJetView<Real>&,                                \
+                                      const ProjectionWeights<Real>&, int, const JetView<Real>&); \
+  template void segment_project_vjp<Real>(const ProjectionWeights<Real>&, int,                  \
+                                          const ConstJetView<Real>&, const JetView<Real>&, bool);
 
 PINNBENCH_INSTANTIATE_ELEMENTWISE(float)
 PINNBENCH_INSTANTIATE_ELEMENTWISE(double)

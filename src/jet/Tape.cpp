@@ -100,7 +100,9 @@ std::size_t Tape<Real>::bytes() const
 {
   std::size_t total = 0;
   for (const auto& node : nodes_)
-    total += node.value_storage.bytes() + node.adjoint_storage.bytes();
+    total += node.value_storage.bytes();
+  for (const auto& storage : adjoint_pool_)
+    total += storage.bytes();
   return total;
 }
 
@@ -311,6 +313,27 @@ typename Tape<Real>::NodeId Tape<Real>::mul(NodeId a, NodeId b)
   return last();
 }
 
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::segment_project(NodeId a,
+                                                        const ProjectionWeights<Real>& weights,
+                                                        int segment)
+{
+  const Node& na = node_(a);
+  if (segment < 1 || na.points % segment != 0)
+    throw LogicError("segment_project: the chunk is not made of whole segments");
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  const int features = na.features * static_cast<int>(weights.extent(1));
+  Node& node = record(Op::project, DerivativeSet::value_only(na.set->dimension()),
+                      na.points / segment, features, "pinnbench::jet::project");
+  node.a = a;
+  node.requires_grad = grad;
+  node.weights = weights;
+  node.segment = segment;
+  jet::segment_project<Real>(va, weights, segment, node.value);
+  return last();
+}
+
 // --- reductions -------------------------------------------------------------------------
 
 template <class Real>
@@ -349,19 +372,60 @@ JetView<Real> Tape<Real>::contribute(NodeId id, bool& accumulate)
   Node& node = node_(id);
   accumulate = node.adjoint_live;
   node.adjoint_live = true;
-  return node.adjoint_storage.view(node.set->size(), node.points, node.features,
-                                   "pinnbench::jet::adjoint");
+  if (node.adjoint_buffer < 0) {
+    // Best fit among the free buffers; when none fits, grow the largest.
+    const std::size_t needed = static_cast<std::size_t>(node.set->size()) *
+                               static_cast<std::size_t>(node.points) *
+                               static_cast<std::size_t>(node.features);
+    auto capacity = [&](std::size_t k) {
+      return adjoint_pool_[static_cast<std::size_t>(free_adjoints_[k])].capacity();
+    };
+    const std::size_t none_chosen = free_adjoints_.size();
+    std::size_t chosen = none_chosen;
+    for (std::size_t k = 0; k < free_adjoints_.size(); ++k)
+      if (free_adjoints_[k] == node.previous_adjoint_buffer && capacity(k) >= needed)
+        chosen = k;
+    const bool reused = chosen != none_chosen;
+    for (std::size_t k = 0; k < free_adjoints_.size() && !reused; ++k) {
+      if (chosen == none_chosen) {
+        chosen = k;
+        continue;
+      }
+      const bool fits = capacity(k) >= needed;
+      const bool best_fits = capacity(chosen) >= needed;
+      if ((fits && (!best_fits || capacity(k) < capacity(chosen))) ||
+          (!fits && !best_fits && capacity(k) > capacity(chosen)))
+        chosen = k;
+    }
+    if (chosen < free_adjoints_.size()) {
+      node.adjoint_buffer = free_adjoints_[chosen];
+      free_adjoints_.erase(free_adjoints_.begin() + static_cast<std::ptrdiff_t>(chosen));
+    }
+    else {
+      node.adjoint_buffer = static_cast<int>(adjoint_pool_.size());
+      adjoint_pool_.emplace_back();
+    }
+  }
+  return adjoint_of(node);
 }
 
 template <class Real>
-Jet<Real> Tape<Real>::adjoint(NodeId id)
+JetView<Real> Tape<Real>::adjoint_of(const Node& node)
 {
-  Node& node = node_(id);
-  auto view = node.adjoint_storage.view(node.set->size(), node.points, node.features,
-                                        "pinnbench::jet::adjoint");
-  if (!node.adjoint_live)
-    Kokkos::deep_copy(view, Real(0));
-  return Jet<Real>{view, node.set};
+  if (node.adjoint_buffer < 0)
+    throw LogicError("adjoint of a node no contribution reached");
+  return adjoint_pool_[static_cast<std::size_t>(node.adjoint_buffer)].view(
+      node.set->size(), node.points, node.features, "pinnbench::jet::adjoint");
+}
+
+template <class Real>
+void Tape<Real>::release_adjoint(Node& node)
+{
+  if (node.adjoint_buffer >= 0) {
+    free_adjoints_.push_back(node.adjoint_buffer);
+    node.previous_adjoint_buffer = node.adjoint_buffer;
+    node.adjoint_buffer = -1;
+  }
 }
 
 template <class Real>
@@ -370,8 +434,10 @@ void Tape<Real>::backward(const std::vector<std::pair<NodeId, double>>& seeds)
   if (gradient_.extent(0) != parameters_.extent(0))
     throw LogicError("backward() before bind_parameters()");
   for (int i = 0; i < cursor_; ++i) {
-    nodes_[static_cast<std::size_t>(i)].adjoint_live = false;
-    nodes_[static_cast<std::size_t>(i)].seed = 0.0;
+    Node& node = nodes_[static_cast<std::size_t>(i)];
+    node.adjoint_live = false;
+    node.seed = 0.0;
+    release_adjoint(node);
   }
   for (const auto& [id, seed] : seeds) {
     Node& node = node_(id);
@@ -384,6 +450,9 @@ void Tape<Real>::backward(const std::vector<std::pair<NodeId, double>>& seeds)
     Node& node = nodes_[static_cast<std::size_t>(i)];
     if (node.requires_grad && node.adjoint_live)
       backward_node(node);
+    // Every consumer of this node came later on the tape: its adjoint is final
+    // and, once propagated, dead.
+    release_adjoint(node);
   }
 }
 
@@ -419,8 +488,7 @@ void Tape<Real>::backward_node(Node& node)
     BiasGradientView<Real> grad_bias(
         node.bias_offset >= 0 ? gradient_.data() + node.bias_offset : nullptr,
         node.bias_offset >= 0 ? outputs : 0);
-    const auto adjoint_z = node.adjoint_storage.view(node.set->size(), node.points,
-                                                     node.features, "pinnbench::jet::adjoint");
+    const auto adjoint_z = adjoint_of(node);
     gemm_.flops += linear_vjp<Real>(a, weight, adjoint_z, adjoint_a, accumulate, grad_weight,
                                     grad_bias);
     gemm_.calls += in.requires_grad ? 2 : 1;
@@ -429,8 +497,7 @@ void Tape<Real>::backward_node(Node& node)
   case Op::unary: {
     const Node& in = node_(node.a);
     const JetView<Real> z = in.value;
-    const auto adjoint_y = node.adjoint_storage.view(node.set->size(), node.points,
-                                                     node.features, "pinnbench::jet::adjoint");
+    const auto adjoint_y = adjoint_of(node);
     Real w1 = Real(1), w2 = Real(1);
     if (node.kind == UnaryKind::wave) {
       auto range = std::make_pair(node.wave_offset, node.wave_offset + 2);
@@ -454,8 +521,7 @@ void Tape<Real>::backward_node(Node& node)
     return;
   }
   case Op::combine: {
-    const auto adjoint_out = node.adjoint_storage.view(node.set->size(), node.points,
-                                                       node.features, "pinnbench::jet::adjoint");
+    const auto adjoint_out = adjoint_of(node);
     if (node_(node.a).requires_grad) {
       auto adjoint_a = contribute(node.a, accumulate);
       combine_vjp<Real>(adjoint_out, node.alpha, node.map_a, node.sel_a, adjoint_a, accumulate);
@@ -466,9 +532,14 @@ void Tape<Real>::backward_node(Node& node)
     }
     return;
   }
+  case Op::project: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    segment_project_vjp<Real>(node.weights, node.segment, adjoint_out, adjoint_a, accumulate);
+    return;
+  }
   case Op::mul: {
-    const auto adjoint_c = node.adjoint_storage.view(node.set->size(), node.points,
-                                                     node.features, "pinnbench::jet::adjoint");
+    const auto adjoint_c = adjoint_of(node);
     const JetView<Real> va = node_(node.a).value;
     const JetView<Real> vb = node_(node.b).value;
     if (node_(node.a).requires_grad) {

@@ -179,7 +179,7 @@ SectionSpec task_section()
           {real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
            real_key("reaction", "5", at_least(0), "reaction coefficient R"),
            mapping_key("reference",
-                       {int_key("fourier_points", "512", 8, "Fourier modes of the solver"),
+                       {int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)"),
                         real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
                        "spectral reference solver")},
           "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x",
@@ -200,17 +200,19 @@ SectionSpec model_section()
   SectionSpec s;
   s.name = "model";
   s.axis = "models";
+  const auto mlp_keys = [] {
+    return std::vector<KeySpec>{
+        int_key("width", "512", 1, "neurons per hidden layer"),
+        int_key("hidden_layers", "3", 1, "hidden layers (the reference's num_layer - 1)"),
+        choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
+                   "activation after every hidden layer"),
+        choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+        real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+  };
   s.variants = {
-      variant("pinn",
-              {int_key("width", "512", 1, "neurons per hidden layer"),
-               int_key("hidden_layers", "3", 1, "hidden layers (the reference's num_layer - 1)"),
-               choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
-                          "activation after every hidden layer"),
-               choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
-               real_key("bias_init", "0.01", any_real(), "initial value of every bias")},
-              "multilayer perceptron"),
+      variant("pinn", mlp_keys(), "multilayer perceptron"),
+      variant("fls", mlp_keys(), "MLP with sin after the first layer (first-layer sine)"),
       not_implemented("qres", "quadratic residual network"),
-      not_implemented("fls", "first-layer sine network"),
       not_implemented("pinnsformer", "transformer on pseudo-sequences"),
       not_implemented("kan", "Kolmogorov-Arnold network"),
       not_implemented("propinn", "ProPINN"),

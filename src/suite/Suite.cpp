@@ -33,6 +33,15 @@ struct Condition
   std::vector<std::string> values;
 };
 
+/// One entry of `matrix.exclude`.
+struct Exclusion
+{
+  std::vector<Condition> when;
+  YAML::Mark mark;
+  std::string where;
+  bool used = false;
+};
+
 struct Override
 {
   std::vector<Condition> when;
@@ -213,6 +222,9 @@ private:
   std::vector<std::string> precisions_;
   std::vector<std::uint64_t> seeds_;
   std::vector<Override> override_list_;
+  YAML::Node exclude_node_;
+  YAML::Mark exclude_mark_;
+  std::vector<Exclusion> exclusions_;
   std::map<const VariantSpec*, YAML::Node> default_sections_;
 
   // --- Top level -------------------------------------------------------------
@@ -412,6 +424,7 @@ private:
     }
     names.push_back("precisions");
     names.push_back("seeds");
+    names.push_back("exclude");
     return names;
   }
 
@@ -564,6 +577,10 @@ private:
             }
             if (key == "precisions") {
               read_precisions(value, mark);
+            } else if (key == "exclude") {
+              // Read once the axes are known: its values may be their labels.
+              exclude_node_.reset(value);
+              exclude_mark_ = mark;
             } else if (key == "seeds") {
               read_seeds(value, mark);
             } else {
@@ -604,6 +621,46 @@ private:
       seeds_.push_back(find_entry(defaults_, "seed", value, mark)
                            ? std::stoull(value.Scalar())
                            : std::stoull(schema_.find_run_key("seed")->default_yaml));
+    }
+    read_excludes();
+  }
+
+  /// `matrix.exclude`: a list of conditions (the keys of `when:`); runs matching
+  /// any of them are left out of the matrix.
+  void read_excludes()
+  {
+    if (!exclude_node_.IsDefined() || exclude_node_.IsNull())
+      return;
+    const std::vector<std::string>& condition_keys = schema_.condition_keys;
+    if (!exclude_node_.IsSequence()) {
+      fail(file_, value_mark(exclude_node_, exclude_mark_),
+           "wrong type for 'matrix.exclude': got " + describe_node(exclude_node_),
+           "a list of conditions like {task: ..., objective: ...}");
+    }
+    for (std::size_t index = 0; index < exclude_node_.size(); ++index) {
+      const YAML::Node item = exclude_node_[index];
+      const std::string where = "matrix.exclude[" + std::to_string(index) + "]";
+      Exclusion exclusion;
+      exclusion.mark = value_mark(item, exclude_mark_);
+      exclusion.where = where;
+      for_each_entry(item, exclusion.mark, in_quotes(where),
+                     "a mapping with keys " + join(condition_keys), file_,
+                     [&](const std::string& key, const YAML::Node& key_node,
+                         const YAML::Node& value) {
+                       if (std::find(condition_keys.begin(), condition_keys.end(), key) ==
+                           condition_keys.end()) {
+                         fail(file_, key_node.Mark(),
+                              "unknown key " + in_quotes(key) + " in " + in_quotes(where) +
+                                  did_you_mean(key, condition_keys),
+                              "", condition_keys);
+                       }
+                       exclusion.when.push_back(read_condition(key, value, key_node.Mark(), where));
+                     });
+      if (exclusion.when.empty()) {
+        fail(file_, exclusion.mark, in_quotes(where) + " is empty (it would exclude every run)",
+             "at least one of " + join(condition_keys));
+      }
+      exclusions_.push_back(exclusion);
     }
   }
 
@@ -785,7 +842,12 @@ private:
 
   bool matches(const Override& o, const MatrixPoint& point) const
   {
-    for (const auto& condition : o.when) {
+    return matches(o.when, point);
+  }
+
+  bool matches(const std::vector<Condition>& when, const MatrixPoint& point) const
+  {
+    for (const auto& condition : when) {
       std::vector<std::string> run_values;
       if (const SectionSpec* section = schema_.find_section(condition.key)) {
         const AxisEntry& entry =
@@ -945,6 +1007,15 @@ private:
     }
     MatrixPoint point;
     point.entries.resize(4);
+    // An exclusion that matches nothing is almost certainly a typo'd label.
+    const auto check_exclusions = [&] {
+      for (const auto& exclusion : exclusions_) {
+        if (!exclusion.used) {
+          fail(file_, exclusion.mark, in_quotes(exclusion.where) + " matches no run",
+               "conditions naming runs of the matrix");
+        }
+      }
+    };
     for (const auto& task : axes_[0]) {
       point.entries[0] = &task;
       for (const auto& model : axes_[1]) {
@@ -957,13 +1028,23 @@ private:
               point.precision = precision;
               for (const auto seed : seeds_) {
                 point.seed = seed;
-                suite.runs.push_back(resolve(point, suite.name));
+                bool excluded = false;
+                for (auto& exclusion : exclusions_) {
+                  if (matches(exclusion.when, point)) {
+                    exclusion.used = true;
+                    excluded = true;
+                  }
+                }
+                if (!excluded) {
+                  suite.runs.push_back(resolve(point, suite.name));
+                }
               }
             }
           }
         }
       }
     }
+    check_exclusions();
   }
 };
 

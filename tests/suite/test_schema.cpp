@@ -78,7 +78,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_TRUE(is_implemented("optimizer", "adam"));
   EXPECT_FALSE(is_implemented("task", "burgers1d"));
   EXPECT_FALSE(is_implemented("task", "heat_nd"));
-  for (const char* model : {"qres", "fls", "pinnsformer", "kan", "propinn"}) {
+  EXPECT_TRUE(is_implemented("model", "fls"));
+  for (const char* model : {"qres", "pinnsformer", "kan", "propinn"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);

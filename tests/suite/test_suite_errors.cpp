@@ -186,7 +186,7 @@ TEST(SuiteErrors, UnknownNames)
                "  models: [pinn, pinnn]\n",
                3, 18,
                {"unknown model 'pinnn'; did you mean 'pinn'?",
-                "(valid choices: pinn, qres, fls, pinnsformer, kan, propinn)"});
+                "(valid choices: pinn, fls, qres, pinnsformer, kan, propinn)"});
   expect_error("matrix:\n"
                "  tasks: [convection]\n"
                "  objectives: [ro_pinn]\n",
@@ -423,6 +423,35 @@ TEST(SuiteErrors, SuiteName)
 {
   expect_error("name: ../elsewhere\n" + minimal_matrix, 1, 7,
                {"invalid suite name '../elsewhere'"});
+}
+
+
+TEST(SuiteErrors, ExclusionsAreChecked)
+{
+  // An exclusion naming no run of the matrix: a typo'd label.
+  expect_error("matrix:\n"
+               "  tasks: [convection]\n"
+               "  models: [pinn]\n"
+               "  objectives: [vanilla]\n"
+               "  optimizers: [lbfgs]\n"
+               "  exclude:\n"
+               "    - {objective: ropinn}\n",
+               7, 7, {"'matrix.exclude[0]' matches no run"});
+  expect_error("matrix:\n"
+               "  tasks: [convection]\n"
+               "  models: [pinn]\n"
+               "  objectives: [vanilla]\n"
+               "  optimizers: [lbfgs]\n"
+               "  exclude:\n"
+               "    - {objectiv: vanilla}\n",
+               7, 8, {"unknown key 'objectiv'", "did you mean 'objective'?"});
+  expect_error("matrix:\n"
+               "  tasks: [convection]\n"
+               "  models: [pinn]\n"
+               "  objectives: [vanilla]\n"
+               "  optimizers: [lbfgs]\n"
+               "  exclude: {task: convection}\n",
+               6, 12, {"wrong type for 'matrix.exclude'"});
 }
 
 } // namespace

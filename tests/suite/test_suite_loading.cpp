@@ -576,5 +576,27 @@ TEST(SuiteFiles, DefaultSearchDirectoriesAreSourceThenInstall)
   EXPECT_EQ(dirs[1].filename(), "suites");
 }
 
+
+TEST(SuiteLoading, ExcludedCombinationsAreLeftOut)
+{
+  const Suite suite = load_suite_from_string(R"(name: ex
+matrix:
+  tasks: [{name: convection, beta: 5, label: slow}, {name: convection, label: fast}]
+  models: [pinn]
+  objectives: [vanilla, ropinn, double_pinn]
+  optimizers: [lbfgs]
+  seeds: [0, 1]
+  exclude:
+    - {task: slow, objective: [ropinn, double_pinn]}
+    - {objective: vanilla, seed: 1}
+)",
+                                             "inline.yaml");
+  const std::vector<std::string> expected{
+      "slow-pinn-vanilla-lbfgs-fp32-s0",     "fast-pinn-vanilla-lbfgs-fp32-s0",
+      "fast-pinn-ropinn-lbfgs-fp32-s0",      "fast-pinn-ropinn-lbfgs-fp32-s1",
+      "fast-pinn-double_pinn-lbfgs-fp32-s0", "fast-pinn-double_pinn-lbfgs-fp32-s1"};
+  EXPECT_EQ(run_ids(suite), expected);
+}
+
 } // namespace
 } // namespace pinnbench::suite

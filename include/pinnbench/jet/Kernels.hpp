@@ -121,6 +121,25 @@ std::int64_t linear_vjp(const ConstJetView<Real>& a, const WeightView<Real>& wei
                         bool accumulate_a, const WeightGradientView<Real>& grad_weight,
                         const BiasGradientView<Real>& grad_bias);
 
+// --- element projections (vPINN) ---------------------------------------------------
+
+template <class Real>
+using ProjectionWeights = Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>;
+
+/// Points come in segments of `segment` (one element's quadrature points):
+/// out(0, e, f * K + k) = sum_q weights(e * segment + q, k) * a(0, e * segment + q, f).
+/// Only values are projected; `out` is a value-only jet [1][N / segment][F K].
+template <class Real>
+void segment_project(const ConstJetView<Real>& a, const ProjectionWeights<Real>& weights,
+                     int segment, const JetView<Real>& out);
+
+/// adjoint_a(0, q, f) (+)= sum_k weights(q, k) adjoint_out(0, q / segment, f K + k);
+/// the derivative components of adjoint_a get 0.
+template <class Real>
+void segment_project_vjp(const ProjectionWeights<Real>& weights, int segment,
+                         const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_a,
+                         bool accumulate);
+
 // --- reductions -----------------------------------------------------------------------
 
 /// sum over points and features of the value component squared, in double.

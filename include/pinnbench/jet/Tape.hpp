@@ -8,6 +8,8 @@
 // A tape is meant to record the same sequence of ops again and again (one
 // closure per optimiser step, one chunk of points at a time): rewind() keeps
 // every node's buffers, so after the first evaluation nothing is allocated.
+// Adjoints come from a pool: a node's adjoint is dead once its own VJP has run,
+// so the backward pass of an MLP holds about two layer-sized adjoints at a time.
 #include <pinnbench/jet/Kernels.hpp>
 
 #include <cstdint>
@@ -80,6 +82,10 @@ public:
   /// A copy restricted to a subset of its derivatives.
   NodeId restrict_to(NodeId a, const DerivativeSetPtr& set);
 
+  /// Per-segment weighted sums of a's values (vPINN's element integrals against
+  /// test functions): see segment_project() in Kernels.hpp.
+  NodeId segment_project(NodeId a, const ProjectionWeights<Real>& weights, int segment);
+
   // --- reductions (scalar nodes, accumulated in double) ---------------------------
 
   /// sum over points and features of the value squared.
@@ -96,8 +102,6 @@ public:
   // --- inspection --------------------------------------------------------------------
 
   Jet<Real> value(NodeId node) const;
-  /// The adjoint of a node after backward() (zero jet if nothing reached it).
-  Jet<Real> adjoint(NodeId node);
   const DerivativeSetPtr& set(NodeId node) const { return node_(node).set; }
   bool requires_grad(NodeId node) const { return node_(node).requires_grad; }
   const GemmStatistics& gemm_statistics() const { return gemm_; }
@@ -113,6 +117,7 @@ private:
     unary,
     combine,
     mul,
+    project,
     sum_squares,
     sum_values
   };
@@ -140,14 +145,18 @@ private:
     FeatureSelection sel_a;
     FeatureSelection sel_b;
     const LeibnizProgram* leibniz = nullptr;
+    // project
+    ProjectionWeights<Real> weights;
+    int segment = 1;
     // reductions
     double scalar = 0.0;
     double seed = 0.0;
     // storage, reused across rewinds
     JetStorage<Real> value_storage;
-    JetStorage<Real> adjoint_storage;
     JetView<Real> value;
     bool adjoint_live = false;
+    int adjoint_buffer = -1; ///< index into the adjoint pool while live
+    int previous_adjoint_buffer = -1; ///< reused first, so a repeated pass never regrows
   };
 
   Node& record(Op op, const DerivativeSetPtr& set, int points, int features, const char* label);
@@ -157,6 +166,9 @@ private:
   /// The adjoint buffer of `id` for a contribution; sets `accumulate` to whether
   /// an earlier contribution already initialised it.
   JetView<Real> contribute(NodeId id, bool& accumulate);
+  /// The live adjoint of a node (after contributions reached it).
+  JetView<Real> adjoint_of(const Node& node);
+  void release_adjoint(Node& node);
   NodeId combine(const DerivativeSetPtr& set, int features, Real alpha, NodeId a,
                  const ComponentMap& map_a, FeatureSelection sel_a, Real beta, NodeId b,
                  const ComponentMap& map_b, FeatureSelection sel_b, Real constant);
@@ -166,6 +178,8 @@ private:
   Vector<Real> parameters_;
   Vector<Real> gradient_;
   std::deque<Node> nodes_; // deque: references stay valid while recording
+  std::vector<JetStorage<Real>> adjoint_pool_;
+  std::vector<int> free_adjoints_;
   int cursor_ = 0;
   GemmStatistics gemm_;
 };

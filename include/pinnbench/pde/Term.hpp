@@ -28,6 +28,11 @@ struct Term
   /// Coordinates held fixed on this term's points (x on a boundary, t on the
   /// initial line): double PINN's "free" variant does not differentiate them.
   std::vector<int> fixed_coordinates;
+  /// The loss term it is reported as, when not its name (vPINN reports the PDE
+  /// term's element integrals as "variational").
+  std::string reported_name;
+
+  const std::string& reported() const { return reported_name.empty() ? name : reported_name; }
 
   std::int64_t size() const { return evaluations.empty() ? 0 : evaluations.front().size(); }
 };

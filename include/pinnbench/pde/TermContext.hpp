@@ -5,6 +5,7 @@
 // coordinate j being axis k * d + j.
 #include <pinnbench/jet/Expression.hpp>
 
+#include <cstdint>
 #include <vector>
 
 namespace pinnbench::pde {
@@ -15,8 +16,10 @@ class TermContext
 public:
   using Var = jet::Var<Real>;
 
-  TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates)
-      : dimension_(dimension), outputs_(std::move(outputs)), coordinates_(std::move(coordinates))
+  TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
+              std::int64_t first_point = 0)
+      : dimension_(dimension), outputs_(std::move(outputs)), coordinates_(std::move(coordinates)),
+        first_point_(first_point)
   {
   }
 
@@ -34,11 +37,14 @@ public:
   Var d(const Var& v, int j, int evaluation = 0) const { return jet::d(v, axis(j, evaluation)); }
   /// Every axis of the term's coordinate system.
   int axes() const { return dimension_ * evaluations(); }
+  /// Global index (in the term's point list) of the first point of this chunk.
+  std::int64_t first_point() const { return first_point_; }
 
 private:
   int dimension_;
   std::vector<Var> outputs_;
   std::vector<Var> coordinates_;
+  std::int64_t first_point_;
 };
 
 } // namespace pinnbench::pde

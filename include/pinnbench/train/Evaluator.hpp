@@ -1,0 +1,58 @@
+#pragma once
+// Test-set evaluation: predictions, relative errors against the reference, and
+// the PDE residual at the test points. Points are split over ranks like the
+// training points; errors are reduced, arrays gathered to rank 0.
+#include <pinnbench/nn/Model.hpp>
+#include <pinnbench/parallel/MpiContext.hpp>
+#include <pinnbench/pde/Task.hpp>
+
+namespace pinnbench::train {
+
+struct RelativeErrors
+{
+  double rmae = 0.0; ///< sum |u - u_hat| / sum |u|
+  double rmse = 0.0; ///< sqrt(sum (u - u_hat)^2 / sum u^2)
+};
+
+/// Full test arrays (on rank 0; empty elsewhere), row-major.
+struct TestArrays
+{
+  std::int64_t points = 0;
+  int dimension = 0;
+  int outputs = 0;
+  int residuals = 0;
+  std::vector<double> x, u_pred, u_ref, residual;
+};
+
+template <class Real>
+class Evaluator
+{
+public:
+  Evaluator(const pde::Task& task, const nn::Model<Real>& model, const parallel::MpiContext& mpi,
+            int chunk_points);
+
+  /// Collective.
+  RelativeErrors errors(const Vector<Real>& parameters);
+  /// Collective; rank 0 receives everything.
+  TestArrays gather(const Vector<Real>& parameters);
+
+private:
+  /// u_hat at this rank's test points, [n][outputs].
+  std::vector<double> predict(const Vector<Real>& parameters);
+  /// PDE residual at this rank's test points, [n][residuals].
+  std::vector<double> residuals(const Vector<Real>& parameters);
+
+  const pde::Task& task_;
+  const nn::Model<Real>& model_;
+  parallel::MpiContext mpi_;
+  int chunk_points_;
+  pde::PointCloud local_points_;
+  Matrix<Real> device_points_;
+  std::vector<double> local_reference_;
+  pde::Term pde_term_;
+  jet::Tape<Real> tape_;
+  Vector<Real> unused_gradient_;
+  int residual_features_ = 0;
+};
+
+} // namespace pinnbench::train

@@ -1,0 +1,122 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/train/Evaluator.hpp>
+
+#include <cmath>
+
+namespace pinnbench::train {
+
+template <class Real>
+Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
+                           const parallel::MpiContext& mpi, int chunk_points)
+    : task_(task), model_(model), mpi_(mpi), chunk_points_(chunk_points)
+{
+  const pde::PointCloud all = task.test_points();
+  local_points_ = pde::slice(all, pde::local_block(all.size(), mpi.rank(), mpi.size()));
+  local_reference_ = task.reference(local_points_);
+  device_points_ = Matrix<Real>("pinnbench::evaluator::points",
+                                static_cast<std::size_t>(local_points_.size()),
+                                static_cast<std::size_t>(local_points_.dimension));
+  auto host = Kokkos::create_mirror_view(device_points_);
+  for (std::int64_t n = 0; n < local_points_.size(); ++n)
+    for (int j = 0; j < local_points_.dimension; ++j)
+      host(n, j) = static_cast<Real>(local_points_(n, j));
+  Kokkos::deep_copy(device_points_, host);
+  // The residual at the test points is the PDE term's, evaluated elsewhere.
+  for (const auto& term : task.training_terms())
+    if (term.kind == pde::TermKind::pde && term.evaluations.size() == 1) {
+      pde_term_ = term;
+      pde_term_.evaluations = {local_points_};
+      break;
+    }
+  if (pde_term_.evaluations.empty())
+    throw LogicError("task '" + task.name() + "' has no single-evaluation PDE term");
+  unused_gradient_ = Vector<Real>("pinnbench::evaluator::gradient", model.layout().size());
+}
+
+template <class Real>
+std::vector<double> Evaluator<Real>::predict(const Vector<Real>& parameters)
+{
+  const int outputs = model_.outputs();
+  const auto value_only = jet::DerivativeSet::value_only(task_.dimension());
+  std::vector<double> prediction(static_cast<std::size_t>(local_points_.size() * outputs));
+  tape_.bind_parameters(parameters, unused_gradient_);
+  for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
+    const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
+    tape_.rewind();
+    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
+                                     static_cast<std::size_t>(begin + count));
+    jet::Var<Real> z(tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL),
+                                              value_only));
+    const auto u = model_.forward(z).value().values;
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
+    for (std::int64_t n = 0; n < count; ++n)
+      for (int f = 0; f < outputs; ++f)
+        prediction[static_cast<std::size_t>((begin + n) * outputs + f)] = host(0, n, f);
+  }
+  return prediction;
+}
+
+template <class Real>
+std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
+{
+  const int dimension = task_.dimension();
+  const auto set = jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front());
+  std::vector<double> values;
+  tape_.bind_parameters(parameters, unused_gradient_);
+  for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
+    const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
+    tape_.rewind();
+    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
+                                     static_cast<std::size_t>(begin + count));
+    jet::Var<Real> z(tape_,
+                     tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), set));
+    const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
+    const auto r = task_.residual(pde_term_, context).value().values;
+    residual_features_ = static_cast<int>(r.extent(2));
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+    for (std::int64_t n = 0; n < count; ++n)
+      for (int f = 0; f < residual_features_; ++f)
+        values.push_back(host(0, n, f));
+  }
+  return values;
+}
+
+template <class Real>
+RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
+{
+  const auto prediction = predict(parameters);
+  // [sum |e|, sum |u|, sum e^2, sum u^2] over all points and outputs, then over ranks.
+  double sums[4] = {0, 0, 0, 0};
+  for (std::size_t i = 0; i < prediction.size(); ++i) {
+    const double u = local_reference_[i];
+    const double e = u - prediction[i];
+    sums[0] += std::fabs(e);
+    sums[1] += std::fabs(u);
+    sums[2] += e * e;
+    sums[3] += u * u;
+  }
+  mpi_.allreduce_sum(sums, 4);
+  return RelativeErrors{sums[0] / sums[1], std::sqrt(sums[2] / sums[3])};
+}
+
+template <class Real>
+TestArrays Evaluator<Real>::gather(const Vector<Real>& parameters)
+{
+  TestArrays arrays;
+  arrays.x = mpi_.gather_to_root(local_points_.coordinates);
+  arrays.u_pred = mpi_.gather_to_root(predict(parameters));
+  arrays.u_ref = mpi_.gather_to_root(local_reference_);
+  arrays.residual = mpi_.gather_to_root(residuals(parameters));
+  arrays.dimension = task_.dimension();
+  arrays.outputs = model_.outputs();
+  arrays.points = static_cast<std::int64_t>(arrays.x.size()) / arrays.dimension;
+  arrays.residuals = arrays.points > 0 ? static_cast<int>(arrays.residual.size() /
+                                                          static_cast<std::size_t>(arrays.points))
+                                       : 0;
+  return arrays;
+}
+
+template class Evaluator<float>;
+template class Evaluator<double>;
+
+} // namespace pinnbench::train

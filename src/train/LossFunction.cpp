@@ -1,0 +1,255 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/Kernels.hpp>
+#include <pinnbench/train/LossFunction.hpp>
+
+#include <cmath>
+
+namespace pinnbench::train {
+
+namespace {
+
+template <class Real>
+Matrix<Real> upload(const pde::PointCloud& cloud, const char* label)
+{
+  Matrix<Real> points(std::string(label), static_cast<std::size_t>(cloud.size()),
+                      static_cast<std::size_t>(cloud.dimension));
+  auto host = Kokkos::create_mirror_view(points);
+  for (std::int64_t n = 0; n < cloud.size(); ++n)
+    for (int j = 0; j < cloud.dimension; ++j)
+      host(n, j) = static_cast<Real>(cloud(n, j));
+  Kokkos::deep_copy(points, host);
+  return points;
+}
+
+/// MPI needs host memory unless it is GPU-aware: stage through the host when the
+/// buffer lives elsewhere.
+template <class Real>
+void allreduce(const parallel::MpiContext& mpi, const Kokkos::View<Real*, MemorySpace>& buffer,
+               std::size_t count)
+{
+  if (mpi.size() == 1 || count == 0)
+    return;
+  if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemorySpace>::accessible) {
+    Kokkos::fence();
+    mpi.allreduce_sum(buffer.data(), count);
+  }
+  else {
+    auto part = Kokkos::subview(buffer, std::make_pair(std::size_t(0), count));
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), part);
+    mpi.allreduce_sum(host.data(), count);
+    Kokkos::deep_copy(part, host);
+  }
+}
+
+} // namespace
+
+template <class Real>
+LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> terms,
+                                 const nn::Model<Real>& model,
+                                 objective::Objective<Real>* objective,
+                                 const parallel::MpiContext& mpi, LossSettings settings)
+    : task_(task), model_(model), objective_(objective), mpi_(mpi), settings_(settings)
+{
+  if (settings_.chunk_points < 1)
+    throw LogicError("chunk_points must be positive");
+  if (objective_)
+    terms = objective_->adapt_terms(std::move(terms));
+  const int dimension = task.dimension();
+  std::size_t most_evaluations = 1;
+  for (auto& term : terms) {
+    PreparedTerm prepared;
+    // Blocks of whole aligned units (vPINN elements) per rank.
+    prepared.alignment = objective_ ? objective_->point_alignment(term) : 1;
+    if (term.size() % prepared.alignment != 0)
+      throw LogicError("term '" + term.name + "' is not made of whole aligned units");
+    auto block = pde::local_block(term.size() / prepared.alignment, mpi.rank(), mpi.size());
+    block.begin *= prepared.alignment;
+    block.end *= prepared.alignment;
+    prepared.global_offset = block.begin;
+    const int raise = objective_ ? objective_->derivative_raise(term) : 0;
+    const int evaluations = static_cast<int>(term.evaluations.size());
+    for (int k = 0; k < evaluations; ++k) {
+      prepared.points.push_back(upload<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
+                                             "pinnbench::loss::points"));
+      auto set = jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
+      prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
+    }
+    if (evaluations > 1) {
+      // Evaluation k's coordinates are axes k*d .. k*d + d - 1 of the term.
+      prepared.combined = prepared.sets[0]->embedded(dimension * evaluations, 0);
+      for (int k = 1; k < evaluations; ++k)
+        prepared.combined = jet::DerivativeSet::union_of(
+            *prepared.combined,
+            *prepared.sets[static_cast<std::size_t>(k)]->embedded(dimension * evaluations,
+                                                                   k * dimension));
+    }
+    auto weight = settings_.weights.find(term.name);
+    prepared.weight = weight == settings_.weights.end() ? 1.0 : weight->second;
+    slots_[term.reported()] = static_cast<int>(names_.size());
+    names_.push_back(term.reported());
+    weights_.push_back(prepared.weight);
+    most_evaluations = std::max(most_evaluations, term.evaluations.size());
+    prepared.term = std::move(term);
+    terms_.push_back(std::move(prepared));
+  }
+  if (objective_)
+    for (const auto& [name, weight] : objective_->extra_terms()) {
+      slots_[name] = static_cast<int>(names_.size());
+      names_.push_back(name);
+      weights_.push_back(weight);
+    }
+  local_terms_.assign(names_.size(), 0.0);
+  const std::size_t head = names_.size() * parallel::ReductionSlots<Real>::per_value;
+  const std::size_t parameters = model.layout().size();
+  reduction_ = Kokkos::View<Real*, MemorySpace>("pinnbench::loss::reduction", head + parameters);
+  gradient_ = Vector<Real>(reduction_.data() + head, parameters);
+  std::int64_t largest_chunk = settings_.chunk_points;
+  for (const auto& prepared : terms_)
+    largest_chunk = std::max(largest_chunk, prepared.alignment);
+  for (std::size_t k = 0; k < most_evaluations; ++k)
+    scratch_points_.push_back(Matrix<Real>("pinnbench::loss::perturbed_points",
+                                           static_cast<std::size_t>(largest_chunk),
+                                           static_cast<std::size_t>(dimension)));
+}
+
+template <class Real>
+int LossFunction<Real>::slot_of(const std::string& name) const
+{
+  auto found = slots_.find(name);
+  if (found == slots_.end())
+    throw LogicError("objective contributes to an unknown loss term '" + name + "'");
+  return found->second;
+}
+
+template <class Real>
+LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with_gradient,
+                                       std::uint64_t closure_index)
+{
+  tape_.bind_parameters(parameters, gradient_);
+  std::fill(local_terms_.begin(), local_terms_.end(), 0.0);
+  if (with_gradient)
+    Kokkos::deep_copy(reduction_, Real(0));
+  for (const auto& prepared : terms_) {
+    const objective::Perturbation perturbation =
+        objective_ ? objective_->perturbation(prepared.term) : objective::Perturbation{};
+    const std::int64_t local = prepared.points.front().extent(0);
+    // Chunks hold whole aligned units, at least one.
+    const std::int64_t chunk =
+        std::max<std::int64_t>(1, settings_.chunk_points / prepared.alignment) * prepared.alignment;
+    for (int sample = 0; sample < perturbation.samples; ++sample)
+      for (std::int64_t begin = 0; begin < local; begin += chunk)
+        evaluate_chunk(prepared, sample, begin, std::min<std::int64_t>(chunk, local - begin),
+                       perturbation, closure_index, with_gradient);
+  }
+
+  // One allreduce: the loss-term sums in the head, the gradient behind them.
+  const int per_value = parallel::ReductionSlots<Real>::per_value;
+  const std::size_t head = names_.size() * static_cast<std::size_t>(per_value);
+  std::vector<Real> packed(head);
+  for (std::size_t k = 0; k < names_.size(); ++k)
+    parallel::ReductionSlots<Real>::pack(local_terms_[k], packed.data() + k * per_value);
+  auto head_view = Kokkos::subview(reduction_, std::make_pair(std::size_t(0), head));
+  Kokkos::deep_copy(head_view, Kokkos::View<Real*, Kokkos::HostSpace,
+                                            Kokkos::MemoryTraits<Kokkos::Unmanaged>>(packed.data(),
+                                                                                    head));
+  allreduce(mpi_, reduction_, with_gradient ? reduction_.extent(0) : head);
+  Kokkos::deep_copy(Kokkos::View<Real*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+                        packed.data(), head),
+                    head_view);
+
+  LossValue value;
+  value.terms.resize(names_.size());
+  for (std::size_t k = 0; k < names_.size(); ++k)
+    value.terms[k] = parallel::ReductionSlots<Real>::unpack(packed.data() + k * per_value);
+  // Parameter penalties are the same on every rank: added after the reduction.
+  auto penalty = slots_.find("penalty");
+  if (objective_ && penalty != slots_.end())
+    value.terms[static_cast<std::size_t>(penalty->second)] = objective_->penalty(
+        parameters, with_gradient ? gradient_ : Vector<Real>(),
+        weights_[static_cast<std::size_t>(penalty->second)]);
+  for (std::size_t k = 0; k < names_.size(); ++k)
+    value.loss += weights_[k] * value.terms[k];
+  value.finite = std::isfinite(value.loss);
+  if (with_gradient) {
+    value.finite = value.finite && jet::all_finite<Real>(jet::ConstJetView<Real>(
+                                       gradient_.data(), 1, 1, gradient_.extent(0)));
+    if (objective_)
+      objective_->after_closure(gradient_);
+  }
+  return value;
+}
+
+template <class Real>
+void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample,
+                                        std::int64_t begin, std::int64_t count,
+                                        const objective::Perturbation& perturbation,
+                                        std::uint64_t closure_index, bool with_gradient)
+{
+  const int dimension = task_.dimension();
+  const int evaluations = static_cast<int>(prepared.points.size());
+  tape_.rewind();
+  std::vector<jet::Var<Real>> outputs, coordinates;
+  for (int k = 0; k < evaluations; ++k) {
+    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
+                                     static_cast<std::size_t>(begin + count));
+    Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace> points =
+        Kokkos::subview(prepared.points[static_cast<std::size_t>(k)], rows, Kokkos::ALL);
+    if (perturbation.region > 0.0) {
+      // RoPINN: one-sided uniform moves keyed by the global point index, so the
+      // draws do not depend on the rank count; paired evaluations move together.
+      const auto base = points;
+      const auto moved = Kokkos::subview(scratch_points_[static_cast<std::size_t>(k)],
+                                         std::make_pair(std::size_t(0),
+                                                        static_cast<std::size_t>(count)),
+                                         Kokkos::ALL);
+      const auto rng = perturbation.rng;
+      const Real region = static_cast<Real>(perturbation.region);
+      const std::uint64_t counter =
+          closure_index * static_cast<std::uint64_t>(perturbation.samples) +
+          static_cast<std::uint64_t>(sample);
+      const std::uint64_t first = static_cast<std::uint64_t>(prepared.global_offset + begin);
+      Kokkos::parallel_for(
+          "pinnbench::loss::perturb_points",
+          Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(count)),
+          KOKKOS_LAMBDA(const int i) {
+            for (int j = 0; j < dimension; ++j)
+              moved(i, j) = base(i, j) + region * static_cast<Real>(rng.uniform(
+                                                      counter, first + static_cast<std::uint64_t>(i),
+                                                      static_cast<std::uint32_t>(j)));
+          });
+      points = moved;
+    }
+    jet::Var<Real> z(tape_, tape_.coordinates(points, prepared.sets[static_cast<std::size_t>(k)]));
+    jet::Var<Real> u = model_.forward(z);
+    if (evaluations > 1) {
+      z = jet::Var<Real>(tape_, tape_.embed(z.id(), prepared.combined, k * dimension));
+      u = jet::Var<Real>(tape_, tape_.embed(u.id(), prepared.combined, k * dimension));
+    }
+    coordinates.push_back(z);
+    outputs.push_back(u);
+  }
+  const pde::TermContext<Real> context(dimension, outputs, coordinates,
+                                       prepared.global_offset + begin);
+  const jet::Var<Real> residual = task_.residual(prepared.term, context);
+
+  contributions_.clear();
+  const objective::Objective<Real>& objective =
+      objective_ ? *objective_ : static_cast<const objective::Objective<Real>&>(plain_);
+  objective.contribute(prepared.term, prepared.weight, residual, context, contributions_);
+  const double normaliser =
+      1.0 / (static_cast<double>(prepared.term.size()) * perturbation.samples);
+  seeds_.clear();
+  for (const auto& contribution : contributions_) {
+    const int slot = slot_of(contribution.term);
+    const double scale = contribution.inner_weight * normaliser;
+    local_terms_[static_cast<std::size_t>(slot)] += scale * tape_.scalar(contribution.node);
+    seeds_.push_back({contribution.node, weights_[static_cast<std::size_t>(slot)] * scale});
+  }
+  if (with_gradient)
+    tape_.backward(seeds_);
+}
+
+template class LossFunction<float>;
+template class LossFunction<double>;
+
+} // namespace pinnbench::train

@@ -1,0 +1,356 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/io/RunMetadata.hpp>
+#include <pinnbench/jet/Kernels.hpp>
+#include <pinnbench/nn/ModelFactory.hpp>
+#include <pinnbench/objective/ObjectiveFactory.hpp>
+#include <pinnbench/optim/Adam.hpp>
+#include <pinnbench/optim/Lbfgs.hpp>
+#include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/train/Evaluator.hpp>
+#include <pinnbench/train/LossFunction.hpp>
+#include <pinnbench/train/Trainer.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <set>
+
+namespace pinnbench::train {
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Thrown out of a closure whose loss or gradient is not finite: the run stops.
+struct Diverged
+{
+};
+
+/// Every series of /run/history, in the order they are written.
+class History
+{
+public:
+  void add(const std::string& name, double value) { series(name).push_back(value); }
+  void add_iteration(std::int64_t iteration, std::int64_t closures)
+  {
+    iterations_.push_back(iteration);
+    closures_.push_back(closures);
+  }
+  std::vector<io::HistorySeries> series_list() const
+  {
+    std::vector<io::HistorySeries> list;
+    list.push_back({"iteration", iterations_});
+    list.push_back({"closure_evals", closures_});
+    for (const auto& [name, values] : doubles_)
+      list.push_back({name, values});
+    return list;
+  }
+
+private:
+  std::vector<double>& series(const std::string& name)
+  {
+    for (auto& entry : doubles_)
+      if (entry.first == name)
+        return entry.second;
+    doubles_.emplace_back(name, std::vector<double>(iterations_.size() - 1, nan));
+    return doubles_.back().second;
+  }
+  std::vector<std::int64_t> iterations_;
+  std::vector<std::int64_t> closures_;
+  std::vector<std::pair<std::string, std::vector<double>>> doubles_;
+};
+
+std::map<std::string, double> term_weights(const YAML::Node& weights)
+{
+  std::map<std::string, double> map;
+  if (weights && weights.IsMap())
+    for (const auto& entry : weights)
+      map[entry.first.as<std::string>()] = entry.second.as<double>();
+  return map;
+}
+
+double stopping_tolerance(const YAML::Node& node, bool single)
+{
+  if (node.as<std::string>() == "sqrt_eps")
+    return std::sqrt(single ? static_cast<double>(std::numeric_limits<float>::epsilon())
+                            : std::numeric_limits<double>::epsilon());
+  return node.as<double>();
+}
+
+/// Global point counts, initial/boundary counted once per distinct point set.
+std::array<std::int64_t, 3> point_counts(const std::vector<pde::Term>& terms)
+{
+  std::array<std::int64_t, 3> counts{0, 0, 0};
+  std::set<std::vector<double>> seen;
+  for (const auto& term : terms)
+    for (const auto& cloud : term.evaluations) {
+      if (!seen.insert(cloud.coordinates).second)
+        continue;
+      const auto slot = term.kind == pde::TermKind::pde       ? 0
+                        : term.kind == pde::TermKind::boundary ? 1
+                                                                : 2;
+      counts[slot] += cloud.size();
+    }
+  return counts;
+}
+
+std::uint64_t fnv1a(const std::string& text)
+{
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+template <class Real>
+bool finite(const Vector<Real>& values)
+{
+  return jet::all_finite<Real>(jet::ConstJetView<Real>(values.data(), 1, 1, values.extent(0)));
+}
+
+template <class Real>
+io::RunResult train(const suite::RunSpec& run, const RunContext& context)
+{
+  const YAML::Node& config = run.config;
+  const parallel::MpiContext& mpi = context.mpi;
+  const std::uint64_t seed = run.seed;
+  const YAML::Node training = config["training"];
+  std::int64_t iterations = training["iterations"].as<std::int64_t>();
+  if (context.max_iterations)
+    iterations = std::min(iterations, *context.max_iterations);
+  const std::int64_t history_every = training["history_every"].as<std::int64_t>();
+  const int chunk = training["chunk_points"].as<int>();
+  const bool stop_on_plateau = training["stopping"]["rule"].as<std::string>() == "relative_change";
+  const std::int64_t window = training["stopping"]["window"].as<std::int64_t>();
+  const double tolerance =
+      stopping_tolerance(training["stopping"]["tolerance"], std::is_same_v<Real, float>);
+  const bool test_loss_enabled = config["evaluation"]["test_loss"].as<bool>();
+
+  // --- components ---------------------------------------------------------------
+  const auto task = pde::make_task(config["task"], seed);
+  const auto model = nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
+  auto objective =
+      objective::make_objective<Real>(config["objective"], model->layout(), seed, *task);
+  Vector<Real> parameters("pinnbench::parameters", model->layout().size());
+  model->initialize(parameters, seed);
+
+  LossSettings settings;
+  settings.chunk_points = chunk;
+  settings.weights = term_weights(config["task"]["weights"]);
+  const auto training_terms = task->training_terms();
+  LossFunction<Real> loss(*task, training_terms, *model, objective.get(), mpi, settings);
+  // The task's own terms without objective extras or perturbations: the train
+  // loss and test loss compared in the overfitting diagnostic.
+  LossFunction<Real> train_monitor(*task, training_terms, *model, nullptr, mpi, settings);
+  std::unique_ptr<LossFunction<Real>> test_monitor;
+  if (test_loss_enabled)
+    test_monitor = std::make_unique<LossFunction<Real>>(*task, task->test_terms(), *model,
+                                                        nullptr, mpi, settings);
+  Evaluator<Real> evaluator(*task, *model, mpi, chunk);
+
+  const YAML::Node optimizer_config = config["optimizer"];
+  std::function<Real(const std::function<Real()>&)> step;
+  std::unique_ptr<optim::Lbfgs<Real>> lbfgs;
+  std::unique_ptr<optim::Adam<Real>> adam;
+  if (run.optimizer == "lbfgs") {
+    optim::LbfgsSettings s;
+    s.lr = optimizer_config["lr"].as<double>();
+    s.max_iter = optimizer_config["max_iter"].as<int>();
+    s.max_eval = optimizer_config["max_eval"].as<int>();
+    s.tolerance_grad = optimizer_config["tolerance_grad"].as<double>();
+    s.tolerance_change = optimizer_config["tolerance_change"].as<double>();
+    s.history_size = optimizer_config["history_size"].as<int>();
+    s.strong_wolfe = optimizer_config["line_search"].as<std::string>() == "strong_wolfe";
+    lbfgs = std::make_unique<optim::Lbfgs<Real>>(parameters, loss.gradient(), s);
+    step = [&](const std::function<Real()>& closure) { return lbfgs->step(closure); };
+  }
+  else if (run.optimizer == "adam") {
+    optim::AdamSettings s;
+    s.lr = optimizer_config["lr"].as<double>();
+    s.beta1 = optimizer_config["beta1"].as<double>();
+    s.beta2 = optimizer_config["beta2"].as<double>();
+    s.eps = optimizer_config["eps"].as<double>();
+    s.weight_decay = optimizer_config["weight_decay"].as<double>();
+    adam = std::make_unique<optim::Adam<Real>>(parameters, loss.gradient(), s);
+    step = [&](const std::function<Real()>& closure) { return adam->step(closure); };
+  }
+  else {
+    throw NotImplementedError("optimizer '" + run.optimizer + "'");
+  }
+
+  // --- training loop ----------------------------------------------------------------
+  History history;
+  LossValue last;
+  std::int64_t closures = 0;
+  std::uint64_t closure_index = 0;
+  double wall = 0.0;
+  std::int64_t done = 0;
+  std::string status = "ok", message;
+  std::vector<double> per_iteration_loss;
+  RelativeErrors errors{nan, nan};
+  LossValue test_value;
+  test_value.loss = nan;
+
+  auto record = [&](std::int64_t iteration, const LossValue& current) {
+    history.add_iteration(iteration, closures);
+    history.add("wall_time", wall);
+    history.add("loss", current.loss);
+    for (std::size_t k = 0; k < current.terms.size(); ++k)
+      history.add("loss_" + loss.term_names()[k], current.terms[k]);
+    const auto train_value = train_monitor.evaluate(parameters, false, 0);
+    history.add("train_loss", train_value.loss);
+    if (test_monitor) {
+      test_value = test_monitor->evaluate(parameters, false, 0);
+      history.add("test_loss", test_value.loss);
+      for (std::size_t k = 0; k < test_value.terms.size(); ++k)
+        history.add("test_loss_" + test_monitor->term_names()[k], test_value.terms[k]);
+    }
+    errors = evaluator.errors(parameters);
+    history.add("rMAE", errors.rmae);
+    history.add("rMSE", errors.rmse);
+    for (const auto& [name, value] : objective->diagnostics())
+      history.add(name, value);
+    if (context.progress && mpi.is_root()) {
+      char line[256];
+      std::snprintf(line, sizeof line,
+                    "  iteration %6lld  loss %.4e  train %.4e  test %.4e  rMAE %.4f  rMSE %.4f  "
+                    "(%.1f s)",
+                    static_cast<long long>(iteration), current.loss, train_value.loss,
+                    test_value.loss, errors.rmae, errors.rmse, wall);
+      context.progress(line);
+    }
+  };
+
+  // Entry 0: the initial network. Its training loss uses closure indices that
+  // training closures never reach, so RoPINN's draws during training are unchanged.
+  const std::uint64_t monitoring_closure = std::uint64_t(1) << 62;
+  last = loss.evaluate(parameters, false, monitoring_closure);
+  record(0, last);
+
+  const auto closure = [&]() -> Real {
+    last = loss.evaluate(parameters, true, closure_index++);
+    ++closures;
+    if (!last.finite)
+      throw Diverged{};
+    return static_cast<Real>(last.loss);
+  };
+
+  for (std::int64_t iteration = 1; iteration <= iterations; ++iteration) {
+    const auto start = std::chrono::steady_clock::now();
+    bool diverged = false;
+    try {
+      step(closure);
+    }
+    catch (const Diverged&) {
+      diverged = true;
+    }
+    objective->after_step();
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    done = iteration;
+    if (diverged || !finite(parameters)) {
+      status = "diverged";
+      message = "loss or gradient became NaN/Inf at iteration " + std::to_string(iteration);
+      record(iteration, last);
+      break;
+    }
+    per_iteration_loss.push_back(last.loss);
+    bool stop = false;
+    if (stop_on_plateau && static_cast<std::int64_t>(per_iteration_loss.size()) > window) {
+      const double before = per_iteration_loss[per_iteration_loss.size() - 1 - static_cast<std::size_t>(window)];
+      stop = std::fabs(before - last.loss) / std::fabs(before) < tolerance;
+      if (stop)
+        message = "stopped: relative loss change over " + std::to_string(window) +
+                  " iterations below " + std::to_string(tolerance);
+    }
+    if (iteration % history_every == 0 || iteration == iterations || stop)
+      record(iteration, last);
+    if (stop)
+      break;
+  }
+
+  // --- result -------------------------------------------------------------------------
+  io::RunResult result;
+  result.metadata = context.metadata;
+  result.config_yaml = run.config_yaml();
+  result.suite = run.suite_name;
+  result.run_id = run.run_id;
+  auto& a = result.run;
+  a.set_string("task", run.task);
+  a.set_string("model", run.model);
+  a.set_string("objective", run.objective);
+  a.set_string("optimizer", run.optimizer);
+  a.set_string("task_label", run.task_label);
+  a.set_string("model_label", run.model_label);
+  a.set_string("objective_label", run.objective_label);
+  a.set_string("optimizer_label", run.optimizer_label);
+  a.set_string("precision", to_string(run.precision));
+  a.set_int("seed", static_cast<std::int64_t>(run.seed));
+  a.set_string("status", status);
+  a.set_string("status_message", message);
+  a.set_int("iterations", done);
+  a.set_int("closure_evals", closures);
+  a.set_double("wall_seconds", wall);
+  a.set_double("seconds_per_iteration", done > 0 ? wall / static_cast<double>(done) : nan);
+  a.set_int("n_params", static_cast<std::int64_t>(model->layout().size()));
+  const auto counts = point_counts(training_terms);
+  a.set_int("points_domain", counts[0]);
+  a.set_int("points_boundary", counts[1]);
+  a.set_int("points_initial", counts[2]);
+  a.set_double("final_loss", last.loss);
+  for (std::size_t k = 0; k < last.terms.size(); ++k)
+    a.set_double("final_loss_" + loss.term_names()[k], last.terms[k]);
+  a.set_double("train_loss", train_monitor.evaluate(parameters, false, 0).loss);
+  a.set_double("test_loss", test_monitor ? test_value.loss : nan);
+  if (test_monitor)
+    for (std::size_t k = 0; k < test_value.terms.size(); ++k)
+      a.set_double("test_loss_" + test_monitor->term_names()[k], test_value.terms[k]);
+  a.set_double("rMAE", errors.rmae);
+  a.set_double("rMSE", errors.rmse);
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(fnv1a(result.config_yaml)));
+  a.set_string("config_hash", hash);
+  a.set_int("world_size", mpi.size());
+  result.history = history.series_list();
+
+  auto host_parameters = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
+  for (const auto& tensor : model->layout().tensors())
+    result.parameters.push_back(
+        {tensor.name, io::make_tensor<Real>(tensor.shape, host_parameters.data() + tensor.offset)});
+
+  const TestArrays arrays = evaluator.gather(parameters);
+  if (mpi.is_root()) {
+    const auto n = static_cast<std::size_t>(arrays.points);
+    result.test.x = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.dimension)},
+                                            arrays.x.data());
+    result.test.u_pred = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.outputs)},
+                                                 arrays.u_pred.data());
+    result.test.u_ref = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.outputs)},
+                                                arrays.u_ref.data());
+    result.test.residual = io::make_tensor<double>(
+        {n, static_cast<std::size_t>(arrays.residuals)}, arrays.residual.data());
+    std::string coordinates;
+    for (const auto& name : task->coordinate_names())
+      coordinates += (coordinates.empty() ? "" : ",") + name;
+    result.test.attributes.set_string("coordinates", coordinates);
+    if (const auto shape = task->test_grid_shape())
+      result.test.attributes.set_int_array("grid_shape", *shape);
+  }
+  result.finished_utc = io::utc_now();
+  return result;
+}
+
+} // namespace
+
+io::RunResult run_training(const suite::RunSpec& run, const RunContext& context)
+{
+  suite::require_implemented(run);
+  if (run.precision == Precision::fp32)
+    return train<float>(run, context);
+  return train<double>(run, context);
+}
+
+} // namespace pinnbench::train
