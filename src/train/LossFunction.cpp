@@ -74,15 +74,6 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
       auto set = jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
       prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
     }
-    if (evaluations > 1) {
-      // Evaluation k's coordinates are axes k*d .. k*d + d - 1 of the term.
-      prepared.combined = prepared.sets[0]->embedded(dimension * evaluations, 0);
-      for (int k = 1; k < evaluations; ++k)
-        prepared.combined = jet::DerivativeSet::union_of(
-            *prepared.combined,
-            *prepared.sets[static_cast<std::size_t>(k)]->embedded(dimension * evaluations,
-                                                                   k * dimension));
-    }
     auto weight = settings_.weights.find(term.name);
     prepared.weight = weight == settings_.weights.end() ? 1.0 : weight->second;
     slots_[term.reported()] = static_cast<int>(names_.size());
@@ -221,10 +212,6 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
     }
     jet::Var<Real> z(tape_, tape_.coordinates(points, prepared.sets[static_cast<std::size_t>(k)]));
     jet::Var<Real> u = model_.forward(z);
-    if (evaluations > 1) {
-      z = jet::Var<Real>(tape_, tape_.embed(z.id(), prepared.combined, k * dimension));
-      u = jet::Var<Real>(tape_, tape_.embed(u.id(), prepared.combined, k * dimension));
-    }
     coordinates.push_back(z);
     outputs.push_back(u);
   }

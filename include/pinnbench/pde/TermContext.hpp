@@ -3,9 +3,15 @@
 // coordinate jet of every evaluation of the term, on one tape. With several
 // evaluations everything lives on the combined coordinates, evaluation k's
 // coordinate j being axis k * d + j.
+//
+// A function of one evaluation's inputs has zero derivatives in the others'.
+// Differentiating the combined jet would lose that (d/dx_lo of u_lo cannot
+// know that its x_hi-derivatives vanish), so d() differentiates the
+// evaluation's own jet and embeds the result again.
 #include <pinnbench/jet/Expression.hpp>
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 namespace pinnbench::pde {
@@ -16,16 +22,25 @@ class TermContext
 public:
   using Var = jet::Var<Real>;
 
+  /// `outputs` and `coordinates` are each evaluation's own jets (on its own d
+  /// coordinates); `first_point` is the global index of the chunk's first point.
   TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
               std::int64_t first_point = 0)
-      : dimension_(dimension), outputs_(std::move(outputs)), coordinates_(std::move(coordinates)),
-        first_point_(first_point)
+      : dimension_(dimension), first_point_(first_point)
   {
+    for (std::size_t k = 0; k < outputs.size(); ++k) {
+      outputs_.push_back(combined(outputs[k], static_cast<int>(k), static_cast<int>(outputs.size())));
+      coordinates_.push_back(
+          combined(coordinates[k], static_cast<int>(k), static_cast<int>(outputs.size())));
+    }
   }
 
   int evaluations() const { return static_cast<int>(outputs_.size()); }
   /// The network output of an evaluation.
-  const Var& u(int evaluation = 0) const { return outputs_.at(static_cast<std::size_t>(evaluation)); }
+  const Var& u(int evaluation = 0) const
+  {
+    return outputs_.at(static_cast<std::size_t>(evaluation));
+  }
   /// Coordinate j of an evaluation as a jet (value = the coordinate, d/dz_j = 1).
   Var coordinate(int j, int evaluation = 0) const
   {
@@ -34,17 +49,44 @@ public:
   /// The axis of coordinate j of an evaluation in this term's coordinate system.
   int axis(int j, int evaluation = 0) const { return evaluation * dimension_ + j; }
   /// d v / d(coordinate j of an evaluation).
-  Var d(const Var& v, int j, int evaluation = 0) const { return jet::d(v, axis(j, evaluation)); }
+  Var d(const Var& v, int j, int evaluation = 0) const
+  {
+    if (evaluations() == 1)
+      return jet::d(v, j);
+    const auto own = own_jets_.find(v.id());
+    if (own == own_jets_.end() || own->second.second != evaluation)
+      return jet::d(v, axis(j, evaluation));
+    return combined(jet::d(own->second.first, j), evaluation, evaluations());
+  }
   /// Every axis of the term's coordinate system.
   int axes() const { return dimension_ * evaluations(); }
   /// Global index (in the term's point list) of the first point of this chunk.
   std::int64_t first_point() const { return first_point_; }
 
 private:
+  /// `own` (a jet on evaluation k's coordinates) on the combined coordinates: its
+  /// derivative set placed at every evaluation's block, so jets of different
+  /// evaluations with the same derivatives combine without losing any.
+  Var combined(const Var& own, int evaluation, int count) const
+  {
+    if (count == 1)
+      return own;
+    auto& tape = own.tape();
+    const auto& set = own.set();
+    auto target = set->embedded(dimension_ * count, 0);
+    for (int k = 1; k < count; ++k)
+      target = jet::DerivativeSet::union_of(*target, *set->embedded(dimension_ * count, k * dimension_));
+    Var result(tape, tape.embed(own.id(), target, evaluation * dimension_));
+    own_jets_[result.id()] = {own, evaluation};
+    return result;
+  }
+
   int dimension_;
   std::vector<Var> outputs_;
   std::vector<Var> coordinates_;
   std::int64_t first_point_;
+  /// combined jet -> (the evaluation's own jet it was made from, the evaluation)
+  mutable std::map<int, std::pair<Var, int>> own_jets_;
 };
 
 } // namespace pinnbench::pde

@@ -66,7 +66,6 @@ private:
     std::vector<Matrix<Real>> points; ///< per evaluation, this rank's block [n][d]
     std::int64_t global_offset = 0;
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
-    jet::DerivativeSetPtr combined;          ///< when there are several evaluations
     double weight = 1.0;
     std::int64_t alignment = 1; ///< chunks and blocks hold whole multiples of this
   };
