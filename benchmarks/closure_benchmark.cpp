@@ -40,7 +40,7 @@ struct Options
   int grid = 101;
   int width = 512;
   int hidden_layers = 3;
-  int chunk = 2048;
+  int chunk = 1024;
 };
 
 [[noreturn]] void usage(int code)

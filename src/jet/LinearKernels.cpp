@@ -56,14 +56,27 @@ std::int64_t linear_vjp(const ConstJetView<Real>& a, const WeightView<Real>& wei
     flops += 2 * rows * inputs * outputs;
   }
   if (grad_bias.data() != nullptr) {
+    // Column sums of the value component, over blocks of 64 outputs so that the
+    // inner loop runs along contiguous memory.
+    constexpr int block = 64;
     const int points = static_cast<int>(a.extent(1));
+    const Real* dz = adjoint_z.data();
     Kokkos::parallel_for(
-        "pinnbench::jet::linear_bias_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, outputs),
-        KOKKOS_LAMBDA(const int o) {
-          Real sum = Real(0);
-          for (int n = 0; n < points; ++n)
-            sum += adjoint_z(0, n, o);
-          grad_bias(o) += sum;
+        "pinnbench::jet::linear_bias_gradient",
+        Kokkos::RangePolicy<ExecutionSpace>(0, (outputs + block - 1) / block),
+        KOKKOS_LAMBDA(const int b) {
+          const int first = b * block;
+          const int count = outputs - first < block ? outputs - first : block;
+          Real sum[block];
+          for (int o = 0; o < count; ++o)
+            sum[o] = Real(0);
+          for (int n = 0; n < points; ++n) {
+            const Real* row = dz + static_cast<std::size_t>(n) * outputs + first;
+            for (int o = 0; o < count; ++o)
+              sum[o] += row[o];
+          }
+          for (int o = 0; o < count; ++o)
+            grad_bias(first + o) += sum[o];
         });
   }
   return flops;

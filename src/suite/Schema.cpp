@@ -295,7 +295,7 @@ std::vector<KeySpec> run_keys()
           "training",
           {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)"),
            int_key("history_every", "10", 1, "history (and evaluation) cadence"),
-           int_key("chunk_points", "2048", 1, "points per rank processed at once"),
+           int_key("chunk_points", "1024", 1, "points per rank processed at once"),
            mapping_key("stopping",
                        {choice_key("rule", {"none", "relative_change"}, "early-stopping rule"),
                         int_key("window", "100", 1, "w of relative_change"),

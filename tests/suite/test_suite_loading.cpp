@@ -84,7 +84,7 @@ TEST(SuiteLoading, DocExampleExpandsAndResolves)
   EXPECT_EQ(c["objective"]["initial_region"].as<double>(), 1e-4);
   EXPECT_EQ(c["optimizer"]["history_size"].as<int>(), 100);
   EXPECT_EQ(c["training"]["iterations"].as<int>(), 200);
-  EXPECT_EQ(c["training"]["chunk_points"].as<int>(), 2048);
+  EXPECT_EQ(c["training"]["chunk_points"].as<int>(), 1024);
   EXPECT_EQ(c["precision"].as<std::string>(), "fp64");
   EXPECT_EQ(c["seed"].as<int>(), 0);
 
@@ -185,7 +185,7 @@ seed: 0
 training:
   iterations: 1000
   history_every: 10
-  chunk_points: 2048
+  chunk_points: 1024
   stopping:
     rule: none
     window: 100

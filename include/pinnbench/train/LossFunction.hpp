@@ -18,7 +18,7 @@ namespace pinnbench::train {
 
 struct LossSettings
 {
-  int chunk_points = 2048;
+  int chunk_points = 1024;
   /// Loss weight per task term name; missing names weigh 1.
   std::map<std::string, double> weights;
 };
