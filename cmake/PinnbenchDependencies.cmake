@@ -39,7 +39,22 @@ endforeach()
 message(STATUS "pinnbench: Kokkos ${Kokkos_VERSION} (backends: ${PINNBENCH_KOKKOS_BACKENDS})")
 
 # --- Kokkos Kernels ----------------------------------------------------------
-find_package(KokkosKernels REQUIRED)
+# Kernels must come from the same world as Kokkos: with Kokkos >= 4, look next to
+# it first and refuse Trilinos' copy (which has no version file, so a version
+# requirement skips it); otherwise a system Trilinos would mix 3.4 headers into
+# a Kokkos 4 build.
+if(Kokkos_VERSION VERSION_GREATER_EQUAL 4.0)
+  get_filename_component(pinnbench_kokkos_prefix "${Kokkos_DIR}/../../.." ABSOLUTE)
+  find_package(KokkosKernels 4 REQUIRED
+               HINTS "${Kokkos_DIR}/../KokkosKernels" "${pinnbench_kokkos_prefix}")
+  if(NOT TARGET Kokkos::kokkoskernels)
+    message(FATAL_ERROR "Kokkos ${Kokkos_VERSION} needs Kokkos Kernels >= 4 with the "
+                        "Kokkos::kokkoskernels target (found ${KokkosKernels_DIR})")
+  endif()
+else()
+  find_package(KokkosKernels REQUIRED)
+endif()
+message(STATUS "pinnbench: Kokkos Kernels ${KokkosKernels_VERSION} from ${KokkosKernels_DIR}")
 add_library(pinnbench_kokkoskernels INTERFACE)
 add_library(pinnbench::kokkoskernels ALIAS pinnbench_kokkoskernels)
 if(TARGET Kokkos::kokkoskernels)

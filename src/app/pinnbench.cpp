@@ -108,6 +108,13 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
   const suite::Suite suite = suite::load_suite(options.suite, suite::default_suite_search_dirs());
   auto runs = suite::apply_filter(suite.runs, options.filter);
   runs = suite::apply_shard(runs, options.shard.index, options.shard.count);
+  // --max-iterations changes what a run is: it goes into the resolved
+  // configuration, so result files and --resume see it.
+  if (options.max_iterations)
+    for (auto& run : runs) {
+      auto iterations = run.config["training"]["iterations"];
+      iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
+    }
   if (options.list) {
     if (root)
       for (const auto& run : runs)
@@ -149,7 +156,7 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     }
     std::fflush(stdout);
 
-    train::RunContext context{mpi, metadata, options.max_iterations, nullptr};
+    train::RunContext context{mpi, metadata, nullptr};
     context.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

@@ -3,7 +3,6 @@
 
 #include <Kokkos_Core.hpp>
 
-#include <regex>
 
 namespace pinnbench {
 
@@ -21,11 +20,7 @@ std::string kokkos_version()
          std::to_string(v % 100);
 }
 
-std::string kokkos_backends()
-{
-  // CMake passes the backend list as "SERIAL;OPENMP".
-  return std::regex_replace(std::string(PINNBENCH_KOKKOS_BACKENDS), std::regex(";"), ",");
-}
+std::string kokkos_backends() { return PINNBENCH_KOKKOS_BACKENDS; }
 
 std::string compiler() { return PINNBENCH_CXX_COMPILER; }
 

@@ -118,9 +118,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   const parallel::MpiContext& mpi = context.mpi;
   const std::uint64_t seed = run.seed;
   const YAML::Node training = config["training"];
-  std::int64_t iterations = training["iterations"].as<std::int64_t>();
-  if (context.max_iterations)
-    iterations = std::min(iterations, *context.max_iterations);
+  const std::int64_t iterations = training["iterations"].as<std::int64_t>();
   const std::int64_t history_every = training["history_every"].as<std::int64_t>();
   const int chunk = training["chunk_points"].as<int>();
   const bool stop_on_plateau = training["stopping"]["rule"].as<std::string>() == "relative_change";

@@ -80,7 +80,7 @@ INSTANTIATE_TEST_SUITE_P(AllKinds, UnaryDerivatives,
                                            UnaryKind::sigmoid, UnaryKind::silu, UnaryKind::exp,
                                            UnaryKind::log, UnaryKind::reciprocal,
                                            UnaryKind::sqrt, UnaryKind::square, UnaryKind::wave),
-                         [](const auto& info) { return to_string(info.param); });
+                         [](const auto& parameter) { return to_string(parameter.param); });
 
 TEST(FastMath, ExpAndTanhAgreeWithLibmToAFewUlp)
 {

@@ -7,7 +7,6 @@
 #include <pinnbench/suite/RunSpec.hpp>
 
 #include <functional>
-#include <optional>
 
 namespace pinnbench::train {
 
@@ -15,8 +14,6 @@ struct RunContext
 {
   parallel::MpiContext mpi;
   io::RunMetadata metadata;
-  /// --max-iterations: caps training.iterations.
-  std::optional<std::int64_t> max_iterations;
   /// Progress lines (called on rank 0 only).
   std::function<void(const std::string&)> progress;
 };
