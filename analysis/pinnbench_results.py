@@ -50,7 +50,7 @@ OK_STATUS = "ok"
 REQUIRED_RUN_ATTRS = ("task", "model", "objective", "optimizer", "precision", "seed", "status")
 
 #: Scalar metrics of ``/run`` (doubles; NaN when absent).
-METRIC_ATTRS = ("final_loss", "test_loss", "rMAE", "rMSE")
+METRIC_ATTRS = ("final_loss", "train_loss", "test_loss", "rMAE", "rMSE")
 
 Warn = Callable[[str], None]
 
@@ -174,6 +174,10 @@ class RunRecord:
     points_initial: int | None
     final_loss: float
     test_loss: float
+    #: The task's own loss terms on the training points at the end (no objective
+    #: extras, no perturbation): compared with test_loss for overfitting. Falls
+    #: back to final_loss for files written before it existed.
+    train_loss: float
     rMAE: float  # schema name
     rMSE: float  # schema name
     final_loss_terms: dict[str, float] = field(default_factory=dict)
@@ -186,7 +190,8 @@ class RunRecord:
         return self.status == OK_STATUS
 
     def metric(self, name: str) -> float:
-        """A scalar metric by schema name (``final_loss``, ``test_loss``, ``rMAE``, ``rMSE``)."""
+        """A scalar metric by schema name (``final_loss``, ``train_loss``, ``test_loss``, ``rMAE``,
+        ``rMSE``)."""
         if name not in METRIC_ATTRS:
             raise KeyError(f"unknown metric {name!r}; known: {', '.join(METRIC_ATTRS)}")
         return getattr(self, name)
@@ -301,6 +306,7 @@ def load_run(path: str | Path) -> RunRecord:
         points_initial=_as_int(run_attrs.get("points_initial")),
         final_loss=_as_float(run_attrs.get("final_loss")),
         test_loss=_as_float(run_attrs.get("test_loss")),
+        train_loss=_as_float(run_attrs.get("train_loss", run_attrs.get("final_loss"))),
         rMAE=_as_float(run_attrs.get("rMAE")),
         rMSE=_as_float(run_attrs.get("rMSE")),
         final_loss_terms=terms,

@@ -81,7 +81,9 @@ def plot_loss(record: RunRecord, history: dict[str, np.ndarray]) -> Figure | Non
     The test curve is drawn only when ``test_loss`` has a finite positive value
     (it is all NaN when the run had ``evaluation.test_loss`` off).
     """
-    iterations, loss = history.get("iteration"), history.get("loss")
+    # train_loss holds the same terms as test_loss; older files only have loss.
+    iterations = history.get("iteration")
+    loss = history.get("train_loss", history.get("loss"))
     if iterations is None or loss is None:
         return None
     series = {"train loss": _finite_positive(loss)}

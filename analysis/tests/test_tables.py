@@ -296,3 +296,24 @@ def test_script_help_and_exit_code() -> None:
     result = subprocess.run([sys.executable, str(script), "/nonexistent/results"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "not found" in result.stderr
+
+
+def test_failure_table_prefers_train_loss_over_final_loss(tmp_path: Path) -> None:
+    """Train loss is the task terms on the training points (`train_loss`), not the
+    objective's last closure (`final_loss`, which includes e.g. the double-backprop
+    term), so train and test loss compare like with like."""
+    import h5py
+    from conftest import write_result
+
+    path = tmp_path / "fm" / "run.h5"
+    path.parent.mkdir()
+    write_result(path, suite="fm", task="convection", model="pinn", objective="double_pinn",
+                 precision="fp64", seed=0, points_domain=400, status="ok", final_loss=5e-2,
+                 test_loss=4e-2, rmae=0.1, rmse=0.2)
+    with h5py.File(path, "r+") as f:
+        f["run"].attrs["train_loss"] = 3e-2
+    record = load_results(tmp_path)[0]
+    assert record.train_loss == 3e-2
+    assert record.final_loss == 5e-2
+    table = tables.build_failure_table([record])
+    assert "3.0e-02" in table.sections[0].rows[0].cells
