@@ -7,24 +7,22 @@
 // hidden-layer shape: the closure's GEMM flops divided by that rate is the time
 // its GEMMs alone would take, and closure time / that time is the overhead of
 // everything else.
-#include <pinnbench/core/BuildInfo.hpp>
-#include <pinnbench/nn/Mlp.hpp>
-#include <pinnbench/objective/Gpinn.hpp>
-#include <pinnbench/pde/SpaceTimeTask.hpp>
-#include <pinnbench/train/LossFunction.hpp>
-
 #include <KokkosBlas3_gemm.hpp>
-#include <mpi.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <mpi.h>
+#include <pinnbench/core/BuildInfo.hpp>
+#include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/objective/Gpinn.hpp>
+#include <pinnbench/pde/SpaceTimeTask.hpp>
+#include <pinnbench/train/LossFunction.hpp>
 #include <sstream>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace pinnbench;
@@ -182,13 +180,13 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   const double closure_seconds = median(seconds);
 
   // The hidden-layer GEMM of the closure: [components * chunk, width] x [width, width].
-  const auto wave_set = jet::DerivativeSet::closure_of(
-      2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
+  const auto wave_set =
+      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
   const int components = o.problem == "convection" ? 3
                          : o.problem == "wave"     ? wave_set->size()
                                                    : wave_set->raised(1)->size();
-  const int local_points = static_cast<int>((static_cast<long>(o.grid) * o.grid + mpi.size() - 1) /
-                                            mpi.size());
+  const int local_points =
+      static_cast<int>((static_cast<long>(o.grid) * o.grid + mpi.size() - 1) / mpi.size());
   const int rows = components * std::min(o.chunk, local_points);
   const double peak_gflops = gemm_rate<Real>(rows, o.width, o.width);
   const double gemm_seconds = static_cast<double>(flops) / (peak_gflops * 1e9);

@@ -4,6 +4,12 @@
 // failed or is not implemented yet; 2 bad input (suite file, command line).
 // Every rank parses the same suite and takes the same decisions; rank 0 prints
 // and writes files.
+#include <Kokkos_Core.hpp>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <mpi.h>
 #include <pinnbench/core/BuildInfo.hpp>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/io/ResultReader.hpp>
@@ -13,14 +19,6 @@
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Trainer.hpp>
-
-#include <Kokkos_Core.hpp>
-#include <mpi.h>
-
-#include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <iostream>
 #include <string>
 #include <vector>
 
@@ -96,8 +94,8 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
   }
   if (options.version) {
     if (root)
-      std::cout << version_line() << "\nKokkos " << kokkos_version() << " ("
-                << kokkos_backends() << "), " << compiler() << "\n";
+      std::cout << version_line() << "\nKokkos " << kokkos_version() << " (" << kokkos_backends()
+                << "), " << compiler() << "\n";
     return 0;
   }
   if (options.suite.empty())
@@ -167,16 +165,13 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     try {
       result = train::run_training(run, context);
       have_result = true;
-    }
-    catch (const NotImplementedError& e) {
+    } catch (const NotImplementedError& e) {
       error = e.what();
       row.status = "not implemented";
-    }
-    catch (const ConfigError& e) {
+    } catch (const ConfigError& e) {
       error = e.what();
       row.status = "failed";
-    }
-    catch (const std::exception& e) {
+    } catch (const std::exception& e) {
       error = e.what();
       row.status = "failed";
       result = failed_result(run, metadata, error);
@@ -227,13 +222,11 @@ int main(int argc, char** argv)
     const parallel::MpiContext mpi;
     try {
       code = run_suite(argc, argv, mpi);
-    }
-    catch (const ConfigError& e) {
+    } catch (const ConfigError& e) {
       if (mpi.is_root())
         std::fprintf(stderr, "pinnbench: %s\n", e.what());
       code = 2;
-    }
-    catch (const std::exception& e) {
+    } catch (const std::exception& e) {
       if (mpi.is_root())
         std::fprintf(stderr, "pinnbench: error: %s\n", e.what());
       code = 1;

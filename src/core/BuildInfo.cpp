@@ -1,16 +1,23 @@
+#include <Kokkos_Core.hpp>
 #include <pinnbench/BuildVersion.hpp>
 #include <pinnbench/core/BuildInfo.hpp>
 
-#include <Kokkos_Core.hpp>
-
-
 namespace pinnbench {
 
-std::string version() { return build::version; }
+std::string version()
+{
+  return build::version;
+}
 
-std::string git_commit() { return build::git_commit; }
+std::string git_commit()
+{
+  return build::git_commit;
+}
 
-std::string version_line() { return "pinnbench " + version() + " (git " + git_commit() + ")"; }
+std::string version_line()
+{
+  return "pinnbench " + version() + " (git " + git_commit() + ")";
+}
 
 std::string kokkos_version()
 {
@@ -20,8 +27,14 @@ std::string kokkos_version()
          std::to_string(v % 100);
 }
 
-std::string kokkos_backends() { return PINNBENCH_KOKKOS_BACKENDS; }
+std::string kokkos_backends()
+{
+  return PINNBENCH_KOKKOS_BACKENDS;
+}
 
-std::string compiler() { return PINNBENCH_CXX_COMPILER; }
+std::string compiler()
+{
+  return PINNBENCH_CXX_COMPILER;
+}
 
 } // namespace pinnbench

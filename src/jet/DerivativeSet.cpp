@@ -1,9 +1,8 @@
-#include <pinnbench/core/Error.hpp>
-#include <pinnbench/jet/DerivativeSet.hpp>
-
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/DerivativeSet.hpp>
 #include <set>
 
 namespace pinnbench::jet {
@@ -70,8 +69,8 @@ DerivativeSetPtr DerivativeSet::closure_of(int dimension, const std::vector<Mult
   for (const auto& alpha : requested) {
     for (int j = dimension; j < kMaxCoordinates; ++j)
       if (alpha[j] != 0)
-        throw LogicError("requested derivative uses coordinate " + std::to_string(j) +
-                         " of a " + std::to_string(dimension) + "-dimensional input");
+        throw LogicError("requested derivative uses coordinate " + std::to_string(j) + " of a " +
+                         std::to_string(dimension) + "-dimensional input");
     if (alpha.order() > kMaxOrder)
       throw LogicError("requested derivative of order " + std::to_string(alpha.order()) +
                        " (supported: up to " + std::to_string(kMaxOrder) + ")");
@@ -80,7 +79,10 @@ DerivativeSetPtr DerivativeSet::closure_of(int dimension, const std::vector<Mult
   return intern(dimension, std::move(indices));
 }
 
-DerivativeSetPtr DerivativeSet::value_only(int dimension) { return closure_of(dimension, {}); }
+DerivativeSetPtr DerivativeSet::value_only(int dimension)
+{
+  return closure_of(dimension, {});
+}
 
 DerivativeSetPtr DerivativeSet::full(int dimension, int max_order)
 {

@@ -9,7 +9,10 @@ namespace pinnbench::jet {
 
 namespace {
 
-KOKKOS_INLINE_FUNCTION int select(FeatureSelection sel, int f) { return sel.offset + sel.stride * f; }
+KOKKOS_INLINE_FUNCTION int select(FeatureSelection sel, int f)
+{
+  return sel.offset + sel.stride * f;
+}
 
 template <class Real>
 void check_selection(const ConstJetView<Real>& input, FeatureSelection sel, int features,
@@ -32,8 +35,8 @@ void zero(const JetView<Real>& view)
 template <class Real>
 void combine_forward(const JetView<Real>& out, Real alpha, const ConstJetView<Real>& a,
                      const ComponentMap& map_a, FeatureSelection sel_a, Real beta,
-                     const ConstJetView<Real>& b, const ComponentMap& map_b,
-                     FeatureSelection sel_b, Real constant)
+                     const ConstJetView<Real>& b, const ComponentMap& map_b, FeatureSelection sel_b,
+                     Real constant)
 {
   const int components = static_cast<int>(out.extent(0));
   const int points = static_cast<int>(out.extent(1));
@@ -113,8 +116,8 @@ void leibniz_forward(const LeibnizProgram& program, const ConstJetView<Real>& a,
           Real value = Real(0);
           for (int t = offsets(k); t < offsets(k + 1); ++t) {
             const LeibnizTerm& term = terms(t);
-            value += static_cast<Real>(term.coefficient) * a(term.left, n, fa) *
-                     b(term.right, n, fb);
+            value +=
+                static_cast<Real>(term.coefficient) * a(term.left, n, fa) * b(term.right, n, fb);
           }
           c(k, n, f) = value;
         }
@@ -293,9 +296,7 @@ void sum_values_vjp(double scale, const JetView<Real>& adjoint_a, bool accumulat
   Kokkos::parallel_for(
       "pinnbench::jet::sum_values_vjp",
       Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
-      KOKKOS_LAMBDA(const std::int64_t i) {
-        adjoint_a(0, i / features, i % features) += value;
-      });
+      KOKKOS_LAMBDA(const std::int64_t i) { adjoint_a(0, i / features, i % features) += value; });
 }
 
 template <class Real>
@@ -315,31 +316,31 @@ bool all_finite(const ConstJetView<Real>& a)
   return bad == 0;
 }
 
-#define PINNBENCH_INSTANTIATE_ELEMENTWISE(Real)                                                 \
-  template void combine_forward<Real>(const JetView<Real>&, Real, const ConstJetView<Real>&,    \
-                                      const ComponentMap&, FeatureSelection, Real,              \
-                                      const ConstJetView<Real>&, const ComponentMap&,           \
-                                      FeatureSelection, Real);                                  \
-  template void combine_vjp<Real>(const ConstJetView<Real>&, Real, const ComponentMap&,         \
-                                  FeatureSelection, const JetView<Real>&, bool);                \
-  template void leibniz_forward<Real>(const LeibnizProgram&, const ConstJetView<Real>&,         \
-                                      FeatureSelection, const ConstJetView<Real>&,              \
-                                      FeatureSelection, const JetView<Real>&);                  \
-  template void leibniz_vjp<Real>(const LeibnizProgram&, const ConstJetView<Real>&,             \
-                                  const ConstJetView<Real>&, FeatureSelection,                  \
-                                  const JetView<Real>&, FeatureSelection, bool, bool);          \
-  template void coordinate_jet<Real>(                                                           \
-      const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                      \
-      const std::vector<int>&, const JetView<Real>&);                                           \
-  template double sum_squares<Real>(const ConstJetView<Real>&);                                 \
-  template void sum_squares_vjp<Real>(const ConstJetView<Real>&, double, const JetView<Real>&,  \
-                                      bool);                                                    \
-  template double sum_values<Real>(const ConstJetView<Real>&);                                  \
-  template void sum_values_vjp<Real>(double, const JetView<Real>&, bool);                       \
-  template bool all_finite<Real>(const ConstJetView<Real>&);                                    \
-  template void segment_project<Real>(const ConstJetView<Real>&,                                \
-                                      const ProjectionWeights<Real>&, int, const JetView<Real>&); \
-  template void segment_project_vjp<Real>(const ProjectionWeights<Real>&, int,                  \
+#define PINNBENCH_INSTANTIATE_ELEMENTWISE(Real)                                                    \
+  template void combine_forward<Real>(const JetView<Real>&, Real, const ConstJetView<Real>&,       \
+                                      const ComponentMap&, FeatureSelection, Real,                 \
+                                      const ConstJetView<Real>&, const ComponentMap&,              \
+                                      FeatureSelection, Real);                                     \
+  template void combine_vjp<Real>(const ConstJetView<Real>&, Real, const ComponentMap&,            \
+                                  FeatureSelection, const JetView<Real>&, bool);                   \
+  template void leibniz_forward<Real>(const LeibnizProgram&, const ConstJetView<Real>&,            \
+                                      FeatureSelection, const ConstJetView<Real>&,                 \
+                                      FeatureSelection, const JetView<Real>&);                     \
+  template void leibniz_vjp<Real>(const LeibnizProgram&, const ConstJetView<Real>&,                \
+                                  const ConstJetView<Real>&, FeatureSelection,                     \
+                                  const JetView<Real>&, FeatureSelection, bool, bool);             \
+  template void coordinate_jet<Real>(                                                              \
+      const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                         \
+      const std::vector<int>&, const JetView<Real>&);                                              \
+  template double sum_squares<Real>(const ConstJetView<Real>&);                                    \
+  template void sum_squares_vjp<Real>(const ConstJetView<Real>&, double, const JetView<Real>&,     \
+                                      bool);                                                       \
+  template double sum_values<Real>(const ConstJetView<Real>&);                                     \
+  template void sum_values_vjp<Real>(double, const JetView<Real>&, bool);                          \
+  template bool all_finite<Real>(const ConstJetView<Real>&);                                       \
+  template void segment_project<Real>(const ConstJetView<Real>&, const ProjectionWeights<Real>&,   \
+                                      int, const JetView<Real>&);                                  \
+  template void segment_project_vjp<Real>(const ProjectionWeights<Real>&, int,                     \
                                           const ConstJetView<Real>&, const JetView<Real>&, bool);
 
 PINNBENCH_INSTANTIATE_ELEMENTWISE(float)

@@ -1,9 +1,8 @@
 // Linear layers on jets: every component goes through the same weights, so the
 // stacked [S*N, F] matrix makes the whole jet one GEMM (bias on the value only).
+#include <KokkosBlas3_gemm.hpp>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Kernels.hpp>
-
-#include <KokkosBlas3_gemm.hpp>
 
 namespace pinnbench::jet {
 
@@ -82,12 +81,11 @@ std::int64_t linear_vjp(const ConstJetView<Real>& a, const WeightView<Real>& wei
   return flops;
 }
 
-#define PINNBENCH_INSTANTIATE_LINEAR(Real)                                                      \
-  template std::int64_t linear_forward<Real>(const ConstJetView<Real>&,                         \
-                                             const WeightView<Real>&, const BiasView<Real>&,    \
-                                             const JetView<Real>&);                             \
-  template std::int64_t linear_vjp<Real>(                                                       \
-      const ConstJetView<Real>&, const WeightView<Real>&, const ConstJetView<Real>&,            \
+#define PINNBENCH_INSTANTIATE_LINEAR(Real)                                                         \
+  template std::int64_t linear_forward<Real>(const ConstJetView<Real>&, const WeightView<Real>&,   \
+                                             const BiasView<Real>&, const JetView<Real>&);         \
+  template std::int64_t linear_vjp<Real>(                                                          \
+      const ConstJetView<Real>&, const WeightView<Real>&, const ConstJetView<Real>&,               \
       const JetView<Real>&, bool, const WeightGradientView<Real>&, const BiasGradientView<Real>&);
 
 PINNBENCH_INSTANTIATE_LINEAR(float)

@@ -1,8 +1,7 @@
-#include <pinnbench/core/Error.hpp>
-#include <pinnbench/jet/Programs.hpp>
-
 #include <map>
 #include <mutex>
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/Programs.hpp>
 #include <tuple>
 
 namespace pinnbench::jet {
@@ -47,8 +46,7 @@ to_device(const std::vector<Term>& terms, int components, const char* label)
   for (std::size_t c = 1; c < offsets.size(); ++c)
     offsets[c] += offsets[c - 1];
   Kokkos::deep_copy(device, host);
-  Kokkos::View<int*, MemorySpace> device_offsets(std::string(label) + "::offsets",
-                                                 offsets.size());
+  Kokkos::View<int*, MemorySpace> device_offsets(std::string(label) + "::offsets", offsets.size());
   auto host_offsets = Kokkos::create_mirror_view(device_offsets);
   for (std::size_t c = 0; c < offsets.size(); ++c)
     host_offsets(c) = offsets[c];
@@ -142,8 +140,8 @@ std::vector<LeibnizTerm> leibniz_terms(const DerivativeSet& output, const Deriva
       if (!beta.divides(alpha))
         continue;
       // Downward closure of the operand sets guarantees both indices exist.
-      terms.push_back(LeibnizTerm{c, left.find(beta), right.find(alpha - beta),
-                                  binomial(alpha, beta)});
+      terms.push_back(
+          LeibnizTerm{c, left.find(beta), right.find(alpha - beta), binomial(alpha, beta)});
     }
   }
   return terms;
@@ -185,8 +183,8 @@ const LeibnizProgram& leibniz_program(const DerivativeSetPtr& output, const Deri
   if (found != cache.end())
     return found->second;
   LeibnizProgram program;
-  std::tie(program.terms, program.offsets) = to_device(
-      leibniz_terms(*output, *left, *right), output->size(), "pinnbench::jet::leibniz");
+  std::tie(program.terms, program.offsets) =
+      to_device(leibniz_terms(*output, *left, *right), output->size(), "pinnbench::jet::leibniz");
   program.components = output->size();
   return cache.emplace(key, program).first->second;
 }

@@ -129,15 +129,14 @@ Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, Me
 // --- network ops ---------------------------------------------------------------------
 
 template <class Real>
-typename Tape<Real>::NodeId Tape<Real>::linear(NodeId input, std::size_t weight_offset,
-                                               int outputs, std::int64_t bias_offset)
+typename Tape<Real>::NodeId Tape<Real>::linear(NodeId input, std::size_t weight_offset, int outputs,
+                                               std::int64_t bias_offset)
 {
   const Node& in = node_(input);
   const std::size_t inputs = static_cast<std::size_t>(in.features);
   const std::size_t end = weight_offset + static_cast<std::size_t>(outputs) * inputs;
   if (end > parameters_.extent(0) ||
-      (bias_offset >= 0 &&
-       static_cast<std::size_t>(bias_offset + outputs) > parameters_.extent(0)))
+      (bias_offset >= 0 && static_cast<std::size_t>(bias_offset + outputs) > parameters_.extent(0)))
     throw LogicError("linear layer parameters outside the parameter vector");
   const JetView<Real> a = in.value;
   Node& node = record(Op::linear, in.set, in.points, outputs, "pinnbench::jet::linear");
@@ -173,8 +172,8 @@ typename Tape<Real>::NodeId Tape<Real>::unary(NodeId input, UnaryKind kind,
   Real w1 = Real(1), w2 = Real(1);
   if (kind == UnaryKind::wave) {
     auto host = Kokkos::create_mirror_view_and_copy(
-        Kokkos::HostSpace(), Kokkos::subview(parameters_, std::make_pair(wave_offset,
-                                                                         wave_offset + 2)));
+        Kokkos::HostSpace(),
+        Kokkos::subview(parameters_, std::make_pair(wave_offset, wave_offset + 2)));
     w1 = host(0);
     w2 = host(1);
   }
@@ -210,8 +209,8 @@ Tape<Real>::combine(const DerivativeSetPtr& set, int features, Real alpha, NodeI
   node.sel_a = sel_a;
   node.sel_b = sel_b;
   node.requires_grad = grad_a || grad_b;
-  combine_forward<Real>(node.value, alpha, va, map_a, sel_a, beta, ConstJetView<Real>(vb),
-                        map_b, sel_b, constant);
+  combine_forward<Real>(node.value, alpha, va, map_a, sel_a, beta, ConstJetView<Real>(vb), map_b,
+                        sel_b, constant);
   return last();
 }
 
@@ -268,8 +267,7 @@ typename Tape<Real>::NodeId Tape<Real>::feature(NodeId a, int feature)
 }
 
 template <class Real>
-typename Tape<Real>::NodeId Tape<Real>::embed(NodeId a, const DerivativeSetPtr& target,
-                                               int offset)
+typename Tape<Real>::NodeId Tape<Real>::embed(NodeId a, const DerivativeSetPtr& target, int offset)
 {
   const Node& na = node_(a);
   return combine(target, na.features, Real(1), a, device_embed_map(na.set, target, offset),
@@ -314,9 +312,8 @@ typename Tape<Real>::NodeId Tape<Real>::mul(NodeId a, NodeId b)
 }
 
 template <class Real>
-typename Tape<Real>::NodeId Tape<Real>::segment_project(NodeId a,
-                                                        const ProjectionWeights<Real>& weights,
-                                                        int segment)
+typename Tape<Real>::NodeId
+Tape<Real>::segment_project(NodeId a, const ProjectionWeights<Real>& weights, int segment)
 {
   const Node& na = node_(a);
   if (segment < 1 || na.points % segment != 0)
@@ -400,8 +397,7 @@ JetView<Real> Tape<Real>::contribute(NodeId id, bool& accumulate)
     if (chosen < free_adjoints_.size()) {
       node.adjoint_buffer = free_adjoints_[chosen];
       free_adjoints_.erase(free_adjoints_.begin() + static_cast<std::ptrdiff_t>(chosen));
-    }
-    else {
+    } else {
       node.adjoint_buffer = static_cast<int>(adjoint_pool_.size());
       adjoint_pool_.emplace_back();
     }
@@ -485,12 +481,12 @@ void Tape<Real>::backward_node(Node& node)
       adjoint_a = contribute(node.a, accumulate);
     WeightView<Real> weight(parameters_.data() + node.weight_offset, outputs, inputs);
     WeightGradientView<Real> grad_weight(gradient_.data() + node.weight_offset, outputs, inputs);
-    BiasGradientView<Real> grad_bias(
-        node.bias_offset >= 0 ? gradient_.data() + node.bias_offset : nullptr,
-        node.bias_offset >= 0 ? outputs : 0);
+    BiasGradientView<Real> grad_bias(node.bias_offset >= 0 ? gradient_.data() + node.bias_offset
+                                                           : nullptr,
+                                     node.bias_offset >= 0 ? outputs : 0);
     const auto adjoint_z = adjoint_of(node);
-    gemm_.flops += linear_vjp<Real>(a, weight, adjoint_z, adjoint_a, accumulate, grad_weight,
-                                    grad_bias);
+    gemm_.flops +=
+        linear_vjp<Real>(a, weight, adjoint_z, adjoint_a, accumulate, grad_weight, grad_bias);
     gemm_.calls += in.requires_grad ? 2 : 1;
     return;
   }

@@ -1,7 +1,6 @@
+#include <array>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/UnaryFunction.hpp>
-
-#include <array>
 #include <utility>
 
 namespace pinnbench::jet {

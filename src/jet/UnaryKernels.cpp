@@ -4,10 +4,9 @@
 // derivatives f^(k)(z_0) are tabulated first, then each program term is one
 // vectorisable loop over the block. flat: one (point, feature) per thread with
 // the whole jet in registers, for GPUs.
+#include <algorithm>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Kernels.hpp>
-
-#include <algorithm>
 
 namespace pinnbench::jet {
 
@@ -36,8 +35,8 @@ KOKKOS_INLINE_FUNCTION void tabulate(const Real* z0, int count, Real w1, Real w2
 }
 
 template <class Real>
-KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1,
-                                     Real w2, BlockDerivatives<Real>& table)
+KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1, Real w2,
+                                     BlockDerivatives<Real>& table)
 {
   switch (kind) {
   case UnaryKind::tanh:
@@ -391,8 +390,7 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1,
-                             double& grad_w2)
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2)
 {
   // y = w1 S + w2 C where S, C are the jets of sin z and cos z, so
   // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>.
@@ -433,15 +431,14 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
   }
 }
 
-#define PINNBENCH_INSTANTIATE_UNARY(Real)                                                       \
-  template void unary_forward<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,            \
-                                    const ConstJetView<Real>&, const JetView<Real>&,            \
-                                    KernelVariant);                                             \
-  template void unary_vjp<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,                \
-                                const ConstJetView<Real>&, const ConstJetView<Real>&,           \
-                                const JetView<Real>&, bool, KernelVariant);                     \
-  template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&,                         \
-                                              const ConstJetView<Real>&,                        \
+#define PINNBENCH_INSTANTIATE_UNARY(Real)                                                          \
+  template void unary_forward<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,               \
+                                    const ConstJetView<Real>&, const JetView<Real>&,               \
+                                    KernelVariant);                                                \
+  template void unary_vjp<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,                   \
+                                const ConstJetView<Real>&, const ConstJetView<Real>&,              \
+                                const JetView<Real>&, bool, KernelVariant);                        \
+  template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
                                               const ConstJetView<Real>&, double&, double&);
 
 PINNBENCH_INSTANTIATE_UNARY(float)

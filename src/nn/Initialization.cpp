@@ -1,9 +1,8 @@
+#include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/nn/Initialization.hpp>
 #include <pinnbench/random/Philox.hpp>
-
-#include <cmath>
 
 namespace pinnbench::nn {
 
@@ -34,11 +33,10 @@ std::vector<double> initial_weights(WeightInit init, std::size_t fan_out, std::s
     if (init == WeightInit::xavier_uniform) {
       const double bound = std::sqrt(6.0 / fans);
       values[e] = (2.0 * u0 - 1.0) * bound;
-    }
-    else {
+    } else {
       // Box-Muller; 1 - u0 is in (0, 1] so the logarithm is finite.
-      const double normal = std::sqrt(-2.0 * std::log(1.0 - u0)) *
-                            std::cos(2.0 * math::pi<double> * u1);
+      const double normal =
+          std::sqrt(-2.0 * std::log(1.0 - u0)) * std::cos(2.0 * math::pi<double> * u1);
       values[e] = normal * std::sqrt(2.0 / fans);
     }
   }

@@ -12,9 +12,8 @@ Mlp<Real>::Mlp(MlpShape shape, std::string name) : shape_(shape), name_(std::mov
   for (int layer = 0; layer <= shape_.hidden_layers; ++layer) {
     const int fan_out = layer == shape_.hidden_layers ? shape_.outputs : shape_.width;
     const std::string prefix = "layer" + std::to_string(layer);
-    weight_offsets_.push_back(
-        layout_.add(prefix + ".weight", {static_cast<std::size_t>(fan_out),
-                                         static_cast<std::size_t>(fan_in)}));
+    weight_offsets_.push_back(layout_.add(
+        prefix + ".weight", {static_cast<std::size_t>(fan_out), static_cast<std::size_t>(fan_in)}));
     bias_offsets_.push_back(layout_.add(prefix + ".bias", {static_cast<std::size_t>(fan_out)}));
     layer_outputs_.push_back(fan_out);
     fan_in = fan_out;
@@ -34,8 +33,7 @@ void Mlp<Real>::initialize(const Vector<Real>& parameters, std::uint64_t seed) c
           initial_weights(shape_.weight_init, tensor.shape[0], tensor.shape[1], seed, tensor_index);
       for (std::size_t e = 0; e < values.size(); ++e)
         host(tensor.offset + e) = static_cast<Real>(values[e]);
-    }
-    else {
+    } else {
       for (std::size_t e = 0; e < tensor.size; ++e)
         host(tensor.offset + e) = static_cast<Real>(shape_.bias_init);
     }

@@ -10,9 +10,8 @@
 namespace pinnbench::objective {
 
 template <class Real>
-std::unique_ptr<Objective<Real>> make_objective(const YAML::Node& config,
-                                                const nn::ParameterLayout& layout,
-                                                std::uint64_t seed)
+std::unique_ptr<Objective<Real>>
+make_objective(const YAML::Node& config, const nn::ParameterLayout& layout, std::uint64_t seed)
 {
   const auto name = config["name"].as<std::string>();
   if (name == "vanilla")
@@ -64,18 +63,15 @@ std::unique_ptr<Objective<Real>> make_objective(const YAML::Node& config,
   return make_objective<Real>(config, layout, seed);
 }
 
-template std::unique_ptr<Objective<float>> make_objective<float>(const YAML::Node&,
-                                                                 const nn::ParameterLayout&,
-                                                                 std::uint64_t);
-template std::unique_ptr<Objective<double>> make_objective<double>(const YAML::Node&,
-                                                                   const nn::ParameterLayout&,
-                                                                   std::uint64_t);
+template std::unique_ptr<Objective<float>>
+make_objective<float>(const YAML::Node&, const nn::ParameterLayout&, std::uint64_t);
+template std::unique_ptr<Objective<double>>
+make_objective<double>(const YAML::Node&, const nn::ParameterLayout&, std::uint64_t);
 template std::unique_ptr<Objective<float>> make_objective<float>(const YAML::Node&,
                                                                  const nn::ParameterLayout&,
                                                                  std::uint64_t, const pde::Task&);
 template std::unique_ptr<Objective<double>> make_objective<double>(const YAML::Node&,
                                                                    const nn::ParameterLayout&,
-                                                                   std::uint64_t,
-                                                                   const pde::Task&);
+                                                                   std::uint64_t, const pde::Task&);
 
 } // namespace pinnbench::objective

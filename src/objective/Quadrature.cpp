@@ -1,8 +1,7 @@
+#include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/objective/Quadrature.hpp>
-
-#include <cmath>
 
 namespace pinnbench::objective {
 
@@ -60,6 +59,9 @@ QuadratureRule gauss_lobatto_legendre(int points)
   return rule;
 }
 
-double legendre_test_function(int n, double x) { return legendre(n + 1, x) - legendre(n - 1, x); }
+double legendre_test_function(int n, double x)
+{
+  return legendre(n + 1, x) - legendre(n - 1, x);
+}
 
 } // namespace pinnbench::objective

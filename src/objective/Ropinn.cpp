@@ -7,9 +7,9 @@ template <class Real>
 Ropinn<Real>::Ropinn(RopinnSettings settings, std::size_t parameters, std::uint64_t seed)
     : settings_(settings), rng_(seed, random::Stream::region_perturbation),
       step_sum_("pinnbench::ropinn::step_sum", parameters),
-      buffer_(Kokkos::view_alloc(std::string("pinnbench::ropinn::buffer"),
-                                 Kokkos::WithoutInitializing),
-              static_cast<std::size_t>(settings.past_iterations), parameters)
+      buffer_(
+          Kokkos::view_alloc(std::string("pinnbench::ropinn::buffer"), Kokkos::WithoutInitializing),
+          static_cast<std::size_t>(settings.past_iterations), parameters)
 {
   region_of_last_step_ = region();
 }

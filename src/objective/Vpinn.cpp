@@ -101,15 +101,14 @@ void Vpinn<Real>::contribute(const pde::Term& term, double term_weight, const je
   }
   const auto value = r.value();
   const auto first = static_cast<std::size_t>(context.first_point());
-  const auto rows =
-      std::make_pair(first, first + static_cast<std::size_t>(value.points()));
+  const auto rows = std::make_pair(first, first + static_cast<std::size_t>(value.points()));
   const auto weights = Kokkos::subview(weights_, rows, Kokkos::ALL);
   auto& tape = r.tape();
   const int integrals = tape.segment_project(r.id(), weights, static_cast<int>(per_element_));
   // The loss function divides by the term's point count (elements * points per
   // element); the mean is over elements * test functions * outputs.
-  const double inner = static_cast<double>(per_element_) /
-                       (static_cast<double>(functions_) * value.features());
+  const double inner =
+      static_cast<double>(per_element_) / (static_cast<double>(functions_) * value.features());
   out.push_back({term.reported(), tape.sum_squares(integrals), inner});
 }
 

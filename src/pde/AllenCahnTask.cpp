@@ -9,8 +9,7 @@ using jet::MultiIndex;
 AllenCahnTask::AllenCahnTask(reference::AllenCahnParameters parameters,
                              reference::SpectralSettings spectral, SpaceTimeSettings settings)
     : SpaceTimeTask({-1.0, 1.0}, settings), parameters_(parameters), solver_(parameters, spectral)
-{
-}
+{}
 
 std::vector<MultiIndex> AllenCahnTask::pde_derivatives() const
 {

@@ -63,8 +63,7 @@ PointCloud line(int dimension, const std::vector<double>& fixed, int varying_coo
   cloud.dimension = dimension;
   for (double v : values)
     for (int j = 0; j < dimension; ++j)
-      cloud.coordinates.push_back(j == varying_coordinate ? v
-                                                          : fixed[static_cast<std::size_t>(j)]);
+      cloud.coordinates.push_back(j == varying_coordinate ? v : fixed[static_cast<std::size_t>(j)]);
   return cloud;
 }
 

@@ -1,9 +1,8 @@
+#include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/random/Philox.hpp>
-
-#include <cmath>
 
 namespace pinnbench::pde {
 
@@ -88,8 +87,7 @@ jet::Var<Real> periodic_difference(const TermContext<Real>& c)
 
 ConvectionTask::ConvectionTask(double beta, SpaceTimeSettings settings)
     : SpaceTimeTask({0.0, two_pi}, settings), beta_(beta)
-{
-}
+{}
 
 std::vector<MultiIndex> ConvectionTask::pde_derivatives() const
 {
@@ -102,7 +100,10 @@ std::vector<ConditionSpec> ConvectionTask::conditions() const
           {"boundary", ConditionSpec::Where::periodic_pair, {}}};
 }
 
-double ConvectionTask::solution(double x, double t) const { return std::sin(x - beta_ * t); }
+double ConvectionTask::solution(double x, double t) const
+{
+  return std::sin(x - beta_ * t);
+}
 
 template <class Real>
 jet::Var<Real> ConvectionTask::residual_of(const Term& term, const TermContext<Real>& c) const
@@ -120,10 +121,12 @@ jet::Var<Real> ConvectionTask::residual_of(const Term& term, const TermContext<R
 
 ReactionTask::ReactionTask(double rho, SpaceTimeSettings settings)
     : SpaceTimeTask({0.0, two_pi}, settings), rho_(rho)
-{
-}
+{}
 
-std::vector<MultiIndex> ReactionTask::pde_derivatives() const { return {MultiIndex::unit(T)}; }
+std::vector<MultiIndex> ReactionTask::pde_derivatives() const
+{
+  return {MultiIndex::unit(T)};
+}
 
 std::vector<ConditionSpec> ReactionTask::conditions() const
 {
@@ -168,8 +171,7 @@ jet::Var<Real> ReactionTask::residual_of(const Term& term, const TermContext<Rea
 
 WaveTask::WaveTask(double speed, double beta, SpaceTimeSettings settings)
     : SpaceTimeTask({0.0, 1.0}, settings), speed_(speed), beta_(beta)
-{
-}
+{}
 
 std::vector<MultiIndex> WaveTask::pde_derivatives() const
 {
@@ -207,7 +209,7 @@ jet::Var<Real> WaveTask::residual_of(const Term& term, const TermContext<Real>& 
   unknown_term(name(), term);
 }
 
-#define PINNBENCH_INSTANTIATE_RESIDUAL(Task, Real)                                             \
+#define PINNBENCH_INSTANTIATE_RESIDUAL(Task, Real)                                                 \
   template jet::Var<Real> Task::residual_of<Real>(const Term&, const TermContext<Real>&) const;
 PINNBENCH_INSTANTIATE_RESIDUAL(ConvectionTask, float)
 PINNBENCH_INSTANTIATE_RESIDUAL(ConvectionTask, double)

@@ -14,8 +14,7 @@ DomainSampling domain_sampling(const YAML::Node& node)
     sampling.kind = DomainSampling::Kind::grid;
     sampling.nx = node["nx"].as<int>();
     sampling.nt = node["nt"].as<int>();
-  }
-  else {
+  } else {
     sampling.kind = DomainSampling::Kind::random;
     sampling.count = node["n"].as<std::int64_t>();
   }

@@ -643,19 +643,18 @@ private:
       Exclusion exclusion;
       exclusion.mark = value_mark(item, exclude_mark_);
       exclusion.where = where;
-      for_each_entry(item, exclusion.mark, in_quotes(where),
-                     "a mapping with keys " + join(condition_keys), file_,
-                     [&](const std::string& key, const YAML::Node& key_node,
-                         const YAML::Node& value) {
-                       if (std::find(condition_keys.begin(), condition_keys.end(), key) ==
-                           condition_keys.end()) {
-                         fail(file_, key_node.Mark(),
-                              "unknown key " + in_quotes(key) + " in " + in_quotes(where) +
-                                  did_you_mean(key, condition_keys),
-                              "", condition_keys);
-                       }
-                       exclusion.when.push_back(read_condition(key, value, key_node.Mark(), where));
-                     });
+      for_each_entry(
+          item, exclusion.mark, in_quotes(where), "a mapping with keys " + join(condition_keys),
+          file_, [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
+            if (std::find(condition_keys.begin(), condition_keys.end(), key) ==
+                condition_keys.end()) {
+              fail(file_, key_node.Mark(),
+                   "unknown key " + in_quotes(key) + " in " + in_quotes(where) +
+                       did_you_mean(key, condition_keys),
+                   "", condition_keys);
+            }
+            exclusion.when.push_back(read_condition(key, value, key_node.Mark(), where));
+          });
       if (exclusion.when.empty()) {
         fail(file_, exclusion.mark, in_quotes(where) + " is empty (it would exclude every run)",
              "at least one of " + join(condition_keys));
@@ -840,10 +839,7 @@ private:
     return YAML::Clone(it->second);
   }
 
-  bool matches(const Override& o, const MatrixPoint& point) const
-  {
-    return matches(o.when, point);
-  }
+  bool matches(const Override& o, const MatrixPoint& point) const { return matches(o.when, point); }
 
   bool matches(const std::vector<Condition>& when, const MatrixPoint& point) const
   {

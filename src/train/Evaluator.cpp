@@ -1,7 +1,6 @@
+#include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/train/Evaluator.hpp>
-
-#include <cmath>
 
 namespace pinnbench::train {
 
@@ -13,9 +12,9 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
   const pde::PointCloud all = task.test_points();
   local_points_ = pde::slice(all, pde::local_block(all.size(), mpi.rank(), mpi.size()));
   local_reference_ = task.reference(local_points_);
-  device_points_ = Matrix<Real>("pinnbench::evaluator::points",
-                                static_cast<std::size_t>(local_points_.size()),
-                                static_cast<std::size_t>(local_points_.dimension));
+  device_points_ =
+      Matrix<Real>("pinnbench::evaluator::points", static_cast<std::size_t>(local_points_.size()),
+                   static_cast<std::size_t>(local_points_.dimension));
   auto host = Kokkos::create_mirror_view(device_points_);
   for (std::int64_t n = 0; n < local_points_.size(); ++n)
     for (int j = 0; j < local_points_.dimension; ++j)
@@ -43,10 +42,10 @@ std::vector<double> Evaluator<Real>::predict(const Vector<Real>& parameters)
   for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
     const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
     tape_.rewind();
-    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
-                                     static_cast<std::size_t>(begin + count));
-    jet::Var<Real> z(tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL),
-                                              value_only));
+    const auto rows =
+        std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
+    jet::Var<Real> z(
+        tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), value_only));
     const auto u = model_.forward(z).value().values;
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
     for (std::int64_t n = 0; n < count; ++n)
@@ -66,8 +65,8 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
   for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
     const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
     tape_.rewind();
-    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
-                                     static_cast<std::size_t>(begin + count));
+    const auto rows =
+        std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
     jet::Var<Real> z(tape_,
                      tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), set));
     const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
@@ -110,9 +109,10 @@ TestArrays Evaluator<Real>::gather(const Vector<Real>& parameters)
   arrays.dimension = task_.dimension();
   arrays.outputs = model_.outputs();
   arrays.points = static_cast<std::int64_t>(arrays.x.size()) / arrays.dimension;
-  arrays.residuals = arrays.points > 0 ? static_cast<int>(arrays.residual.size() /
-                                                          static_cast<std::size_t>(arrays.points))
-                                       : 0;
+  arrays.residuals =
+      arrays.points > 0
+          ? static_cast<int>(arrays.residual.size() / static_cast<std::size_t>(arrays.points))
+          : 0;
   return arrays;
 }
 

@@ -1,8 +1,7 @@
+#include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Kernels.hpp>
 #include <pinnbench/train/LossFunction.hpp>
-
-#include <cmath>
 
 namespace pinnbench::train {
 
@@ -32,8 +31,7 @@ void allreduce(const parallel::MpiContext& mpi, const Kokkos::View<Real*, Memory
   if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemorySpace>::accessible) {
     Kokkos::fence();
     mpi.allreduce_sum(buffer.data(), count);
-  }
-  else {
+  } else {
     auto part = Kokkos::subview(buffer, std::make_pair(std::size_t(0), count));
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), part);
     mpi.allreduce_sum(host.data(), count);
@@ -69,9 +67,11 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
     const int raise = objective_ ? objective_->derivative_raise(term) : 0;
     const int evaluations = static_cast<int>(term.evaluations.size());
     for (int k = 0; k < evaluations; ++k) {
-      prepared.points.push_back(upload<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
-                                             "pinnbench::loss::points"));
-      auto set = jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
+      prepared.points.push_back(
+          upload<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
+                       "pinnbench::loss::points"));
+      auto set =
+          jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
       prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
     }
     auto weight = settings_.weights.find(term.name);
@@ -140,9 +140,9 @@ LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with
   for (std::size_t k = 0; k < names_.size(); ++k)
     parallel::ReductionSlots<Real>::pack(local_terms_[k], packed.data() + k * per_value);
   auto head_view = Kokkos::subview(reduction_, std::make_pair(std::size_t(0), head));
-  Kokkos::deep_copy(head_view, Kokkos::View<Real*, Kokkos::HostSpace,
-                                            Kokkos::MemoryTraits<Kokkos::Unmanaged>>(packed.data(),
-                                                                                    head));
+  Kokkos::deep_copy(head_view,
+                    Kokkos::View<Real*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+                        packed.data(), head));
   allreduce(mpi_, reduction_, with_gradient ? reduction_.extent(0) : head);
   Kokkos::deep_copy(Kokkos::View<Real*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
                         packed.data(), head),
@@ -155,15 +155,16 @@ LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with
   // Parameter penalties are the same on every rank: added after the reduction.
   auto penalty = slots_.find("penalty");
   if (objective_ && penalty != slots_.end())
-    value.terms[static_cast<std::size_t>(penalty->second)] = objective_->penalty(
-        parameters, with_gradient ? gradient_ : Vector<Real>(),
-        weights_[static_cast<std::size_t>(penalty->second)]);
+    value.terms[static_cast<std::size_t>(penalty->second)] =
+        objective_->penalty(parameters, with_gradient ? gradient_ : Vector<Real>(),
+                            weights_[static_cast<std::size_t>(penalty->second)]);
   for (std::size_t k = 0; k < names_.size(); ++k)
     value.loss += weights_[k] * value.terms[k];
   value.finite = std::isfinite(value.loss);
   if (with_gradient) {
-    value.finite = value.finite && jet::all_finite<Real>(jet::ConstJetView<Real>(
-                                       gradient_.data(), 1, 1, gradient_.extent(0)));
+    value.finite =
+        value.finite &&
+        jet::all_finite<Real>(jet::ConstJetView<Real>(gradient_.data(), 1, 1, gradient_.extent(0)));
     if (objective_)
       objective_->after_closure(gradient_);
   }
@@ -181,18 +182,17 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
   tape_.rewind();
   std::vector<jet::Var<Real>> outputs, coordinates;
   for (int k = 0; k < evaluations; ++k) {
-    const auto rows = std::make_pair(static_cast<std::size_t>(begin),
-                                     static_cast<std::size_t>(begin + count));
+    const auto rows =
+        std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
     Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace> points =
         Kokkos::subview(prepared.points[static_cast<std::size_t>(k)], rows, Kokkos::ALL);
     if (perturbation.region > 0.0) {
       // RoPINN: one-sided uniform moves keyed by the global point index, so the
       // draws do not depend on the rank count; paired evaluations move together.
       const auto base = points;
-      const auto moved = Kokkos::subview(scratch_points_[static_cast<std::size_t>(k)],
-                                         std::make_pair(std::size_t(0),
-                                                        static_cast<std::size_t>(count)),
-                                         Kokkos::ALL);
+      const auto moved = Kokkos::subview(
+          scratch_points_[static_cast<std::size_t>(k)],
+          std::make_pair(std::size_t(0), static_cast<std::size_t>(count)), Kokkos::ALL);
       const auto rng = perturbation.rng;
       const Real region = static_cast<Real>(perturbation.region);
       const std::uint64_t counter =
@@ -204,9 +204,10 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
           Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(count)),
           KOKKOS_LAMBDA(const int i) {
             for (int j = 0; j < dimension; ++j)
-              moved(i, j) = base(i, j) + region * static_cast<Real>(rng.uniform(
-                                                      counter, first + static_cast<std::uint64_t>(i),
-                                                      static_cast<std::uint32_t>(j)));
+              moved(i, j) = base(i, j) +
+                            region * static_cast<Real>(
+                                         rng.uniform(counter, first + static_cast<std::uint64_t>(i),
+                                                     static_cast<std::uint32_t>(j)));
           });
       points = moved;
     }

@@ -1,3 +1,7 @@
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/jet/Kernels.hpp>
@@ -9,11 +13,6 @@
 #include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
-
-#include <chrono>
-#include <cmath>
-#include <cstdio>
-#include <limits>
 #include <set>
 
 namespace pinnbench::train {
@@ -24,8 +23,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Thrown out of a closure whose loss or gradient is not finite: the run stops.
 struct Diverged
-{
-};
+{};
 
 /// Every series of /run/history, in the order they are written.
 class History
@@ -87,9 +85,9 @@ std::array<std::int64_t, 3> point_counts(const std::vector<pde::Term>& terms)
     for (const auto& cloud : term.evaluations) {
       if (!seen.insert(cloud.coordinates).second)
         continue;
-      const auto slot = term.kind == pde::TermKind::pde       ? 0
+      const auto slot = term.kind == pde::TermKind::pde        ? 0
                         : term.kind == pde::TermKind::boundary ? 1
-                                                                : 2;
+                                                               : 2;
       counts[slot] += cloud.size();
     }
   return counts;
@@ -145,8 +143,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   LossFunction<Real> train_monitor(*task, training_terms, *model, nullptr, mpi, settings);
   std::unique_ptr<LossFunction<Real>> test_monitor;
   if (test_loss_enabled)
-    test_monitor = std::make_unique<LossFunction<Real>>(*task, task->test_terms(), *model,
-                                                        nullptr, mpi, settings);
+    test_monitor = std::make_unique<LossFunction<Real>>(*task, task->test_terms(), *model, nullptr,
+                                                        mpi, settings);
   Evaluator<Real> evaluator(*task, *model, mpi, chunk);
 
   const YAML::Node optimizer_config = config["optimizer"];
@@ -164,8 +162,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     s.strong_wolfe = optimizer_config["line_search"].as<std::string>() == "strong_wolfe";
     lbfgs = std::make_unique<optim::Lbfgs<Real>>(parameters, loss.gradient(), s);
     step = [&](const std::function<Real()>& closure) { return lbfgs->step(closure); };
-  }
-  else if (run.optimizer == "adam") {
+  } else if (run.optimizer == "adam") {
     optim::AdamSettings s;
     s.lr = optimizer_config["lr"].as<double>();
     s.beta1 = optimizer_config["beta1"].as<double>();
@@ -174,8 +171,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     s.weight_decay = optimizer_config["weight_decay"].as<double>();
     adam = std::make_unique<optim::Adam<Real>>(parameters, loss.gradient(), s);
     step = [&](const std::function<Real()>& closure) { return adam->step(closure); };
-  }
-  else {
+  } else {
     throw NotImplementedError("optimizer '" + run.optimizer + "'");
   }
 
@@ -241,8 +237,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     bool diverged = false;
     try {
       step(closure);
-    }
-    catch (const Diverged&) {
+    } catch (const Diverged&) {
       diverged = true;
     }
     objective->after_step();
@@ -257,7 +252,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     per_iteration_loss.push_back(last.loss);
     bool stop = false;
     if (stop_on_plateau && static_cast<std::int64_t>(per_iteration_loss.size()) > window) {
-      const double before = per_iteration_loss[per_iteration_loss.size() - 1 - static_cast<std::size_t>(window)];
+      const double before =
+          per_iteration_loss[per_iteration_loss.size() - 1 - static_cast<std::size_t>(window)];
       stop = std::fabs(before - last.loss) / std::fabs(before) < tolerance;
       if (stop)
         message = "stopped: relative loss change over " + std::to_string(window) +
@@ -322,14 +318,14 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   const TestArrays arrays = evaluator.gather(parameters);
   if (mpi.is_root()) {
     const auto n = static_cast<std::size_t>(arrays.points);
-    result.test.x = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.dimension)},
-                                            arrays.x.data());
+    result.test.x =
+        io::make_tensor<double>({n, static_cast<std::size_t>(arrays.dimension)}, arrays.x.data());
     result.test.u_pred = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.outputs)},
                                                  arrays.u_pred.data());
-    result.test.u_ref = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.outputs)},
-                                                arrays.u_ref.data());
-    result.test.residual = io::make_tensor<double>(
-        {n, static_cast<std::size_t>(arrays.residuals)}, arrays.residual.data());
+    result.test.u_ref =
+        io::make_tensor<double>({n, static_cast<std::size_t>(arrays.outputs)}, arrays.u_ref.data());
+    result.test.residual = io::make_tensor<double>({n, static_cast<std::size_t>(arrays.residuals)},
+                                                   arrays.residual.data());
     std::string coordinates;
     for (const auto& name : task->coordinate_names())
       coordinates += (coordinates.empty() ? "" : ",") + name;

@@ -1,16 +1,17 @@
 // DerivativeSet and the compiled programs against hand-derived facts.
+#include <gtest/gtest.h>
+#include <map>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/DerivativeSet.hpp>
 #include <pinnbench/jet/Programs.hpp>
 
-#include <gtest/gtest.h>
-
-#include <map>
-
 using namespace pinnbench::jet;
 
 namespace {
-MultiIndex mi(std::vector<int> e) { return MultiIndex::from(e); }
+MultiIndex mi(std::vector<int> e)
+{
+  return MultiIndex::from(e);
+}
 const std::vector<std::string> xt{"x", "t"};
 } // namespace
 

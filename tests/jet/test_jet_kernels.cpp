@@ -4,12 +4,10 @@
 //   to 4, mixed partials), for input jets q whose derivatives are exact;
 // - VJP: the dot-product identity <adj_y, J dz> = <J^T adj_y, dz>, with J dz by
 //   central differences of the forward kernel.
-#include <pinnbench/jet/Kernels.hpp>
-
 #include "support/FiniteDifference.hpp"
 
 #include <gtest/gtest.h>
-
+#include <pinnbench/jet/Kernels.hpp>
 #include <random>
 
 using namespace pinnbench;
@@ -49,7 +47,8 @@ Owned<Real> analytic_jet(const DerivativeSet& set, const std::vector<test::Analy
   for (int c = 0; c < set.size(); ++c)
     for (int n = 0; n < points.size(); ++n)
       for (std::size_t f = 0; f < fields.size(); ++f)
-        host(c, n, f) = static_cast<Real>(fields[f].derivative(points.z[static_cast<std::size_t>(n)], set[c]));
+        host(c, n, f) =
+            static_cast<Real>(fields[f].derivative(points.z[static_cast<std::size_t>(n)], set[c]));
   Kokkos::deep_copy(jet, host);
   return jet;
 }
@@ -148,9 +147,9 @@ void expect_matches_finite_differences(const Owned<Real>& jet, const DerivativeS
       std::vector<long double> expected;
       for (int n = 0; n < points.size(); ++n) {
         actual.push_back(static_cast<double>(host(c, n, f)));
-        expected.push_back(test::partial_derivative(
-            [&](const test::Point& z) { return reference(f, z); },
-            points.z[static_cast<std::size_t>(n)], set[c]));
+        expected.push_back(
+            test::partial_derivative([&](const test::Point& z) { return reference(f, z); },
+                                     points.z[static_cast<std::size_t>(n)], set[c]));
       }
       const double tolerance = set[c].order() <= 2 ? tolerance_low : tolerance_high;
       EXPECT_LE(test::relative_error(actual, expected), tolerance)
@@ -215,8 +214,8 @@ TEST(JetKernels, UnaryForwardInFloatMatchesToSinglePrecision)
     unary_forward<float>(kind, 1.0f, 1.0f, faa_di_bruno_program(set), z, y);
     expect_matches_finite_differences(
         y, *set, points,
-        [&](int, const test::Point& p) { return unary_reference(kind, fields[0].value(p)); },
-        2e-5, 1e-4, to_string(kind) + " (float)");
+        [&](int, const test::Point& p) { return unary_reference(kind, fields[0].value(p)); }, 2e-5,
+        1e-4, to_string(kind) + " (float)");
   }
 }
 
@@ -232,8 +231,7 @@ TEST(JetKernels, BlockedAndFlatAgreeAcrossFeatureBlocks)
     const auto& program = faa_di_bruno_program(set);
     unary_forward<double>(kind, 0.3, 0.9, program, z, a, KernelVariant::host_blocked);
     unary_forward<double>(kind, 0.3, 0.9, program, z, b, KernelVariant::flat);
-    unary_vjp<double>(kind, 0.3, 0.9, program, z, adjoint, ga, false,
-                      KernelVariant::host_blocked);
+    unary_vjp<double>(kind, 0.3, 0.9, program, z, adjoint, ga, false, KernelVariant::host_blocked);
     unary_vjp<double>(kind, 0.3, 0.9, program, z, adjoint, gb, false, KernelVariant::flat);
     auto ha = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a);
     auto hb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
@@ -296,8 +294,8 @@ TEST(JetKernels, CombineIsExactForSumsDerivativesSlicesAndEmbeddings)
   std::vector<test::AnalyticField> p{test::AnalyticField::random(rng, 2, 0.1L),
                                      test::AnalyticField::random(rng, 2, 0.3L)};
   auto a = analytic_jet<double>(*set, p, points);
-  auto check = [&](const Owned<double>& out, const DerivativeSet& out_set,
-                   auto expected_value, const std::string& what) {
+  auto check = [&](const Owned<double>& out, const DerivativeSet& out_set, auto expected_value,
+                   const std::string& what) {
     auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), out);
     for (int c = 0; c < out_set.size(); ++c)
       for (int n = 0; n < points.size(); ++n)
@@ -312,13 +310,14 @@ TEST(JetKernels, CombineIsExactForSumsDerivativesSlicesAndEmbeddings)
     auto identity = device_component_map(set, set);
     combine_forward<double>(out, 2.0, a, identity, FeatureSelection{0, 1}, -0.5, a, identity,
                             FeatureSelection{1, 1}, 3.0);
-    check(out, *set,
-          [&](int c, int n, int) {
-            const auto& z = points.z[static_cast<std::size_t>(n)];
-            return 2 * p[0].derivative(z, (*set)[c]) - 0.5L * p[1].derivative(z, (*set)[c]) +
-                   (c == 0 ? 3 : 0);
-          },
-          "axpby with slices");
+    check(
+        out, *set,
+        [&](int c, int n, int) {
+          const auto& z = points.z[static_cast<std::size_t>(n)];
+          return 2 * p[0].derivative(z, (*set)[c]) - 0.5L * p[1].derivative(z, (*set)[c]) +
+                 (c == 0 ? 3 : 0);
+        },
+        "axpby with slices");
   }
   // d/dt: components of the shifted set are the analytic derivatives one order up.
   {
@@ -326,12 +325,13 @@ TEST(JetKernels, CombineIsExactForSumsDerivativesSlicesAndEmbeddings)
     Owned<double> out("out", dt_set->size(), points.size(), 2);
     combine_forward<double>(out, 1.0, a, device_shift_map(set, 1), {}, 0.0, Owned<double>(),
                             ComponentMap(), {}, 0.0);
-    check(out, *dt_set,
-          [&](int c, int n, int f) {
-            return p[static_cast<std::size_t>(f)].derivative(points.z[static_cast<std::size_t>(n)],
-                                                              (*dt_set)[c].plus(1));
-          },
-          "d/dt");
+    check(
+        out, *dt_set,
+        [&](int c, int n, int f) {
+          return p[static_cast<std::size_t>(f)].derivative(points.z[static_cast<std::size_t>(n)],
+                                                           (*dt_set)[c].plus(1));
+        },
+        "d/dt");
   }
   // Embedding into 4 coordinates at offset 2: a jet of q(z2, z3).
   {
@@ -339,28 +339,30 @@ TEST(JetKernels, CombineIsExactForSumsDerivativesSlicesAndEmbeddings)
     Owned<double> out("out", embedded->size(), points.size(), 2);
     combine_forward<double>(out, 1.0, a, device_embed_map(set, embedded, 2), {}, 0.0,
                             Owned<double>(), ComponentMap(), {}, 0.0);
-    check(out, *embedded,
-          [&](int c, int n, int f) {
-            const MultiIndex beta = (*embedded)[c];
-            return p[static_cast<std::size_t>(f)].derivative(
-                points.z[static_cast<std::size_t>(n)], MultiIndex::from({beta[2], beta[3]}));
-          },
-          "embed");
+    check(
+        out, *embedded,
+        [&](int c, int n, int f) {
+          const MultiIndex beta = (*embedded)[c];
+          return p[static_cast<std::size_t>(f)].derivative(points.z[static_cast<std::size_t>(n)],
+                                                           MultiIndex::from({beta[2], beta[3]}));
+        },
+        "embed");
     // Into the union with a first-order set on coordinates 0, 1: those
     // derivatives of a function of (z2, z3) are zero.
     const auto target = DerivativeSet::union_of(*embedded, *DerivativeSet::full(4, 1));
     Owned<double> wide("wide", target->size(), points.size(), 2);
     combine_forward<double>(wide, 1.0, a, device_embed_map(set, target, 2), {}, 0.0,
                             Owned<double>(), ComponentMap(), {}, 0.0);
-    check(wide, *target,
-          [&](int c, int n, int f) -> long double {
-            const MultiIndex beta = (*target)[c];
-            if (beta[0] != 0 || beta[1] != 0)
-              return 0;
-            return p[static_cast<std::size_t>(f)].derivative(
-                points.z[static_cast<std::size_t>(n)], MultiIndex::from({beta[2], beta[3]}));
-          },
-          "embed into a union");
+    check(
+        wide, *target,
+        [&](int c, int n, int f) -> long double {
+          const MultiIndex beta = (*target)[c];
+          if (beta[0] != 0 || beta[1] != 0)
+            return 0;
+          return p[static_cast<std::size_t>(f)].derivative(points.z[static_cast<std::size_t>(n)],
+                                                           MultiIndex::from({beta[2], beta[3]}));
+        },
+        "embed into a union");
   }
 }
 
@@ -382,7 +384,7 @@ TEST(JetKernels, CoordinateJetIsTheIdentityMap)
     for (int n = 0; n < 3; ++n)
       for (int j = 0; j < 2; ++j) {
         const MultiIndex& alpha = (*set)[c];
-        const double expected = alpha.is_zero() ? host_points(n, j)
+        const double expected = alpha.is_zero()                ? host_points(n, j)
                                 : alpha == MultiIndex::unit(j) ? 1.0
                                                                : 0.0;
         EXPECT_EQ(host(c, n, j), expected);
@@ -427,8 +429,8 @@ TEST(JetKernels, LinearLayerIsOneGemmOnEveryComponent)
 TEST(JetVjp, UnaryForEveryFunctionBothVariants)
 {
   std::mt19937 rng(21);
-  for (const auto& set : {DerivativeSet::full(2, 2), DerivativeSet::full(2, 4),
-                          DerivativeSet::full(3, 3)}) {
+  for (const auto& set :
+       {DerivativeSet::full(2, 2), DerivativeSet::full(2, 4), DerivativeSet::full(3, 3)}) {
     const auto& program = faa_di_bruno_program(set);
     for (UnaryKind kind : all_kinds) {
       auto z = random_jet<double>(rng, set->size(), 5, 3);

@@ -4,13 +4,11 @@
 // - parameter gradients of PINN losses (wave residual, gPINN-wave, a periodic
 //   boundary term across two evaluations, an initial condition with a function
 //   of the coordinates) against central differences of the loss.
-#include <pinnbench/jet/Expression.hpp>
-#include <pinnbench/nn/Mlp.hpp>
-
 #include "support/FiniteDifference.hpp"
 
 #include <gtest/gtest.h>
-
+#include <pinnbench/jet/Expression.hpp>
+#include <pinnbench/nn/Mlp.hpp>
 #include <random>
 
 using namespace pinnbench;
@@ -51,8 +49,7 @@ struct ReferenceMlp
           for (std::size_t i = 0; i < tensor.shape[1]; ++i)
             w[o][i] = host(tensor.offset + o * tensor.shape[1] + i);
         ref.weights.push_back(w);
-      }
-      else {
+      } else {
         std::vector<long double> b(tensor.shape[0]);
         for (std::size_t o = 0; o < tensor.shape[0]; ++o)
           b[o] = host(tensor.offset + o);
@@ -196,7 +193,8 @@ TEST(TapeMlp, NetworkDerivativesMatchFiniteDifferencesInDouble)
   const auto set = DerivativeSet::full(2, 4);
   Tape<double> tape;
   tape.bind_parameters(parameters, gradient);
-  Var<double> u = mlp.forward(Var<double>(tape, tape.coordinates(make_points<double>(points), set)));
+  Var<double> u =
+      mlp.forward(Var<double>(tape, tape.coordinates(make_points<double>(points), set)));
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
   const ReferenceMlp reference = ReferenceMlp::from(mlp, parameters);
   double worst_low = 0, worst_high = 0;
@@ -254,7 +252,8 @@ TEST(TapeMlp, WaveResidualGradientMatchesFiniteDifferences)
   Vector<double> gradient("gradient", mlp.layout().size());
   mlp.initialize(parameters, 7);
   const auto points = make_points<double>(random_points(rng, 9));
-  const auto set = DerivativeSet::closure_of(2, {MultiIndex::from({2, 0}), MultiIndex::from({0, 2})});
+  const auto set =
+      DerivativeSet::closure_of(2, {MultiIndex::from({2, 0}), MultiIndex::from({0, 2})});
   const auto build = wave_residual_loss<double>(points, set, false);
   Tape<double> tape;
   evaluate(tape, mlp, parameters, gradient, build, true);
@@ -303,8 +302,8 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
   const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
     Var<double> u_lo = net.forward(Var<double>(tape, tape.coordinates(lower_points, first_order)));
     Var<double> u_hi = net.forward(Var<double>(tape, tape.coordinates(upper_points, first_order)));
-    const auto combined = DerivativeSet::union_of(*first_order->embedded(4, 0),
-                                                  *first_order->embedded(4, 2));
+    const auto combined =
+        DerivativeSet::union_of(*first_order->embedded(4, 0), *first_order->embedded(4, 2));
     Var<double> lo(tape, tape.embed(u_lo.id(), combined, 0));
     Var<double> hi(tape, tape.embed(u_hi.id(), combined, 2));
     Var<double> r = lo - hi;
@@ -362,8 +361,10 @@ TEST(TapeMlp, FloatGradientAgreesWithDouble)
   const auto set = DerivativeSet::full(2, 3);
   Tape<double> tape64;
   Tape<float> tape32;
-  evaluate(tape64, mlp64, p64, g64, wave_residual_loss<double>(make_points<double>(points), set, true), true);
-  evaluate(tape32, mlp32, p32, g32, wave_residual_loss<float>(make_points<float>(points), set, true), true);
+  evaluate(tape64, mlp64, p64, g64,
+           wave_residual_loss<double>(make_points<double>(points), set, true), true);
+  evaluate(tape32, mlp32, p32, g32,
+           wave_residual_loss<float>(make_points<float>(points), set, true), true);
   auto h64 = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), g64);
   std::vector<double> expected(h64.data(), h64.data() + h64.size());
   EXPECT_LE(gradient_mismatch(expected, g32), 1e-4);
@@ -392,8 +393,7 @@ TEST(Initialization, XavierUniformBoundsAndDeterminism)
         EXPECT_NEAR(sum_sq / static_cast<double>(tensor.size), bound * bound / 3,
                     0.25 * bound * bound / 3);
       }
-    }
-    else {
+    } else {
       for (std::size_t e = 0; e < tensor.size; ++e)
         EXPECT_EQ(ha(tensor.offset + e), 0.05);
     }

@@ -1,13 +1,11 @@
 // f^(k)(z) tables of every unary function against long-double finite
 // differences, and the vectorisable exp/tanh against the C library.
-#include <pinnbench/jet/UnaryFunction.hpp>
-
 #include "support/FiniteDifference.hpp"
 
-#include <gtest/gtest.h>
-
 #include <cmath>
+#include <gtest/gtest.h>
 #include <limits>
+#include <pinnbench/jet/UnaryFunction.hpp>
 
 using namespace pinnbench;
 using namespace pinnbench::jet;
@@ -45,16 +43,15 @@ long double reference(UnaryKind kind, long double z)
 }
 
 class UnaryDerivatives : public ::testing::TestWithParam<UnaryKind>
-{
-};
+{};
 
 } // namespace
 
 TEST_P(UnaryDerivatives, MatchFiniteDifferencesToOrderFive)
 {
   const UnaryKind kind = GetParam();
-  const bool positive_only = kind == UnaryKind::log || kind == UnaryKind::sqrt ||
-                             kind == UnaryKind::reciprocal;
+  const bool positive_only =
+      kind == UnaryKind::log || kind == UnaryKind::sqrt || kind == UnaryKind::reciprocal;
   const double points[] = {-2.1, -0.7, -0.05, 0.0, 0.13, 0.6, 1.9, 3.2};
   // Wider steps for higher orders keep the rounding error of the k-th difference small.
   const long double step[] = {-1, 0.05L, 0.05L, 0.08L, 0.12L, 0.16L};
@@ -64,12 +61,14 @@ TEST_P(UnaryDerivatives, MatchFiniteDifferencesToOrderFive)
     double d[kMaxDerivative + 1];
     unary_derivatives<double>(kind, z, kMaxDerivative, d, 0.7, -1.3);
     for (int k = 0; k <= kMaxDerivative; ++k) {
-      const long double expected = test::partial_derivative(
-          [kind](const test::Point& p) { return reference(kind, p[0]); }, {z},
-          MultiIndex::unit(0, k), step[k]);
+      const long double expected =
+          test::partial_derivative([kind](const test::Point& p) { return reference(kind, p[0]); },
+                                   {z}, MultiIndex::unit(0, k), step[k]);
       const long double scale = std::max(1.0L, std::fabs(expected));
       // The oracle itself is good to ~1e-12 up to order 2 and ~1e-8 at order 5.
-      EXPECT_LE(std::fabs(d[k] - expected) / scale, k <= 2 ? 1e-11 : k <= 4 ? 1e-9 : 2e-8)
+      EXPECT_LE(std::fabs(d[k] - expected) / scale, k <= 2   ? 1e-11
+                                                    : k <= 4 ? 1e-9
+                                                             : 2e-8)
           << to_string(kind) << " derivative " << k << " at z = " << z;
     }
   }
@@ -78,8 +77,8 @@ TEST_P(UnaryDerivatives, MatchFiniteDifferencesToOrderFive)
 INSTANTIATE_TEST_SUITE_P(AllKinds, UnaryDerivatives,
                          ::testing::Values(UnaryKind::tanh, UnaryKind::sin, UnaryKind::cos,
                                            UnaryKind::sigmoid, UnaryKind::silu, UnaryKind::exp,
-                                           UnaryKind::log, UnaryKind::reciprocal,
-                                           UnaryKind::sqrt, UnaryKind::square, UnaryKind::wave),
+                                           UnaryKind::log, UnaryKind::reciprocal, UnaryKind::sqrt,
+                                           UnaryKind::square, UnaryKind::wave),
                          [](const auto& parameter) { return to_string(parameter.param); });
 
 TEST(FastMath, ExpAndTanhAgreeWithLibmToAFewUlp)
@@ -89,12 +88,12 @@ TEST(FastMath, ExpAndTanhAgreeWithLibmToAFewUlp)
     const double x = -40.0 + 80.0 * i / 200000.0;
     const double scaled = (i % 3 == 0) ? x * 1e-4 : x;
     const long double e = std::exp(static_cast<long double>(scaled));
-    worst_exp = std::max(worst_exp, static_cast<double>(
-                                        std::fabs((math::fast_exp(scaled) - e) / e)));
+    worst_exp =
+        std::max(worst_exp, static_cast<double>(std::fabs((math::fast_exp(scaled) - e) / e)));
     const long double t = std::tanh(static_cast<long double>(scaled));
     if (t != 0)
-      worst_tanh = std::max(worst_tanh, static_cast<double>(std::fabs(
-                                            (math::fast_tanh(scaled) - t) / t)));
+      worst_tanh =
+          std::max(worst_tanh, static_cast<double>(std::fabs((math::fast_tanh(scaled) - t) / t)));
   }
   const double eps = std::numeric_limits<double>::epsilon();
   EXPECT_LE(worst_exp, 4 * eps);
@@ -104,8 +103,8 @@ TEST(FastMath, ExpAndTanhAgreeWithLibmToAFewUlp)
     const float x = -12.0f + 24.0f * static_cast<float>(i) / 20000.0f;
     const double t = std::tanh(static_cast<double>(x));
     if (t != 0)
-      worst_tanh_float = std::max(
-          worst_tanh_float, static_cast<float>(std::fabs((math::fast_tanh(x) - t) / t)));
+      worst_tanh_float =
+          std::max(worst_tanh_float, static_cast<float>(std::fabs((math::fast_tanh(x) - t) / t)));
   }
   EXPECT_LE(worst_tanh_float, 4 * std::numeric_limits<float>::epsilon());
 }

@@ -6,6 +6,8 @@
 //   and its perturbations (one-sided, within the region, fresh per closure);
 // - L1/L2 penalties against closed forms;
 // - every objective's parameter gradient against central differences of its loss.
+#include <cmath>
+#include <gtest/gtest.h>
 #include <pinnbench/nn/Mlp.hpp>
 #include <pinnbench/objective/DoublePinn.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
@@ -16,10 +18,6 @@
 #include <pinnbench/pde/AllenCahnTask.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/train/LossFunction.hpp>
-
-#include <gtest/gtest.h>
-
-#include <cmath>
 #include <random>
 
 using namespace pinnbench;
@@ -61,10 +59,13 @@ std::vector<double> residual_values(const pde::Task& task, const nn::Model<doubl
   const int evaluations = static_cast<int>(points.size());
   std::vector<jet::DerivativeSetPtr> sets;
   for (int k = 0; k < evaluations; ++k)
-    sets.push_back(jet::DerivativeSet::closure_of(d, term.derivatives[static_cast<std::size_t>(k)]));
+    sets.push_back(
+        jet::DerivativeSet::closure_of(d, term.derivatives[static_cast<std::size_t>(k)]));
   std::vector<jet::Var<double>> u, z;
   for (int k = 0; k < evaluations; ++k) {
-    Matrix<double> device("points", static_cast<std::size_t>(points[static_cast<std::size_t>(k)].size()), static_cast<std::size_t>(d));
+    Matrix<double> device("points",
+                          static_cast<std::size_t>(points[static_cast<std::size_t>(k)].size()),
+                          static_cast<std::size_t>(d));
     auto host = Kokkos::create_mirror_view(device);
     for (std::int64_t n = 0; n < points[static_cast<std::size_t>(k)].size(); ++n)
       for (int j = 0; j < d; ++j)
@@ -197,8 +198,8 @@ TEST(Objectives, DoublePinnTermIsTheMeanSquaredInputGradientOfEverySquaredResidu
   coarse.time_step = 1e-2;
   const pde::ConvectionTask convection(3.0, tiny_grid());
   const pde::AllenCahnTask allen_cahn({}, coarse, tiny_grid());
-  for (const pde::Task* task : {static_cast<const pde::Task*>(&convection),
-                                static_cast<const pde::Task*>(&allen_cahn)}) {
+  for (const pde::Task* task :
+       {static_cast<const pde::Task*>(&convection), static_cast<const pde::Task*>(&allen_cahn)}) {
     nn::Mlp<double> model(small_shape());
     Vector<double> parameters("parameters", model.layout().size());
     model.initialize(parameters, 5);

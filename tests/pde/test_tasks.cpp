@@ -4,17 +4,15 @@
 // terms of gPINN and double PINN, which differentiate the residuals once more.
 // Runs through the real LossFunction: chunks, paired periodic evaluations,
 // embedding, the allreduce.
+#include <cmath>
+#include <functional>
+#include <gtest/gtest.h>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/objective/DoublePinn.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
 #include <pinnbench/pde/AllenCahnTask.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/train/LossFunction.hpp>
-
-#include <gtest/gtest.h>
-
-#include <cmath>
-#include <functional>
 
 using namespace pinnbench;
 using pde::T;
@@ -26,7 +24,8 @@ namespace {
 class ExactSolution final : public nn::Model<double>
 {
 public:
-  using Formula = std::function<jet::Var<double>(const jet::Var<double>& x, const jet::Var<double>& t)>;
+  using Formula =
+      std::function<jet::Var<double>(const jet::Var<double>& x, const jet::Var<double>& t)>;
   explicit ExactSolution(Formula formula) : formula_(std::move(formula)) {}
   std::string name() const override { return "exact"; }
   int inputs() const override { return 2; }
@@ -145,9 +144,8 @@ TEST(Tasks, AllenCahnInitialConditionTerm)
   spectral.fourier_points = 64;
   spectral.time_step = 1e-3;
   pde::AllenCahnTask task({}, spectral, settings);
-  ExactSolution initial([](const auto& x, const auto&) {
-    return (x * x) * jet::cos(math::pi<double> * x);
-  });
+  ExactSolution initial(
+      [](const auto& x, const auto&) { return (x * x) * jet::cos(math::pi<double> * x); });
   for (const auto& [name, value] : term_values(task, initial, nullptr)) {
     if (name == "initial" || name == "boundary") {
       EXPECT_LE(value, 1e-28) << name;
@@ -222,6 +220,7 @@ TEST(Tasks, ReferencesMatchTheInitialConditions)
     EXPECT_NEAR(wave.solution(x, 0.0), std::sin(pi * x) + 0.5 * std::sin(3 * pi * x), 1e-15);
   // Published closed form at an interior point.
   EXPECT_NEAR(wave.solution(0.25, 0.1),
-              std::sin(pi / 4) * std::cos(0.2 * pi) + 0.5 * std::sin(0.75 * pi) * std::cos(0.6 * pi),
+              std::sin(pi / 4) * std::cos(0.2 * pi) +
+                  0.5 * std::sin(0.75 * pi) * std::cos(0.6 * pi),
               1e-15);
 }

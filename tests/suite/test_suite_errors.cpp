@@ -425,7 +425,6 @@ TEST(SuiteErrors, SuiteName)
                {"invalid suite name '../elsewhere'"});
 }
 
-
 TEST(SuiteErrors, ExclusionsAreChecked)
 {
   // An exclusion naming no run of the matrix: a typo'd label.

@@ -576,7 +576,6 @@ TEST(SuiteFiles, DefaultSearchDirectoriesAreSourceThenInstall)
   EXPECT_EQ(dirs[1].filename(), "suites");
 }
 
-
 TEST(SuiteLoading, ExcludedCombinationsAreLeftOut)
 {
   const Suite suite = load_suite_from_string(R"(name: ex

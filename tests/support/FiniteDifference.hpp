@@ -8,12 +8,11 @@
 //
 // AnalyticField: q_f(z) = offset_f + Im(A_f exp(c_f . z)) with complex A, c; its
 // derivatives are Im(A prod_j c_j^{alpha_j} exp(c . z)) exactly, any order.
-#include <pinnbench/jet/MultiIndex.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <pinnbench/jet/MultiIndex.hpp>
 #include <random>
 #include <vector>
 

@@ -2,13 +2,11 @@
 // a PINN solves convection at a moderate speed, fails on reaction at rho = 5
 // (the published failure: the loss stalls near 0.2, the relative error near 1);
 // a blow-up is recorded as "diverged" with its history; the plateau rule stops.
+#include <cmath>
+#include <gtest/gtest.h>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Trainer.hpp>
-
-#include <gtest/gtest.h>
-
-#include <cmath>
 
 using namespace pinnbench;
 
@@ -35,7 +33,10 @@ double attribute(const io::RunResult& result, const std::string& name)
   return value ? *value : std::nan("");
 }
 
-std::string status(const io::RunResult& result) { return *result.run.get<std::string>("status"); }
+std::string status(const io::RunResult& result)
+{
+  return *result.run.get<std::string>("status");
+}
 
 const std::vector<double>& series(const io::RunResult& result, const std::string& name)
 {

@@ -9,7 +9,6 @@
 // as well (tanh uses its Taylor series below |z| = 1/4, where 1 - e^{-2|z|}
 // would cancel). NaN propagates, so divergence detection still sees it.
 #include <Kokkos_Core.hpp>
-
 #include <cstdint>
 #include <cstring>
 
@@ -141,8 +140,7 @@ KOKKOS_INLINE_FUNCTION Real fast_tanh(Real x)
     p = p * x2 + Real(-0.05396825396825397);
     p = p * x2 + Real(0.13333333333333333);
     p = p * x2 + Real(-0.3333333333333333);
-  }
-  else {
+  } else {
     p = Real(-0.0014558343870513183);
     p = p * x2 + Real(0.003592128036572481);
     p = p * x2 + Real(-0.008863235529902197);

@@ -2,7 +2,6 @@
 // Execution and memory spaces every kernel runs in, and the precision names
 // used throughout (runs are compiled for float and double).
 #include <Kokkos_Core.hpp>
-
 #include <string>
 
 namespace pinnbench {
@@ -21,12 +20,18 @@ using Matrix = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
 
 template <class View>
 using Unmanaged = Kokkos::View<typename View::data_type, typename View::array_layout,
-                               typename View::device_type,
-                               Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+                               typename View::device_type, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 
-enum class Precision { fp32, fp64 };
+enum class Precision
+{
+  fp32,
+  fp64
+};
 
-inline std::string to_string(Precision p) { return p == Precision::fp32 ? "fp32" : "fp64"; }
+inline std::string to_string(Precision p)
+{
+  return p == Precision::fp32 ? "fp32" : "fp64";
+}
 
 template <class Real>
 constexpr Precision precision_of()

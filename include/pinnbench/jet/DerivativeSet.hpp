@@ -6,9 +6,8 @@
 //
 // Sets are interned: equal sets are the same object, so programs compiled for a
 // set can be cached by pointer and set equality is pointer equality.
-#include <pinnbench/jet/MultiIndex.hpp>
-
 #include <memory>
+#include <pinnbench/jet/MultiIndex.hpp>
 #include <string>
 #include <utility>
 #include <vector>

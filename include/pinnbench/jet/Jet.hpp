@@ -17,8 +17,8 @@ using ConstJetView = Kokkos::View<const Real***, Kokkos::LayoutRight, MemorySpac
 
 /// The [S*N, F] matrix view of a jet, for GEMMs.
 template <class Real>
-using StackedView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace,
-                                 Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using StackedView =
+    Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 template <class Real>
 using ConstStackedView = Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace,
                                       Kokkos::MemoryTraits<Kokkos::Unmanaged>>;

@@ -5,11 +5,10 @@
 //
 // "accumulate" in a VJP: false writes the input adjoint (first contribution),
 // true adds to it. That saves zeroing adjoint buffers before every backward pass.
+#include <cstdint>
 #include <pinnbench/jet/Jet.hpp>
 #include <pinnbench/jet/Programs.hpp>
 #include <pinnbench/jet/UnaryFunction.hpp>
-
-#include <cstdint>
 
 namespace pinnbench::jet {
 
@@ -48,8 +47,7 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 /// dL/dw1 and dL/dw2 of the wave activation y = w1 sin z + w2 cos z, given dL/dy.
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1,
-                             double& grad_w2);
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2);
 
 // --- linear combinations, component gathers --------------------------------------
 
@@ -59,8 +57,8 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
 template <class Real>
 void combine_forward(const JetView<Real>& out, Real alpha, const ConstJetView<Real>& a,
                      const ComponentMap& map_a, FeatureSelection sel_a, Real beta,
-                     const ConstJetView<Real>& b, const ComponentMap& map_b,
-                     FeatureSelection sel_b, Real constant);
+                     const ConstJetView<Real>& b, const ComponentMap& map_b, FeatureSelection sel_b,
+                     Real constant);
 
 /// adjoint_a[map[c]][n][sel(f)] (+)= alpha * adjoint_out[c][n][f].
 template <class Real>
@@ -97,14 +95,12 @@ template <class Real>
 using WeightView = Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace,
                                 Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 template <class Real>
-using WeightGradientView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace,
-                                        Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using WeightGradientView =
+    Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 template <class Real>
-using BiasView =
-    Kokkos::View<const Real*, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using BiasView = Kokkos::View<const Real*, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 template <class Real>
-using BiasGradientView =
-    Kokkos::View<Real*, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
+using BiasGradientView = Kokkos::View<Real*, MemorySpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>;
 
 /// z = a W^T on every component, + bias on the value component. Returns the
 /// floating-point operations done by GEMMs (0 when the small-input kernel ran).

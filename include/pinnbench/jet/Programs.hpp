@@ -8,7 +8,6 @@
 // Leibniz, (A B)_alpha = sum_{beta <= alpha} C(alpha, beta) A_beta B_{alpha - beta}.
 #include <pinnbench/core/Types.hpp>
 #include <pinnbench/jet/DerivativeSet.hpp>
-
 #include <vector>
 
 namespace pinnbench::jet {
@@ -67,8 +66,7 @@ const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set);
 const LeibnizProgram& leibniz_program(const DerivativeSetPtr& output, const DerivativeSetPtr& left,
                                       const DerivativeSetPtr& right);
 /// Device copy of component_map(from, to), cached.
-ComponentMap device_component_map(const DerivativeSetPtr& from,
-                                                           const DerivativeSetPtr& to);
+ComponentMap device_component_map(const DerivativeSetPtr& from, const DerivativeSetPtr& to);
 
 /// For d/dz_j: for each component of set->shifted(j), its source component.
 ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate);

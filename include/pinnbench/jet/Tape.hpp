@@ -10,11 +10,10 @@
 // every node's buffers, so after the first evaluation nothing is allocated.
 // Adjoints come from a pool: a node's adjoint is dead once its own VJP has run,
 // so the backward pass of an MLP holds about two layer-sized adjoints at a time.
-#include <pinnbench/jet/Kernels.hpp>
-
 #include <cstdint>
-#include <string>
 #include <deque>
+#include <pinnbench/jet/Kernels.hpp>
+#include <string>
 #include <vector>
 
 namespace pinnbench::jet {
@@ -155,7 +154,7 @@ private:
     JetStorage<Real> value_storage;
     JetView<Real> value;
     bool adjoint_live = false;
-    int adjoint_buffer = -1; ///< index into the adjoint pool while live
+    int adjoint_buffer = -1;          ///< index into the adjoint pool while live
     int previous_adjoint_buffer = -1; ///< reused first, so a repeated pass never regrows
   };
 

@@ -4,7 +4,6 @@
 #include <pinnbench/core/FastMath.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/jet/MultiIndex.hpp>
-
 #include <string>
 
 namespace pinnbench::jet {

@@ -10,7 +10,8 @@ namespace pinnbench::nn {
 enum class WeightInit
 {
   xavier_uniform, ///< U(-a, a), a = sqrt(6 / (fan_in + fan_out)) (PyTorch xavier_uniform_, gain 1)
-  glorot_normal   ///< N(0, s^2), s = sqrt(2 / (fan_in + fan_out)) (xavier_normal_, DeepXDE "Glorot normal")
+  glorot_normal   ///< N(0, s^2), s = sqrt(2 / (fan_in + fan_out)) (xavier_normal_, DeepXDE "Glorot
+                  ///< normal")
 };
 
 WeightInit weight_init_from_string(const std::string& name);

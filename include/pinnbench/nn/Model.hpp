@@ -2,10 +2,9 @@
 // A network maps the coordinate jet of a point set to the jet of its outputs,
 // recording its ops on the coordinates' tape. Parameters live in one flat
 // vector described by layout().
+#include <cstdint>
 #include <pinnbench/jet/Expression.hpp>
 #include <pinnbench/nn/ParameterLayout.hpp>
-
-#include <cstdint>
 #include <string>
 
 namespace pinnbench::nn {

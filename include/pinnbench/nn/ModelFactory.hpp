@@ -1,10 +1,8 @@
 #pragma once
 // Builds a network from its resolved configuration (the `model:` mapping).
-#include <pinnbench/nn/Model.hpp>
-
-#include <yaml-cpp/yaml.h>
-
 #include <memory>
+#include <pinnbench/nn/Model.hpp>
+#include <yaml-cpp/yaml.h>
 
 namespace pinnbench::nn {
 

@@ -4,9 +4,8 @@
 //   D_k = mean_i |grad_z r_k(z_i)^2|^2,  loss += lambda * sum_k w_k D_k.
 // The r^2 form vanishes wherever the residual does, so the exact solution stays
 // a minimiser. Options reproduce the variants the paper leaves open.
-#include <pinnbench/objective/Objective.hpp>
-
 #include <algorithm>
+#include <pinnbench/objective/Objective.hpp>
 
 namespace pinnbench::objective {
 

@@ -6,7 +6,6 @@
 #include <pinnbench/core/Types.hpp>
 #include <pinnbench/pde/Task.hpp>
 #include <pinnbench/random/Philox.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>

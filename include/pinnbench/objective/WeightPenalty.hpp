@@ -20,8 +20,7 @@ public:
   WeightPenalty(PenaltyNorm norm, double lambda,
                 std::vector<std::pair<std::size_t, std::size_t>> ranges)
       : norm_(norm), lambda_(lambda), ranges_(std::move(ranges))
-  {
-  }
+  {}
   std::string name() const override { return norm_ == PenaltyNorm::l1 ? "l1" : "l2"; }
   std::vector<std::pair<std::string, double>> extra_terms() const override
   {

@@ -2,9 +2,8 @@
 // The communicator a run uses and the few collectives it needs. Data
 // parallelism is plain: every point set is split into contiguous blocks, each
 // closure ends with ONE allreduce of [loss terms, gradient].
-#include <mpi.h>
-
 #include <cstdint>
+#include <mpi.h>
 #include <string>
 #include <vector>
 

@@ -59,8 +59,7 @@ class SpaceTimeGeometry
 public:
   SpaceTimeGeometry(std::pair<double, double> x_range, SpaceTimeSettings settings)
       : x_range_(x_range), settings_(settings)
-  {
-  }
+  {}
 
   std::pair<double, double> x_range() const { return x_range_; }
   std::pair<double, double> t_range() const { return {0.0, 1.0}; }
@@ -83,8 +82,7 @@ class SpaceTimeTask : public TaskWithResidual<Derived>
 public:
   SpaceTimeTask(std::pair<double, double> x_range, SpaceTimeSettings settings)
       : geometry_(x_range, settings)
-  {
-  }
+  {}
 
   int dimension() const override { return 2; }
   int outputs() const override { return 1; }

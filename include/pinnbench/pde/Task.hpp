@@ -2,10 +2,9 @@
 // A PDE benchmark task: geometry and point sets, loss terms, residuals written
 // as jet expressions, and the reference solution the errors are measured
 // against.
+#include <optional>
 #include <pinnbench/pde/Term.hpp>
 #include <pinnbench/pde/TermContext.hpp>
-
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>

@@ -1,10 +1,8 @@
 #pragma once
 // Builds a task from its resolved configuration (the `task:` mapping of a run).
-#include <pinnbench/pde/Task.hpp>
-
-#include <yaml-cpp/yaml.h>
-
 #include <memory>
+#include <pinnbench/pde/Task.hpp>
+#include <yaml-cpp/yaml.h>
 
 namespace pinnbench::pde {
 

@@ -4,7 +4,6 @@
 // point sets (a periodic boundary compares u(x_lo, t) with u(x_hi, t)).
 #include <pinnbench/jet/MultiIndex.hpp>
 #include <pinnbench/pde/PointCloud.hpp>
-
 #include <string>
 #include <vector>
 

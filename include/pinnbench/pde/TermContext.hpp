@@ -8,10 +8,9 @@
 // Differentiating the combined jet would lose that (d/dx_lo of u_lo cannot
 // know that its x_hi-derivatives vanish), so d() differentiates the
 // evaluation's own jet and embeds the result again.
-#include <pinnbench/jet/Expression.hpp>
-
 #include <cstdint>
 #include <map>
+#include <pinnbench/jet/Expression.hpp>
 #include <vector>
 
 namespace pinnbench::pde {
@@ -29,7 +28,8 @@ public:
       : dimension_(dimension), first_point_(first_point)
   {
     for (std::size_t k = 0; k < outputs.size(); ++k) {
-      outputs_.push_back(combined(outputs[k], static_cast<int>(k), static_cast<int>(outputs.size())));
+      outputs_.push_back(
+          combined(outputs[k], static_cast<int>(k), static_cast<int>(outputs.size())));
       coordinates_.push_back(
           combined(coordinates[k], static_cast<int>(k), static_cast<int>(outputs.size())));
     }
@@ -75,7 +75,8 @@ private:
     const auto& set = own.set();
     auto target = set->embedded(dimension_ * count, 0);
     for (int k = 1; k < count; ++k)
-      target = jet::DerivativeSet::union_of(*target, *set->embedded(dimension_ * count, k * dimension_));
+      target =
+          jet::DerivativeSet::union_of(*target, *set->embedded(dimension_ * count, k * dimension_));
     Var result(tape, tape.embed(own.id(), target, evaluation * dimension_));
     own_jets_[result.id()] = {own, evaluation};
     return result;

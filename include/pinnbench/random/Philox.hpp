@@ -4,7 +4,6 @@
 // point's RoPINN perturbation or a weight's initial value is the same on 1 or
 // 64 ranks and on any backend.
 #include <Kokkos_Core.hpp>
-
 #include <cstdint>
 
 namespace pinnbench::random {

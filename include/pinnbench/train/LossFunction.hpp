@@ -6,13 +6,12 @@
 // whose buffers persist, so memory is bounded by the chunk and nothing is
 // allocated after the first evaluation. Every term's mean is normalised by its
 // global point count, so the rank sum of the local gradients is the gradient.
-#include <pinnbench/objective/Objective.hpp>
-#include <pinnbench/objective/Vanilla.hpp>
-#include <pinnbench/nn/Model.hpp>
-#include <pinnbench/parallel/MpiContext.hpp>
-
 #include <map>
 #include <memory>
+#include <pinnbench/nn/Model.hpp>
+#include <pinnbench/objective/Objective.hpp>
+#include <pinnbench/objective/Vanilla.hpp>
+#include <pinnbench/parallel/MpiContext.hpp>
 
 namespace pinnbench::train {
 

@@ -2,11 +2,10 @@
 // One run of a suite: build the task, model, objective and optimiser from the
 // resolved configuration, train, evaluate at every history entry, and assemble
 // the result (docs/results.md). Collective over the run's communicator.
+#include <functional>
 #include <pinnbench/io/RunResult.hpp>
 #include <pinnbench/parallel/MpiContext.hpp>
 #include <pinnbench/suite/RunSpec.hpp>
-
-#include <functional>
 
 namespace pinnbench::train {
 
