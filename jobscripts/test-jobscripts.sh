@@ -1,0 +1,169 @@
+#!/bin/bash
+# Checks of the job scripts that need no Slurm:
+#   jobscripts/test-jobscripts.sh <path-to-pinnbench>
+# bash -n (and shellcheck when installed) on every script, the shared block
+# identical everywhere, run-local.sh --shards 2 on the smoke suite with every
+# run id in exactly one result file, and the three sbatch scripts run with a
+# stand-in for srun (array shard numbering included). Prints one line per
+# check and a last line "N passed, M failed"; exits 1 when a check failed.
+# PINNBENCH_TEST_KEEP=1 keeps the temporary directory.
+set -uo pipefail   # no -e: a failing check is counted, not fatal
+
+if (($# != 1)) || [[ $1 == -h || $1 == --help ]]; then
+  echo "usage: $0 <path-to-pinnbench>" >&2
+  exit 2
+fi
+exe=$1
+[[ $exe == /* ]] || exe=$PWD/$exe
+if [[ ! -x $exe ]]; then
+  echo "error: '$exe' is not an executable" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# Settings from the caller's shell must not change what is tested.
+unset PINNBENCH_SUITE PINNBENCH_OUT PINNBENCH_ARGS PINNBENCH_RESUME \
+  PINNBENCH_SRUN_ARGS PINNBENCH_SHARDS PINNBENCH_GPU_BIND PINNBENCH_SHOW_BINDING MPIRUN
+# Nor Slurm's: the test may itself run inside a job.
+while read -r var; do unset "$var"; done < <(compgen -e | grep '^SLURM_' || true)
+export PINNBENCH=$exe
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/test-jobscripts.XXXXXX")
+cleanup() {
+  if [[ ${PINNBENCH_TEST_KEEP:-0} == 1 || $failed -gt 0 ]]; then
+    echo "kept $work"
+  else
+    rm -rf -- "$work"
+  fi
+}
+trap cleanup EXIT
+
+passed=0 failed=0
+pass() { echo "ok   $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+# check NAME CMD...: one check. CMD's output goes to a log file, named in
+# LAST_LOG for the checks that read it, and is shown when CMD fails.
+LAST_LOG=
+check() {
+  local name=$1 rc=0
+  shift
+  LAST_LOG=$work/check-$((passed + failed + 1)).log
+  "$@" >"$LAST_LOG" 2>&1 || rc=$?
+  if ((rc == 0)); then
+    pass "$name"
+  else
+    fail "$name (exit $rc; log $LAST_LOG)"
+    sed 's/^/     | /' "$LAST_LOG" | tail -n 30
+  fi
+}
+
+scripts=("$here"/*.sbatch "$here"/*.sh)
+
+# ---- static checks -----------------------------------------------------------
+for s in "${scripts[@]}"; do
+  check "bash -n $(basename "$s")" bash -n "$s"
+done
+if command -v shellcheck >/dev/null; then
+  check "shellcheck" shellcheck "${scripts[@]}"
+else
+  echo "skip shellcheck (not installed)"
+fi
+
+common_block() { sed -n '/^# ==== pinnbench common: begin/,/^# ==== pinnbench common: end/p' "$1"; }
+same_common_block() {
+  local ref s
+  ref=$(common_block "$here/pinnbench-cpu.sbatch")
+  [[ -n $ref ]] || { echo "no common block in pinnbench-cpu.sbatch"; return 1; }
+  for s in "$here"/pinnbench-gpu.sbatch "$here"/pinnbench-array.sbatch "$here"/run-local.sh; do
+    diff <(echo "$ref") <(common_block "$s") || { echo "differs: $s"; return 1; }
+  done
+}
+check "common block identical in all scripts" same_common_block
+check "run-local.sh --help" "$here/run-local.sh" --help
+
+# ---- run-local.sh --shards 2 ---------------------------------------------------
+"$exe" --suite smoke --list >"$work/smoke.list" 2>"$work/smoke.list.err"
+mapfile -t run_ids <"$work/smoke.list"
+if ((${#run_ids[@]} > 0)); then
+  pass "pinnbench --suite smoke --list (${#run_ids[@]} runs)"
+else
+  fail "pinnbench --suite smoke --list gave no runs"
+  cat "$work/smoke.list.err"
+fi
+
+# ends_with_exit_0 LOG: the job footer's last line says the job succeeded.
+ends_with_exit_0() { [[ $(tail -n 1 "$1") == exit_code=0 ]]; }
+
+# results_complete DIR: every listed run id has exactly one result file in
+# DIR/smoke, nothing else is there (no second copy, no leftover temporary).
+results_complete() {
+  local dir=$1/smoke id bad=0 n
+  for id in "${run_ids[@]}"; do
+    n=$(find "$dir" -maxdepth 1 -name "$id.h5" | wc -l)
+    ((n == 1)) || { echo "run $id: $n result files"; bad=1; }
+  done
+  n=$(find "$dir" -maxdepth 1 -type f | wc -l)
+  ((n == ${#run_ids[@]})) || { echo "$n files for ${#run_ids[@]} runs:"; ls -A "$dir"; bad=1; }
+  return "$bad"
+}
+
+out=$work/run-local
+check "run-local.sh --shards 2 on smoke" \
+  "$here/run-local.sh" --shards 2 -- --suite smoke --out "$out"
+log=$LAST_LOG
+check "run-local.sh: one result file per run id" results_complete "$out"
+check "run-local.sh: log ends with exit_code=0" ends_with_exit_0 "$log"
+
+# ---- sbatch scripts without Slurm ------------------------------------------------
+# A stand-in srun on PATH: drops srun's options (the scripts give them all as
+# --opt=value) and runs the program once, i.e. one MPI rank.
+mkdir -p "$work/bin"
+cat >"$work/bin/srun" <<'STUB'
+#!/bin/bash
+while (($#)) && [[ $1 == -* ]]; do shift; done
+exec "$@"
+STUB
+chmod +x "$work/bin/srun"
+
+# run_array ID MIN MAX COUNT STEP OUT: one array task of pinnbench-array.sbatch.
+run_array() {
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=1 SLURM_CPUS_PER_TASK=1 \
+    SLURM_ARRAY_TASK_ID="$1" SLURM_ARRAY_TASK_MIN="$2" SLURM_ARRAY_TASK_MAX="$3" \
+    SLURM_ARRAY_TASK_COUNT="$4" SLURM_ARRAY_TASK_STEP="$5" PINNBENCH_OUT="$6" \
+    bash "$here/pinnbench-array.sbatch"
+}
+out=$work/array
+# An array --array=5-9:4 (ids 5 and 9) is shards 0/2 and 1/2.
+check "array task 5 of 5-9:4" run_array 5 5 9 2 4 "$out"
+check "array task 5 ran shard 0/2" grep -q -- '--shard 0/2' "$LAST_LOG"
+check "array task 9 of 5-9:4" run_array 9 5 9 2 4 "$out"
+check "array task 9 ran shard 1/2" grep -q -- '--shard 1/2' "$LAST_LOG"
+check "array: one result file per run id" results_complete "$out"
+# An irregular list (--array=1,2,7) cannot be numbered 0..n-1: exit 2.
+refuses_list() {
+  local rc=0
+  run_array 7 1 7 3 1 "$work/array-bad" || rc=$?
+  ((rc == 2)) && [[ ! -e $work/array-bad ]]
+}
+check "array refuses the id list 1,2,7" refuses_list
+
+# The CPU and GPU scripts on the complete directory: --resume keeps every run.
+run_script() {
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=2 SLURM_CPUS_PER_TASK=1 SLURM_GPUS_PER_TASK=1 \
+    PINNBENCH_OUT="$out" bash "$here/$1"
+}
+# resumed_all LOG: every run was kept, and the log ends with exit_code=0.
+resumed_all() {
+  local n
+  n=$(grep -c ' ok (kept) ' "$1")
+  ((n == ${#run_ids[@]})) || { echo "$n of ${#run_ids[@]} runs kept"; return 1; }
+  ends_with_exit_0 "$1"
+}
+for kind in cpu gpu; do
+  check "pinnbench-$kind.sbatch on the complete directory" run_script "pinnbench-$kind.sbatch"
+  check "pinnbench-$kind.sbatch: every run kept, exit_code=0" resumed_all "$LAST_LOG"
+done
+check "still one result file per run id" results_complete "$out"
+
+echo "$passed passed, $failed failed"
+((failed == 0))
