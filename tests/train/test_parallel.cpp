@@ -1,0 +1,143 @@
+// Data parallelism: the closure on all ranks of MPI_COMM_WORLD (points split in
+// blocks, one allreduce) equals the closure of one rank holding every point
+// (MPI_COMM_SELF), loss and gradient, to summation order. Registered at 1 and 2
+// ranks. Covers RoPINN's perturbations (keyed by global point index), vPINN's
+// element-aligned blocks and the evaluator's reductions and gathers.
+#include <cmath>
+#include <gtest/gtest.h>
+#include <memory>
+#include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/objective/DoublePinn.hpp>
+#include <pinnbench/objective/Ropinn.hpp>
+#include <pinnbench/objective/Vpinn.hpp>
+#include <pinnbench/pde/SpaceTimeTask.hpp>
+#include <pinnbench/train/Evaluator.hpp>
+#include <pinnbench/train/LossFunction.hpp>
+
+using namespace pinnbench;
+
+namespace {
+
+pde::SpaceTimeSettings grid()
+{
+  pde::SpaceTimeSettings s;
+  s.train.domain.nx = 13;
+  s.train.domain.nt = 11;
+  s.train.initial = 17;
+  s.train.boundary = 9;
+  s.test = s.train;
+  return s;
+}
+
+struct Closure
+{
+  double loss;
+  std::vector<double> gradient;
+};
+
+Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
+                 const Vector<double>& parameters, objective::Objective<double>* objective,
+                 MPI_Comm comm)
+{
+  const parallel::MpiContext mpi(comm);
+  train::LossSettings settings;
+  settings.chunk_points = 10;
+  train::LossFunction<double> loss(task, task.training_terms(), model, objective, mpi, settings);
+  const auto value = loss.evaluate(parameters, true, 3);
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss.gradient());
+  return {value.loss, std::vector<double>(host.data(), host.data() + host.size())};
+}
+
+void expect_same(const Closure& world, const Closure& self, const std::string& what)
+{
+  EXPECT_NEAR(world.loss, self.loss, 1e-13 * std::fabs(self.loss)) << what;
+  double diff = 0, scale = 0;
+  for (std::size_t i = 0; i < self.gradient.size(); ++i) {
+    diff = std::max(diff, std::fabs(world.gradient[i] - self.gradient[i]));
+    scale = std::max(scale, std::fabs(self.gradient[i]));
+  }
+  EXPECT_LE(diff, 1e-12 * scale) << what;
+}
+
+} // namespace
+
+TEST(Parallel, ClosureOnAllRanksEqualsOneRank)
+{
+  pde::ConvectionTask convection(7.0, grid());
+  nn::MlpShape shape;
+  shape.width = 9;
+  shape.hidden_layers = 2;
+  nn::Mlp<double> model(shape);
+  Vector<double> parameters("parameters", model.layout().size());
+  model.initialize(parameters, 1);
+  const auto parameters_count = model.layout().size();
+
+  objective::RopinnSettings ropinn_settings;
+  ropinn_settings.initial_region = 1e-2;
+  ropinn_settings.max_region = 1e-2;
+  ropinn_settings.perturb_conditions = true;
+  objective::VpinnSettings vpinn_settings;
+  vpinn_settings.elements = {3, 3};
+  vpinn_settings.quadrature_points = 3;
+  vpinn_settings.test_functions = 2;
+
+  std::vector<
+      std::pair<std::string, std::function<std::unique_ptr<objective::Objective<double>>()>>>
+      objectives{
+          {"vanilla", [] { return std::unique_ptr<objective::Objective<double>>(); }},
+          {"double_pinn",
+           [] {
+             return std::make_unique<objective::DoublePinn<double>>(
+                 objective::DoublePinnSettings{});
+           }},
+          {"ropinn",
+           [&] {
+             return std::make_unique<objective::Ropinn<double>>(ropinn_settings, parameters_count,
+                                                                5);
+           }},
+          {"vpinn",
+           [&] {
+             return std::make_unique<objective::Vpinn<double>>(vpinn_settings, convection.domain());
+           }},
+      };
+  for (const auto& [name, make] : objectives) {
+    auto world_objective = make();
+    auto self_objective = make();
+    const auto world =
+        evaluate(convection, model, parameters, world_objective.get(), MPI_COMM_WORLD);
+    const auto self = evaluate(convection, model, parameters, self_objective.get(), MPI_COMM_SELF);
+    expect_same(world, self, name);
+  }
+}
+
+TEST(Parallel, EvaluatorReducesAndGathersLikeOneRank)
+{
+  pde::WaveTask wave(2.0, 3.0, grid());
+  nn::MlpShape shape;
+  shape.width = 7;
+  shape.hidden_layers = 2;
+  nn::Mlp<double> model(shape);
+  Vector<double> parameters("parameters", model.layout().size());
+  model.initialize(parameters, 2);
+  train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
+  train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
+  const auto a = world.errors(parameters);
+  const auto b = self.errors(parameters);
+  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
+  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+  const auto gathered = world.gather(parameters);
+  const auto alone = self.gather(parameters);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  if (rank == 0) {
+    ASSERT_EQ(gathered.points, 13 * 11);
+    EXPECT_EQ(gathered.x, alone.x);
+    EXPECT_EQ(gathered.u_ref, alone.u_ref);
+    ASSERT_EQ(gathered.u_pred.size(), alone.u_pred.size());
+    for (std::size_t i = 0; i < alone.u_pred.size(); ++i) {
+      EXPECT_NEAR(gathered.u_pred[i], alone.u_pred[i], 1e-15);
+      EXPECT_NEAR(gathered.residual[i], alone.residual[i],
+                  1e-12 * (1 + std::fabs(alone.residual[i])));
+    }
+  }
+}
