@@ -1,5 +1,6 @@
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/pde/DevicePoints.hpp>
 #include <pinnbench/train/Evaluator.hpp>
 
 namespace pinnbench::train {
@@ -12,14 +13,7 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
   const pde::PointCloud all = task.test_points();
   local_points_ = pde::slice(all, pde::local_block(all.size(), mpi.rank(), mpi.size()));
   local_reference_ = task.reference(local_points_);
-  device_points_ =
-      Matrix<Real>("pinnbench::evaluator::points", static_cast<std::size_t>(local_points_.size()),
-                   static_cast<std::size_t>(local_points_.dimension));
-  auto host = Kokkos::create_mirror_view(device_points_);
-  for (std::int64_t n = 0; n < local_points_.size(); ++n)
-    for (int j = 0; j < local_points_.dimension; ++j)
-      host(n, j) = static_cast<Real>(local_points_(n, j));
-  Kokkos::deep_copy(device_points_, host);
+  device_points_ = pde::to_device<Real>(local_points_, "pinnbench::evaluator::points");
   // The residual at the test points is the PDE term's, evaluated elsewhere.
   for (const auto& term : task.training_terms())
     if (term.kind == pde::TermKind::pde && term.evaluations.size() == 1) {

@@ -1,24 +1,12 @@
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Kernels.hpp>
+#include <pinnbench/pde/DevicePoints.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 
 namespace pinnbench::train {
 
 namespace {
-
-template <class Real>
-Matrix<Real> upload(const pde::PointCloud& cloud, const char* label)
-{
-  Matrix<Real> points(std::string(label), static_cast<std::size_t>(cloud.size()),
-                      static_cast<std::size_t>(cloud.dimension));
-  auto host = Kokkos::create_mirror_view(points);
-  for (std::int64_t n = 0; n < cloud.size(); ++n)
-    for (int j = 0; j < cloud.dimension; ++j)
-      host(n, j) = static_cast<Real>(cloud(n, j));
-  Kokkos::deep_copy(points, host);
-  return points;
-}
 
 /// MPI needs host memory unless it is GPU-aware: stage through the host when the
 /// buffer lives elsewhere.
@@ -68,8 +56,8 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
     const int evaluations = static_cast<int>(term.evaluations.size());
     for (int k = 0; k < evaluations; ++k) {
       prepared.points.push_back(
-          upload<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
-                       "pinnbench::loss::points"));
+          pde::to_device<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
+                               "pinnbench::loss::points"));
       auto set =
           jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
       prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);

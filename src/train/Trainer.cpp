@@ -255,9 +255,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       const double before =
           per_iteration_loss[per_iteration_loss.size() - 1 - static_cast<std::size_t>(window)];
       stop = std::fabs(before - last.loss) / std::fabs(before) < tolerance;
-      if (stop)
-        message = "stopped: relative loss change over " + std::to_string(window) +
-                  " iterations below " + std::to_string(tolerance);
+      if (stop) {
+        char text[128];
+        std::snprintf(text, sizeof text,
+                      "stopped: relative loss change over %lld iterations below %.3g",
+                      static_cast<long long>(window), tolerance);
+        message = text;
+      }
     }
     if (iteration % history_every == 0 || iteration == iterations || stop)
       record(iteration, last);

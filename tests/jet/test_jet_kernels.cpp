@@ -5,6 +5,7 @@
 // - VJP: the dot-product identity <adj_y, J dz> = <J^T adj_y, dz>, with J dz by
 //   central differences of the forward kernel.
 #include "support/FiniteDifference.hpp"
+#include "support/UnaryReference.hpp"
 
 #include <gtest/gtest.h>
 #include <pinnbench/jet/Kernels.hpp>
@@ -96,41 +97,6 @@ Owned<Real> shifted(const Owned<Real>& a, const Owned<Real>& direction, double h
   return result;
 }
 
-long double unary_reference(UnaryKind kind, long double z)
-{
-  const long double w1 = 0.7L, w2 = -1.3L;
-  switch (kind) {
-  case UnaryKind::tanh:
-    return std::tanh(z);
-  case UnaryKind::sin:
-    return std::sin(z);
-  case UnaryKind::cos:
-    return std::cos(z);
-  case UnaryKind::sigmoid:
-    return 1 / (1 + std::exp(-z));
-  case UnaryKind::silu:
-    return z / (1 + std::exp(-z));
-  case UnaryKind::exp:
-    return std::exp(z);
-  case UnaryKind::log:
-    return std::log(z);
-  case UnaryKind::reciprocal:
-    return 1 / z;
-  case UnaryKind::sqrt:
-    return std::sqrt(z);
-  case UnaryKind::square:
-    return z * z;
-  case UnaryKind::wave:
-    return w1 * std::sin(z) + w2 * std::cos(z);
-  }
-  return 0;
-}
-
-bool positive_domain(UnaryKind kind)
-{
-  return kind == UnaryKind::log || kind == UnaryKind::sqrt || kind == UnaryKind::reciprocal;
-}
-
 /// Compare every component of `jet` (host copy) with finite differences of
 /// `reference(f, z)`; orders <= 2 to tolerance_low, 3-4 to tolerance_high.
 template <class Real, class Reference>
@@ -180,7 +146,7 @@ TEST(JetKernels, UnaryForwardMatchesFiniteDifferencesForEveryFunctionAndSet)
   for (const auto& set : test_sets()) {
     const Points points = random_points(rng, 4, set->dimension());
     for (UnaryKind kind : all_kinds) {
-      const long double offset = positive_domain(kind) ? 2.5L : 0.1L;
+      const long double offset = test::positive_domain(kind) ? 2.5L : 0.1L;
       std::vector<test::AnalyticField> fields{
           test::AnalyticField::random(rng, set->dimension(), offset),
           test::AnalyticField::random(rng, set->dimension(), -offset / 2 + 2 * offset * 0.6L)};
@@ -192,7 +158,7 @@ TEST(JetKernels, UnaryForwardMatchesFiniteDifferencesForEveryFunctionAndSet)
         expect_matches_finite_differences(
             y, *set, points,
             [&](int f, const test::Point& p) {
-              return unary_reference(kind, fields[static_cast<std::size_t>(f)].value(p));
+              return test::unary_reference(kind, fields[static_cast<std::size_t>(f)].value(p));
             },
             1e-7, 1e-5,
             to_string(kind) + " on " + set->to_string({"x", "t", "y"}) +
@@ -214,8 +180,8 @@ TEST(JetKernels, UnaryForwardInFloatMatchesToSinglePrecision)
     unary_forward<float>(kind, 1.0f, 1.0f, faa_di_bruno_program(set), z, y);
     expect_matches_finite_differences(
         y, *set, points,
-        [&](int, const test::Point& p) { return unary_reference(kind, fields[0].value(p)); }, 2e-5,
-        1e-4, to_string(kind) + " (float)");
+        [&](int, const test::Point& p) { return test::unary_reference(kind, fields[0].value(p)); },
+        2e-5, 1e-4, to_string(kind) + " (float)");
   }
 }
 
@@ -434,7 +400,7 @@ TEST(JetVjp, UnaryForEveryFunctionBothVariants)
     const auto& program = faa_di_bruno_program(set);
     for (UnaryKind kind : all_kinds) {
       auto z = random_jet<double>(rng, set->size(), 5, 3);
-      if (positive_domain(kind)) {
+      if (test::positive_domain(kind)) {
         // Keep the value component well inside the domain.
         auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), z);
         for (int n = 0; n < 5; ++n)

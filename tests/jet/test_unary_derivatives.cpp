@@ -1,6 +1,7 @@
 // f^(k)(z) tables of every unary function against long-double finite
 // differences, and the vectorisable exp/tanh against the C library.
 #include "support/FiniteDifference.hpp"
+#include "support/UnaryReference.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -12,36 +13,6 @@ using namespace pinnbench::jet;
 
 namespace {
 
-long double reference(UnaryKind kind, long double z)
-{
-  const long double w1 = 0.7L, w2 = -1.3L;
-  switch (kind) {
-  case UnaryKind::tanh:
-    return std::tanh(z);
-  case UnaryKind::sin:
-    return std::sin(z);
-  case UnaryKind::cos:
-    return std::cos(z);
-  case UnaryKind::sigmoid:
-    return 1 / (1 + std::exp(-z));
-  case UnaryKind::silu:
-    return z / (1 + std::exp(-z));
-  case UnaryKind::exp:
-    return std::exp(z);
-  case UnaryKind::log:
-    return std::log(z);
-  case UnaryKind::reciprocal:
-    return 1 / z;
-  case UnaryKind::sqrt:
-    return std::sqrt(z);
-  case UnaryKind::square:
-    return z * z;
-  case UnaryKind::wave:
-    return w1 * std::sin(z) + w2 * std::cos(z);
-  }
-  return 0;
-}
-
 class UnaryDerivatives : public ::testing::TestWithParam<UnaryKind>
 {};
 
@@ -50,8 +21,7 @@ class UnaryDerivatives : public ::testing::TestWithParam<UnaryKind>
 TEST_P(UnaryDerivatives, MatchFiniteDifferencesToOrderFive)
 {
   const UnaryKind kind = GetParam();
-  const bool positive_only =
-      kind == UnaryKind::log || kind == UnaryKind::sqrt || kind == UnaryKind::reciprocal;
+  const bool positive_only = test::positive_domain(kind);
   const double points[] = {-2.1, -0.7, -0.05, 0.0, 0.13, 0.6, 1.9, 3.2};
   // Wider steps for higher orders keep the rounding error of the k-th difference small.
   const long double step[] = {-1, 0.05L, 0.05L, 0.08L, 0.12L, 0.16L};
@@ -61,9 +31,9 @@ TEST_P(UnaryDerivatives, MatchFiniteDifferencesToOrderFive)
     double d[kMaxDerivative + 1];
     unary_derivatives<double>(kind, z, kMaxDerivative, d, 0.7, -1.3);
     for (int k = 0; k <= kMaxDerivative; ++k) {
-      const long double expected =
-          test::partial_derivative([kind](const test::Point& p) { return reference(kind, p[0]); },
-                                   {z}, MultiIndex::unit(0, k), step[k]);
+      const long double expected = test::partial_derivative(
+          [kind](const test::Point& p) { return test::unary_reference(kind, p[0]); }, {z},
+          MultiIndex::unit(0, k), step[k]);
       const long double scale = std::max(1.0L, std::fabs(expected));
       // The oracle itself is good to ~1e-12 up to order 2 and ~1e-8 at order 5.
       EXPECT_LE(std::fabs(d[k] - expected) / scale, k <= 2   ? 1e-11
