@@ -18,6 +18,7 @@
 #include <pinnbench/suite/CommandLine.hpp>
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
+#include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <string>
 #include <vector>
@@ -154,7 +155,9 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     }
     std::fflush(stdout);
 
-    train::RunContext context{mpi, metadata, nullptr};
+    train::RunContext context(mpi, metadata);
+    context.checkpoint = train::checkpoint_path(path);
+    context.resume = options.resume;
     context.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
@@ -191,6 +194,9 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     }
     if (root && have_result) {
       io::write_result_file(path, result);
+      // The result supersedes the checkpoint (a failed run keeps it for a retry).
+      if (error.empty())
+        std::filesystem::remove(train::checkpoint_path(path));
       if (error.empty()) {
         const auto* status = result.run.get<std::string>("status");
         row.status = status ? *status : "ok";

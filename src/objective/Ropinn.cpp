@@ -1,3 +1,4 @@
+#include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/objective/Ropinn.hpp>
 
@@ -97,6 +98,49 @@ template <class Real>
 std::vector<std::pair<std::string, double>> Ropinn<Real>::diagnostics() const
 {
   return {{"ropinn_region", region_of_last_step_}, {"ropinn_sigma", sigma_}};
+}
+
+template <class Real>
+optim::OptimizerState Ropinn<Real>::save_state() const
+{
+  optim::OptimizerState state;
+  state.kind = name();
+  state.add_scalar("ropinn.sigma", sigma_);
+  state.add_scalar("ropinn.region_of_last_step", region_of_last_step_);
+  state.add_scalar("ropinn.step_closures", step_closures_);
+  state.add_scalar("ropinn.buffered", buffered_);
+  state.add_scalar("ropinn.next_slot", next_slot_);
+  auto sum = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), step_sum_);
+  state.add_array("ropinn.step_sum", std::vector<double>(sum.data(), sum.data() + sum.size()));
+  auto buffer = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), buffer_);
+  state.add_array("ropinn.buffer",
+                  std::vector<double>(buffer.data(), buffer.data() + buffer.size()));
+  return state;
+}
+
+template <class Real>
+void Ropinn<Real>::load_state(const optim::OptimizerState& state)
+{
+  state.require_kind(name());
+  const auto& sum = state.array_of_size("ropinn.step_sum", step_sum_.extent(0));
+  const auto& buffer = state.array_of_size("ropinn.buffer", buffer_.size());
+  const long long slot = state.count("ropinn.next_slot");
+  const long long buffered = state.count("ropinn.buffered");
+  if (slot >= settings_.past_iterations || buffered > settings_.past_iterations)
+    throw LogicError("RoPINN state does not fit past_iterations = " +
+                     std::to_string(settings_.past_iterations));
+  sigma_ = state.scalar("ropinn.sigma");
+  region_of_last_step_ = state.scalar("ropinn.region_of_last_step");
+  step_closures_ = static_cast<int>(state.count("ropinn.step_closures"));
+  buffered_ = static_cast<int>(buffered);
+  next_slot_ = static_cast<int>(slot);
+  Kokkos::deep_copy(
+      step_sum_,
+      Kokkos::View<const double*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+          sum.data(), sum.size()));
+  Kokkos::deep_copy(buffer_, Kokkos::View<const double**, Kokkos::LayoutRight, Kokkos::HostSpace,
+                                          Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
+                                 buffer.data(), buffer_.extent(0), buffer_.extent(1)));
 }
 
 template class Ropinn<float>;

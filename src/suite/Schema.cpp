@@ -296,6 +296,8 @@ std::vector<KeySpec> run_keys()
           {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)"),
            int_key("history_every", "10", 1, "history (and evaluation) cadence"),
            int_key("chunk_points", "1024", 1, "points per rank processed at once"),
+           real_key("checkpoint_seconds", "600", at_least(0),
+                    "training seconds between checkpoints (0: none)"),
            mapping_key("stopping",
                        {choice_key("rule", {"none", "relative_change"}, "early-stopping rule"),
                         int_key("window", "100", 1, "w of relative_change"),

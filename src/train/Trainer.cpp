@@ -10,6 +10,7 @@
 #include <pinnbench/optim/Adam.hpp>
 #include <pinnbench/optim/Lbfgs.hpp>
 #include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
@@ -34,6 +35,32 @@ public:
   {
     iterations_.push_back(iteration);
     closures_.push_back(closures);
+  }
+  /// As checkpoint arrays "history.<name>", in order.
+  void save(optim::OptimizerState& state) const
+  {
+    state.add_array("history.iteration", {iterations_.begin(), iterations_.end()});
+    state.add_array("history.closure_evals", {closures_.begin(), closures_.end()});
+    for (const auto& [name, values] : doubles_)
+      state.add_array("history." + name, values);
+  }
+  void load(const optim::OptimizerState& state)
+  {
+    const std::string prefix = "history.";
+    iterations_.clear();
+    closures_.clear();
+    doubles_.clear();
+    for (const auto& [name, values] : state.arrays) {
+      if (name.rfind(prefix, 0) != 0)
+        continue;
+      const std::string series = name.substr(prefix.size());
+      if (series == "iteration")
+        iterations_.assign(values.begin(), values.end());
+      else if (series == "closure_evals")
+        closures_.assign(values.begin(), values.end());
+      else
+        doubles_.emplace_back(series, values);
+    }
   }
   std::vector<io::HistorySeries> series_list() const
   {
@@ -124,6 +151,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   const double tolerance =
       stopping_tolerance(training["stopping"]["tolerance"], std::is_same_v<Real, float>);
   const bool test_loss_enabled = config["evaluation"]["test_loss"].as<bool>();
+  const double checkpoint_seconds = training["checkpoint_seconds"].as<double>();
 
   // --- components ---------------------------------------------------------------
   const auto task = pde::make_task(config["task"], seed);
@@ -218,11 +246,62 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     }
   };
 
-  // Entry 0: the initial network. Its training loss uses closure indices that
-  // training closures never reach, so RoPINN's draws during training are unchanged.
-  const std::uint64_t monitoring_closure = std::uint64_t(1) << 62;
-  last = loss.evaluate(parameters, false, monitoring_closure);
-  record(0, last);
+  // --- checkpoints ----------------------------------------------------------------
+  const auto save_checkpoint = [&] {
+    optim::OptimizerState trainer;
+    trainer.kind = "trainer";
+    trainer.add_scalar("done", static_cast<double>(done));
+    trainer.add_scalar("closures", static_cast<double>(closures));
+    trainer.add_scalar("closure_index", static_cast<double>(closure_index));
+    trainer.add_scalar("wall", wall);
+    trainer.add_scalar("last_loss", last.loss);
+    trainer.add_array("last_terms", last.terms);
+    trainer.add_array("per_iteration_loss", per_iteration_loss);
+    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
+    trainer.add_array("parameters", std::vector<double>(host.data(), host.data() + host.size()));
+    history.save(trainer);
+    const optim::OptimizerState optimizer = lbfgs ? lbfgs->save_state() : adam->save_state();
+    if (mpi.is_root())
+      write_checkpoint(
+          context.checkpoint, run.config_yaml(),
+          {{"trainer", trainer}, {"optimizer", optimizer}, {"objective", objective->save_state()}});
+  };
+  bool resumed = false;
+  if (context.resume && !context.checkpoint.empty()) {
+    if (const auto parts = read_checkpoint(context.checkpoint, run.config_yaml())) {
+      const auto& trainer = parts->at(0).second;
+      done = trainer.count("done");
+      closures = trainer.count("closures");
+      closure_index = static_cast<std::uint64_t>(trainer.count("closure_index"));
+      wall = trainer.scalar("wall");
+      last.loss = trainer.scalar("last_loss");
+      last.terms = trainer.array("last_terms");
+      per_iteration_loss = trainer.array("per_iteration_loss");
+      const auto& values = trainer.array_of_size("parameters", parameters.extent(0));
+      auto host = Kokkos::create_mirror_view(parameters);
+      for (std::size_t i = 0; i < values.size(); ++i)
+        host(i) = static_cast<Real>(values[i]);
+      Kokkos::deep_copy(parameters, host);
+      history.load(trainer);
+      if (lbfgs)
+        lbfgs->load_state(parts->at(1).second);
+      else
+        adam->load_state(parts->at(1).second);
+      objective->load_state(parts->at(2).second);
+      resumed = true;
+      if (context.progress && mpi.is_root())
+        context.progress("  continuing from the checkpoint at iteration " + std::to_string(done));
+    }
+  }
+  auto last_checkpoint = std::chrono::steady_clock::now();
+
+  if (!resumed) {
+    // Entry 0: the initial network. Its training loss uses closure indices that
+    // training closures never reach, so RoPINN's draws during training are unchanged.
+    const std::uint64_t monitoring_closure = std::uint64_t(1) << 62;
+    last = loss.evaluate(parameters, false, monitoring_closure);
+    record(0, last);
+  }
 
   const auto closure = [&]() -> Real {
     last = loss.evaluate(parameters, true, closure_index++);
@@ -232,7 +311,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     return static_cast<Real>(last.loss);
   };
 
-  for (std::int64_t iteration = 1; iteration <= iterations; ++iteration) {
+  for (std::int64_t iteration = done + 1; iteration <= iterations; ++iteration) {
     const auto start = std::chrono::steady_clock::now();
     bool diverged = false;
     try {
@@ -267,6 +346,18 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       record(iteration, last);
     if (stop)
       break;
+    if (!context.checkpoint.empty()) {
+      const auto now = std::chrono::steady_clock::now();
+      const bool interrupt = iteration == context.interrupt_after;
+      if (interrupt ||
+          (checkpoint_seconds > 0 &&
+           std::chrono::duration<double>(now - last_checkpoint).count() >= checkpoint_seconds)) {
+        save_checkpoint();
+        last_checkpoint = now;
+      }
+      if (interrupt)
+        throw RunInterrupted("interrupted after iteration " + std::to_string(iteration));
+    }
   }
 
   // --- result -------------------------------------------------------------------------

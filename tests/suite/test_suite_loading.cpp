@@ -186,6 +186,7 @@ training:
   iterations: 1000
   history_every: 10
   chunk_points: 1024
+  checkpoint_seconds: 600.0
   stopping:
     rule: none
     window: 100

@@ -4,6 +4,7 @@
 // PINN) or add parameter penalties (L1/L2). The loss function asks it per term
 // and per chunk of points.
 #include <pinnbench/core/Types.hpp>
+#include <pinnbench/optim/OptimizerState.hpp>
 #include <pinnbench/pde/Task.hpp>
 #include <pinnbench/random/Philox.hpp>
 #include <string>
@@ -76,6 +77,16 @@ public:
   virtual void after_step() {}
   /// Scalars to record in the history (e.g. RoPINN's region and sigma).
   virtual std::vector<std::pair<std::string, double>> diagnostics() const { return {}; }
+
+  /// What a checkpoint must keep to continue the run identically (RoPINN's
+  /// gradient buffer and sigma); stateless objectives keep nothing.
+  virtual optim::OptimizerState save_state() const
+  {
+    optim::OptimizerState state;
+    state.kind = name();
+    return state;
+  }
+  virtual void load_state(const optim::OptimizerState& state) { state.require_kind(name()); }
 };
 
 } // namespace pinnbench::objective

@@ -30,6 +30,8 @@ public:
   void after_closure(const Vector<Real>& gradient) override;
   void after_step() override;
   std::vector<std::pair<std::string, double>> diagnostics() const override;
+  optim::OptimizerState save_state() const override;
+  void load_state(const optim::OptimizerState& state) override;
 
   double sigma() const { return sigma_; }
   double region() const;

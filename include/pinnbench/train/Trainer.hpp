@@ -2,19 +2,39 @@
 // One run of a suite: build the task, model, objective and optimiser from the
 // resolved configuration, train, evaluate at every history entry, and assemble
 // the result (docs/results.md). Collective over the run's communicator.
+#include <filesystem>
 #include <functional>
 #include <pinnbench/io/RunResult.hpp>
 #include <pinnbench/parallel/MpiContext.hpp>
 #include <pinnbench/suite/RunSpec.hpp>
+#include <stdexcept>
 
 namespace pinnbench::train {
 
 struct RunContext
 {
+  explicit RunContext(parallel::MpiContext communicator, io::RunMetadata run_metadata = {})
+      : mpi(communicator), metadata(std::move(run_metadata))
+  {}
+
   parallel::MpiContext mpi;
   io::RunMetadata metadata;
   /// Progress lines (called on rank 0 only).
   std::function<void(const std::string&)> progress;
+  /// Where checkpoints go (empty: none are written), and whether an existing
+  /// checkpoint of the same configuration is continued.
+  std::filesystem::path checkpoint;
+  bool resume = false;
+  /// Tests only: after this iteration, write a checkpoint and throw
+  /// RunInterrupted, as if the job had been killed (0: never).
+  std::int64_t interrupt_after = 0;
+};
+
+/// Thrown when a run stops at RunContext::interrupt_after.
+class RunInterrupted : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
 };
 
 /// Trains one run. Numerical divergence is a result (status "diverged"), not an

@@ -1,0 +1,115 @@
+#include <pinnbench/io/Hdf5.hpp>
+#include <pinnbench/train/Checkpoint.hpp>
+#include <unistd.h>
+
+namespace pinnbench::train {
+
+namespace fs = std::filesystem;
+
+namespace {
+constexpr const char* kind = "pinnbench-checkpoint";
+
+std::string join_names(const std::vector<std::string>& names)
+{
+  std::string text;
+  for (const auto& name : names)
+    text += (text.empty() ? "" : "\n") + name;
+  return text;
+}
+
+std::vector<std::string> split_names(const std::string& text)
+{
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (start <= text.size() && !text.empty()) {
+    const auto end = text.find('\n', start);
+    names.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos)
+      break;
+    start = end + 1;
+  }
+  return names;
+}
+} // namespace
+
+fs::path checkpoint_path(const fs::path& result_path)
+{
+  return result_path.parent_path() / ("." + result_path.stem().string() + ".checkpoint.h5");
+}
+
+void write_checkpoint(const fs::path& path, const std::string& config_yaml,
+                      const CheckpointParts& parts)
+{
+  fs::create_directories(path.parent_path());
+  const fs::path temporary =
+      path.parent_path() / (path.filename().string() + ".tmp-" + std::to_string(::getpid()));
+  try {
+    auto file = io::File::create(temporary);
+    file.write_string_attribute("kind", kind);
+    file.write_string_attribute("config_yaml", config_yaml);
+    std::vector<std::string> part_names;
+    for (const auto& [name, state] : parts) {
+      part_names.push_back(name);
+      auto group = file.create_group(name);
+      group.write_string_attribute("kind", state.kind);
+      // Names keep their order (and may contain any character but a newline).
+      std::vector<std::string> arrays, scalars;
+      std::vector<double> scalar_values;
+      auto array_group = group.create_group("arrays");
+      for (std::size_t i = 0; i < state.arrays.size(); ++i) {
+        arrays.push_back(state.arrays[i].first);
+        const auto& values = state.arrays[i].second;
+        array_group.write_dataset(std::to_string(i), {values.size()}, values.data());
+      }
+      for (const auto& [scalar, value] : state.scalars) {
+        scalars.push_back(scalar);
+        scalar_values.push_back(value);
+      }
+      group.write_string_attribute("array_names", join_names(arrays));
+      group.write_string_attribute("scalar_names", join_names(scalars));
+      group.write_double_array_attribute("scalar_values", scalar_values);
+    }
+    file.write_string_attribute("parts", join_names(part_names));
+    file.close();
+    fs::rename(temporary, path);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+    throw;
+  }
+}
+
+std::optional<CheckpointParts> read_checkpoint(const fs::path& path, const std::string& config_yaml)
+{
+  std::error_code error;
+  if (!fs::is_regular_file(path, error))
+    return std::nullopt;
+  try {
+    const auto file = io::File::open_read_only(path);
+    if (file.read_string_attribute("kind") != kind ||
+        file.read_string_attribute("config_yaml") != config_yaml)
+      return std::nullopt;
+    CheckpointParts parts;
+    for (const auto& name : split_names(file.read_string_attribute("parts"))) {
+      const auto group = file.open_group(name);
+      optim::OptimizerState state;
+      state.kind = group.read_string_attribute("kind");
+      const auto arrays = split_names(group.read_string_attribute("array_names"));
+      const auto array_group = group.open_group("arrays");
+      for (std::size_t i = 0; i < arrays.size(); ++i)
+        state.add_array(arrays[i], array_group.open_dataset(std::to_string(i)).read_doubles());
+      const auto scalars = split_names(group.read_string_attribute("scalar_names"));
+      const auto values = group.read_double_array_attribute("scalar_values");
+      if (values.size() != scalars.size())
+        return std::nullopt;
+      for (std::size_t i = 0; i < scalars.size(); ++i)
+        state.add_scalar(scalars[i], values[i]);
+      parts.emplace_back(name, std::move(state));
+    }
+    return parts;
+  } catch (const std::exception&) {
+    return std::nullopt; // damaged: start over rather than fail the run
+  }
+}
+
+} // namespace pinnbench::train
