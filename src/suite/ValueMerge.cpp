@@ -375,10 +375,22 @@ void for_each_entry(const YAML::Node& mapping, const YAML::Mark& key_mark, const
 std::string format_real(double value)
 {
   std::string text;
-  for (int digits = 1; digits <= 17; ++digits) {
+  int digits = 1;
+  for (; digits <= 17; ++digits) {
     text = format_with_precision(value, digits);
     if (std::strtod(text.c_str(), nullptr) == value) {
       break;
+    }
+  }
+  // Python's repr: fixed notation for decimal exponents in [-4, 16) (600.0,
+  // 0.0001), scientific outside (1.0e-05, 1.0e+16), shortest digits either way.
+  const int exponent10 =
+      value == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(value))));
+  if (value != 0 && exponent10 >= -4 && exponent10 < 16) {
+    char fixed[64];
+    std::snprintf(fixed, sizeof fixed, "%.*f", std::max(0, digits - 1 - exponent10), value);
+    if (std::strtod(fixed, nullptr) == value) {
+      text = fixed;
     }
   }
   const std::size_t exponent = text.find('e');
