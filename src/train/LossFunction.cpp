@@ -27,6 +27,30 @@ void allreduce(const parallel::MpiContext& mpi, const Kokkos::View<Real*, Memory
   }
 }
 
+/// moved(i, j) = base(i, j) + region * U(counter, first + i, lane j): one-sided
+/// uniform moves keyed by the global point index (a free function: CUDA does not
+/// allow device lambdas in private member functions).
+template <class Real>
+void perturb_points(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& base,
+                    const Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>& moved,
+                    const objective::Perturbation& perturbation, std::uint64_t counter,
+                    std::uint64_t first)
+{
+  const auto rng = perturbation.rng;
+  const Real region = static_cast<Real>(perturbation.region);
+  const int dimension = static_cast<int>(base.extent(1));
+  Kokkos::parallel_for(
+      "pinnbench::loss::perturb_points",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(base.extent(0))),
+      KOKKOS_LAMBDA(const int i) {
+        for (int j = 0; j < dimension; ++j)
+          moved(i, j) =
+              base(i, j) +
+              region * static_cast<Real>(rng.uniform(counter, first + static_cast<std::uint64_t>(i),
+                                                     static_cast<std::uint32_t>(j)));
+      });
+}
+
 } // namespace
 
 template <class Real>
@@ -181,22 +205,11 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
       const auto moved = Kokkos::subview(
           scratch_points_[static_cast<std::size_t>(k)],
           std::make_pair(std::size_t(0), static_cast<std::size_t>(count)), Kokkos::ALL);
-      const auto rng = perturbation.rng;
-      const Real region = static_cast<Real>(perturbation.region);
       const std::uint64_t counter =
           closure_index * static_cast<std::uint64_t>(perturbation.samples) +
           static_cast<std::uint64_t>(sample);
-      const std::uint64_t first = static_cast<std::uint64_t>(prepared.global_offset + begin);
-      Kokkos::parallel_for(
-          "pinnbench::loss::perturb_points",
-          Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(count)),
-          KOKKOS_LAMBDA(const int i) {
-            for (int j = 0; j < dimension; ++j)
-              moved(i, j) = base(i, j) +
-                            region * static_cast<Real>(
-                                         rng.uniform(counter, first + static_cast<std::uint64_t>(i),
-                                                     static_cast<std::uint32_t>(j)));
-          });
+      perturb_points<Real>(base, moved, perturbation, counter,
+                           static_cast<std::uint64_t>(prepared.global_offset + begin));
       points = moved;
     }
     jet::Var<Real> z(tape_, tape_.coordinates(points, prepared.sets[static_cast<std::size_t>(k)]));
