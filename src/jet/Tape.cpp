@@ -334,31 +334,30 @@ Tape<Real>::segment_project(NodeId a, const ProjectionWeights<Real>& weights, in
 // --- reductions -------------------------------------------------------------------------
 
 template <class Real>
-typename Tape<Real>::NodeId Tape<Real>::sum_squares(NodeId a)
+typename Tape<Real>::NodeId Tape<Real>::reduce(Op op, NodeId a)
 {
   const Node& na = node_(a);
   const JetView<Real> va = na.value;
   const bool grad = na.requires_grad;
-  const int points = na.points;
-  Node& node = record(Op::sum_squares, na.set, points, 1, "pinnbench::jet::sum_squares");
+  const bool squares = op == Op::sum_squares;
+  Node& node = record(op, na.set, na.points, 1,
+                      squares ? "pinnbench::jet::sum_squares" : "pinnbench::jet::sum_values");
   node.a = a;
   node.requires_grad = grad;
-  node.scalar = jet::sum_squares<Real>(va);
+  node.scalar = squares ? jet::sum_squares<Real>(va) : jet::sum_values<Real>(va);
   return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sum_squares(NodeId a)
+{
+  return reduce(Op::sum_squares, a);
 }
 
 template <class Real>
 typename Tape<Real>::NodeId Tape<Real>::sum_values(NodeId a)
 {
-  const Node& na = node_(a);
-  const JetView<Real> va = na.value;
-  const bool grad = na.requires_grad;
-  const int points = na.points;
-  Node& node = record(Op::sum_values, na.set, points, 1, "pinnbench::jet::sum_values");
-  node.a = a;
-  node.requires_grad = grad;
-  node.scalar = jet::sum_values<Real>(va);
-  return last();
+  return reduce(Op::sum_values, a);
 }
 
 // --- reverse pass -------------------------------------------------------------------------

@@ -377,15 +377,7 @@ private:
     for_each_entry(
         block, key_mark, what, "a mapping of " + variant.name + " settings", file_,
         [&](const std::string& key, const YAML::Node& key_node, const YAML::Node& value) {
-          const KeySpec* spec = section.find_key(variant, key);
-          if (!spec) {
-            fail(file_, key_node.Mark(),
-                 "unknown key " + in_quotes(key) + " for " + section.name + " " +
-                     in_quotes(variant.name) + " in " + what + did_you_mean(key, keys),
-                 "", keys);
-          }
-          check_value(value, key_node.Mark(), *spec, section.name + "." + key,
-                      task_context(section, variant));
+          check_variant_key(section, variant, key, key_node, value, what, keys);
         });
   }
 
@@ -506,6 +498,23 @@ private:
     }
   }
 
+  /// One key of a variant's settings: known to the variant, and a valid value.
+  void check_variant_key(const SectionSpec& section, const VariantSpec& variant,
+                         const std::string& key, const YAML::Node& key_node,
+                         const YAML::Node& value, const std::string& what,
+                         const std::vector<std::string>& keys) const
+  {
+    const KeySpec* spec = section.find_key(variant, key);
+    if (!spec) {
+      fail(file_, key_node.Mark(),
+           "unknown key " + in_quotes(key) + " for " + section.name + " " +
+               in_quotes(variant.name) + " in " + what + did_you_mean(key, keys),
+           "", keys);
+    }
+    check_value(value, key_node.Mark(), *spec, section.name + "." + key,
+                task_context(section, variant));
+  }
+
   void check_matrix_entry(const YAML::Node& item, const SectionSpec& section,
                           const VariantSpec& variant) const
   {
@@ -520,15 +529,7 @@ private:
           if (key == "name" || key == "label") {
             return;
           }
-          const KeySpec* spec = section.find_key(variant, key);
-          if (!spec) {
-            fail(file_, key_node.Mark(),
-                 "unknown key " + in_quotes(key) + " for " + section.name + " " +
-                     in_quotes(variant.name) + " in " + what + did_you_mean(key, keys),
-                 "", keys);
-          }
-          check_value(value, key_node.Mark(), *spec, section.name + "." + key,
-                      task_context(section, variant));
+          check_variant_key(section, variant, key, key_node, value, what, keys);
         });
   }
 

@@ -27,25 +27,36 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
 }
 
 template <class Real>
-std::vector<double> Evaluator<Real>::predict(const Vector<Real>& parameters)
+template <class Body>
+void Evaluator<Real>::for_each_chunk(const Vector<Real>& parameters,
+                                     const jet::DerivativeSetPtr& set, Body&& body)
 {
-  const int outputs = model_.outputs();
-  const auto value_only = jet::DerivativeSet::value_only(task_.dimension());
-  std::vector<double> prediction(static_cast<std::size_t>(local_points_.size() * outputs));
   tape_.bind_parameters(parameters, unused_gradient_);
   for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
     const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
     tape_.rewind();
     const auto rows =
         std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
-    jet::Var<Real> z(
-        tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), value_only));
-    const auto u = model_.forward(z).value().values;
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
-    for (std::int64_t n = 0; n < count; ++n)
-      for (int f = 0; f < outputs; ++f)
-        prediction[static_cast<std::size_t>((begin + n) * outputs + f)] = host(0, n, f);
+    const jet::Var<Real> z(
+        tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), set));
+    body(begin, count, z);
   }
+}
+
+template <class Real>
+std::vector<double> Evaluator<Real>::predict(const Vector<Real>& parameters)
+{
+  const int outputs = model_.outputs();
+  std::vector<double> prediction(static_cast<std::size_t>(local_points_.size() * outputs));
+  for_each_chunk(parameters, jet::DerivativeSet::value_only(task_.dimension()),
+                 [&](std::int64_t begin, std::int64_t count, const jet::Var<Real>& z) {
+                   const auto u = model_.forward(z).value().values;
+                   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u);
+                   for (std::int64_t n = 0; n < count; ++n)
+                     for (int f = 0; f < outputs; ++f)
+                       prediction[static_cast<std::size_t>((begin + n) * outputs + f)] =
+                           host(0, n, f);
+                 });
   return prediction;
 }
 
@@ -53,24 +64,18 @@ template <class Real>
 std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
 {
   const int dimension = task_.dimension();
-  const auto set = jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front());
   std::vector<double> values;
-  tape_.bind_parameters(parameters, unused_gradient_);
-  for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
-    const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
-    tape_.rewind();
-    const auto rows =
-        std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
-    jet::Var<Real> z(tape_,
-                     tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), set));
-    const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
-    const auto r = task_.residual(pde_term_, context).value().values;
-    residual_features_ = static_cast<int>(r.extent(2));
-    auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
-    for (std::int64_t n = 0; n < count; ++n)
-      for (int f = 0; f < residual_features_; ++f)
-        values.push_back(host(0, n, f));
-  }
+  for_each_chunk(parameters,
+                 jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front()),
+                 [&](std::int64_t, std::int64_t count, const jet::Var<Real>& z) {
+                   const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
+                   const auto r = task_.residual(pde_term_, context).value().values;
+                   residual_features_ = static_cast<int>(r.extent(2));
+                   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+                   for (std::int64_t n = 0; n < count; ++n)
+                     for (int f = 0; f < residual_features_; ++f)
+                       values.push_back(host(0, n, f));
+                 });
   return values;
 }
 

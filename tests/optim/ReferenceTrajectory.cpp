@@ -1,6 +1,8 @@
 #include "ReferenceTrajectory.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -188,6 +190,28 @@ optim::AdamSettings adam_settings(const ReferenceTrajectory& reference)
   s.eps = reference.number("eps");
   s.weight_decay = reference.number("weight_decay");
   return s;
+}
+
+ReferenceTrajectory read_reference_scenario(const std::string& scenario)
+{
+  return read_reference_trajectory(std::string(PINNBENCH_TEST_DATA_DIR) + "/optim/" + scenario +
+                                   ".txt");
+}
+
+double relative_deviation(const std::vector<double>& x, const std::vector<double>& reference)
+{
+  double difference = 0, scale = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    difference = std::max(difference, std::abs(x[i] - reference[i]));
+    scale = std::max(scale, std::abs(reference[i]));
+  }
+  return scale == 0 ? difference : difference / scale;
+}
+
+double relative_deviation(double f, double reference)
+{
+  const double scale = std::abs(reference);
+  return scale == 0 ? std::abs(f) : std::abs(f - reference) / scale;
 }
 
 } // namespace pinnbench::test

@@ -45,6 +45,14 @@ struct ReferenceTrajectory
 
 /// Parses `path`; throws std::runtime_error naming the file and line on bad input.
 ReferenceTrajectory read_reference_trajectory(const std::string& path);
+/// The recorded scenario tests/data/optim/<scenario>.txt.
+ReferenceTrajectory read_reference_scenario(const std::string& scenario);
+
+/// |x - reference|_inf / |reference|_inf: componentwise relative error is
+/// meaningless for coordinates passing through zero (least squares starts at 0).
+double relative_deviation(const std::vector<double>& x, const std::vector<double>& reference);
+/// |f - reference| / |reference|, or |f| when the reference is 0.
+double relative_deviation(double f, double reference);
 
 /// The optimiser settings a trajectory was recorded with.
 optim::LbfgsSettings lbfgs_settings(const ReferenceTrajectory& reference);

@@ -14,29 +14,12 @@ using namespace pinnbench;
 
 namespace {
 
-double relative_deviation(const std::vector<double>& x, const std::vector<double>& reference)
-{
-  double difference = 0, scale = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    difference = std::max(difference, std::abs(x[i] - reference[i]));
-    scale = std::max(scale, std::abs(reference[i]));
-  }
-  return scale == 0 ? difference : difference / scale;
-}
-
-double relative_deviation(double f, double reference)
-{
-  const double scale = std::abs(reference);
-  return scale == 0 ? std::abs(f) : std::abs(f - reference) / scale;
-}
-
 class AdamReference : public ::testing::TestWithParam<std::string>
 {};
 
 TEST_P(AdamReference, ReplaysTorchTrajectory)
 {
-  const test::ReferenceTrajectory ref = test::read_reference_trajectory(
-      std::string(PINNBENCH_TEST_DATA_DIR) + "/optim/" + GetParam() + ".txt");
+  const test::ReferenceTrajectory ref = test::read_reference_scenario(GetParam());
   ASSERT_EQ(ref.optimizer, "adam");
   const test::Problem<double> problem = test::problem_named<double>(ref.problem);
   ASSERT_EQ(static_cast<int>(problem.x0.size()), ref.dimension);
@@ -51,11 +34,11 @@ TEST_P(AdamReference, ReplaysTorchTrajectory)
     const auto actual = objective.records_of(s);
     ASSERT_EQ(actual.size(), 1u) << "closure evaluations in step " << s;
     ASSERT_EQ(expected.size(), 1u) << "reference evaluations in step " << s;
-    worst_x = std::max(worst_x, relative_deviation(actual[0]->x, expected[0]->x));
-    worst_f = std::max(worst_f, relative_deviation(actual[0]->loss, expected[0]->loss));
+    worst_x = std::max(worst_x, test::relative_deviation(actual[0]->x, expected[0]->x));
+    worst_f = std::max(worst_f, test::relative_deviation(actual[0]->loss, expected[0]->loss));
     const test::ReferenceStep& result = ref.results[static_cast<std::size_t>(s)];
-    worst_x = std::max(worst_x, relative_deviation(objective.point(), result.x));
-    worst_f = std::max(worst_f, relative_deviation(returned, result.returned));
+    worst_x = std::max(worst_x, test::relative_deviation(objective.point(), result.x));
+    worst_f = std::max(worst_f, test::relative_deviation(returned, result.returned));
   }
   std::printf("[ deviation] %s: x %.2g f %.2g\n", ref.scenario.c_str(), worst_x, worst_f);
   EXPECT_LE(worst_x, 1e-10);

@@ -23,29 +23,6 @@ using namespace pinnbench;
 
 namespace {
 
-std::string reference_path(const std::string& scenario)
-{
-  return std::string(PINNBENCH_TEST_DATA_DIR) + "/optim/" + scenario + ".txt";
-}
-
-/// |x - reference|_inf / |reference|_inf: componentwise relative error is
-/// meaningless for coordinates passing through zero (least squares starts at 0).
-double relative_deviation(const std::vector<double>& x, const std::vector<double>& reference)
-{
-  double difference = 0, scale = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    difference = std::max(difference, std::abs(x[i] - reference[i]));
-    scale = std::max(scale, std::abs(reference[i]));
-  }
-  return scale == 0 ? difference : difference / scale;
-}
-
-double relative_deviation(double f, double reference)
-{
-  const double scale = std::abs(reference);
-  return scale == 0 ? std::abs(f) : std::abs(f - reference) / scale;
-}
-
 struct Deviation
 {
   double x = 0;
@@ -104,7 +81,7 @@ std::pair<Deviation, Deviation> replay(const test::ReferenceTrajectory& ref,
 {
   // Loss deviations below the absolute floor count as zero.
   const auto f_deviation = [f_absolute](double f, double reference) {
-    return std::abs(f - reference) <= f_absolute ? 0.0 : relative_deviation(f, reference);
+    return std::abs(f - reference) <= f_absolute ? 0.0 : test::relative_deviation(f, reference);
   };
   optim::Lbfgs<double> lbfgs(device.parameters, device.gradient, test::lbfgs_settings(ref));
   Deviation evaluations, steps;
@@ -115,10 +92,10 @@ std::pair<Deviation, Deviation> replay(const test::ReferenceTrajectory& ref,
     const auto actual = device.records_of(s);
     EXPECT_EQ(actual.size(), expected.size()) << "closure evaluations in step " << s;
     for (std::size_t e = 0; e < std::min(actual.size(), expected.size()); ++e)
-      evaluations.include(relative_deviation(actual[e]->x, expected[e]->x),
+      evaluations.include(test::relative_deviation(actual[e]->x, expected[e]->x),
                           f_deviation(actual[e]->loss, expected[e]->loss));
     const test::ReferenceStep& result = ref.results[static_cast<std::size_t>(s)];
-    steps.include(relative_deviation(device.point(), result.x),
+    steps.include(test::relative_deviation(device.point(), result.x),
                   f_deviation(returned, result.returned));
   }
   EXPECT_EQ(lbfgs.function_evaluations(), static_cast<std::int64_t>(ref.evaluations.size()));
@@ -160,7 +137,7 @@ class LbfgsReference : public ::testing::TestWithParam<std::string>
 protected:
   void SetUp() override
   {
-    reference = test::read_reference_trajectory(reference_path(GetParam()));
+    reference = test::read_reference_scenario(GetParam());
     ASSERT_EQ(reference.optimizer, "lbfgs");
     ASSERT_EQ(reference.dimension,
               static_cast<int>(test::problem_named<double>(reference.problem).x0.size()));

@@ -159,6 +159,8 @@ private:
   };
 
   Node& record(Op op, const DerivativeSetPtr& set, int points, int features, const char* label);
+  /// Records a scalar reduction (sum_squares or sum_values) of node a.
+  NodeId reduce(Op op, NodeId a);
   const Node& node_(NodeId id) const;
   Node& node_(NodeId id);
   NodeId last() const { return cursor_ - 1; }

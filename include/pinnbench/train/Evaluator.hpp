@@ -41,6 +41,11 @@ private:
   std::vector<double> predict(const Vector<Real>& parameters);
   /// PDE residual at this rank's test points, [n][residuals].
   std::vector<double> residuals(const Vector<Real>& parameters);
+  /// Calls body(begin, count, z) for each chunk of this rank's test points, z
+  /// being the chunk's coordinates as a jet over `set` on the rewound tape.
+  template <class Body>
+  void for_each_chunk(const Vector<Real>& parameters, const jet::DerivativeSetPtr& set,
+                      Body&& body);
 
   const pde::Task& task_;
   const nn::Model<Real>& model_;
