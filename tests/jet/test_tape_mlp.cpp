@@ -180,15 +180,23 @@ LossBuilder<Real> wave_residual_loss(PointsView<Real> points, const DerivativeSe
   };
 }
 
+/// The small test MLP with parameters initialised from `seed` and a gradient buffer.
+template <class Real>
+struct SmallMlp
+{
+  nn::Mlp<Real> mlp{small_shape()};
+  Vector<Real> parameters{"parameters", mlp.layout().size()};
+  Vector<Real> gradient{"gradient", mlp.layout().size()};
+  explicit SmallMlp(std::uint64_t seed) { mlp.initialize(parameters, seed); }
+};
+
 } // namespace
 
 TEST(TapeMlp, NetworkDerivativesMatchFiniteDifferencesInDouble)
 {
   std::mt19937 rng(1);
-  nn::Mlp<double> mlp(small_shape());
-  Vector<double> parameters("parameters", mlp.layout().size());
-  Vector<double> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 42);
+  SmallMlp<double> fixture(42);
+  auto& [mlp, parameters, gradient] = fixture;
   const auto points = random_points(rng, 6);
   const auto set = DerivativeSet::full(2, 4);
   Tape<double> tape;
@@ -218,10 +226,8 @@ TEST(TapeMlp, NetworkDerivativesMatchFiniteDifferencesInDouble)
 TEST(TapeMlp, NetworkDerivativesInFloat)
 {
   std::mt19937 rng(2);
-  nn::Mlp<float> mlp(small_shape());
-  Vector<float> parameters("parameters", mlp.layout().size());
-  Vector<float> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 42);
+  SmallMlp<float> fixture(42);
+  auto& [mlp, parameters, gradient] = fixture;
   const auto points = random_points(rng, 6);
   // u_x, u_t, u_xx, u_xt, u_xxx.
   const auto set = DerivativeSet::closure_of(
@@ -247,10 +253,8 @@ TEST(TapeMlp, NetworkDerivativesInFloat)
 TEST(TapeMlp, WaveResidualGradientMatchesFiniteDifferences)
 {
   std::mt19937 rng(3);
-  nn::Mlp<double> mlp(small_shape());
-  Vector<double> parameters("parameters", mlp.layout().size());
-  Vector<double> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 7);
+  SmallMlp<double> fixture(7);
+  auto& [mlp, parameters, gradient] = fixture;
   const auto points = make_points<double>(random_points(rng, 9));
   const auto set =
       DerivativeSet::closure_of(2, {MultiIndex::from({2, 0}), MultiIndex::from({0, 2})});
@@ -264,10 +268,8 @@ TEST(TapeMlp, WaveResidualGradientMatchesFiniteDifferences)
 TEST(TapeMlp, GpinnWaveGradientMatchesFiniteDifferences)
 {
   std::mt19937 rng(4);
-  nn::Mlp<double> mlp(small_shape());
-  Vector<double> parameters("parameters", mlp.layout().size());
-  Vector<double> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 8);
+  SmallMlp<double> fixture(8);
+  auto& [mlp, parameters, gradient] = fixture;
   const auto points = make_points<double>(random_points(rng, 9));
   const auto set = DerivativeSet::full(2, 3);
   const auto build = wave_residual_loss<double>(points, set, true);
@@ -284,10 +286,8 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
   // sum_j (d_j r^2)^2, plus an initial condition u(x, 0) - sin(pi x) with its
   // x-derivative: exercises embed, mul, unary on coordinates, add_constant.
   std::mt19937 rng(5);
-  nn::Mlp<double> mlp(small_shape());
-  Vector<double> parameters("parameters", mlp.layout().size());
-  Vector<double> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 9);
+  SmallMlp<double> fixture(9);
+  auto& [mlp, parameters, gradient] = fixture;
   std::vector<test::Point> lower, upper;
   std::uniform_real_distribution<double> u01(0.0, 1.0);
   for (int n = 0; n < 7; ++n) {
@@ -328,10 +328,8 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
 TEST(TapeMlp, RewoundTapeReusesBuffersAndRepeatsBitwise)
 {
   std::mt19937 rng(6);
-  nn::Mlp<double> mlp(small_shape());
-  Vector<double> parameters("parameters", mlp.layout().size());
-  Vector<double> gradient("gradient", mlp.layout().size());
-  mlp.initialize(parameters, 10);
+  SmallMlp<double> fixture(10);
+  auto& [mlp, parameters, gradient] = fixture;
   const auto points = make_points<double>(random_points(rng, 9));
   const auto build = wave_residual_loss<double>(points, DerivativeSet::full(2, 3), true);
   Tape<double> tape;
