@@ -212,9 +212,18 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   std::int64_t done = 0;
   std::string status = "ok", message;
   std::vector<double> per_iteration_loss;
+  // Train and test loss and errors at the parameters after iteration `measured_at`.
   RelativeErrors errors{nan, nan};
-  LossValue test_value;
-  test_value.loss = nan;
+  LossValue train_value, test_value;
+  train_value.loss = test_value.loss = nan;
+  std::int64_t measured_at = -1;
+  const auto measure = [&] {
+    train_value = train_monitor.evaluate(parameters, false, 0);
+    if (test_monitor)
+      test_value = test_monitor->evaluate(parameters, false, 0);
+    errors = evaluator.errors(parameters);
+    measured_at = done;
+  };
 
   auto record = [&](std::int64_t iteration, const LossValue& current) {
     history.add_iteration(iteration, closures);
@@ -222,15 +231,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     history.add("loss", current.loss);
     for (std::size_t k = 0; k < current.terms.size(); ++k)
       history.add("loss_" + loss.term_names()[k], current.terms[k]);
-    const auto train_value = train_monitor.evaluate(parameters, false, 0);
+    measure();
     history.add("train_loss", train_value.loss);
     if (test_monitor) {
-      test_value = test_monitor->evaluate(parameters, false, 0);
       history.add("test_loss", test_value.loss);
       for (std::size_t k = 0; k < test_value.terms.size(); ++k)
         history.add("test_loss_" + test_monitor->term_names()[k], test_value.terms[k]);
     }
-    errors = evaluator.errors(parameters);
     history.add("rMAE", errors.rmae);
     history.add("rMSE", errors.rmse);
     for (const auto& [name, value] : objective->diagnostics())
@@ -372,6 +379,11 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     }
   }
 
+  // A run resumed from a checkpoint taken after its last iteration has not
+  // measured the final parameters in this process.
+  if (measured_at != done)
+    measure();
+
   // --- result -------------------------------------------------------------------------
   io::RunResult result;
   result.metadata = context.metadata;
@@ -403,7 +415,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   a.set_double("final_loss", last.loss);
   for (std::size_t k = 0; k < last.terms.size(); ++k)
     a.set_double("final_loss_" + loss.term_names()[k], last.terms[k]);
-  a.set_double("train_loss", train_monitor.evaluate(parameters, false, 0).loss);
+  a.set_double("train_loss", train_value.loss);
   a.set_double("test_loss", test_monitor ? test_value.loss : nan);
   if (test_monitor)
     for (std::size_t k = 0; k < test_value.terms.size(); ++k)

@@ -55,42 +55,48 @@ defaults:
     train::RunContext plain(mpi);
     const auto full = train::run_training(run, plain);
 
-    const auto directory = shared_directory(mpi, "pinnbench-checkpoint-" + optimizer);
-    train::RunContext context(mpi);
-    context.checkpoint = train::checkpoint_path(directory / (run.run_id + ".h5"));
-    context.interrupt_after = 3;
-    EXPECT_THROW(train::run_training(run, context), train::RunInterrupted);
-    MPI_Barrier(MPI_COMM_WORLD); // rank 0 has written the checkpoint
-    ASSERT_TRUE(std::filesystem::exists(context.checkpoint));
-    context.interrupt_after = 0;
-    context.resume = true;
-    std::vector<std::string> progress;
-    context.progress = [&](const std::string& line) { progress.push_back(line); };
-    const auto resumed = train::run_training(run, context);
-    // Rank 0 reports it; the decision is collective, so every rank continued.
-    if (mpi.is_root()) {
-      EXPECT_NE(std::find(progress.begin(), progress.end(),
-                          "  continuing from the checkpoint at iteration 3"),
-                progress.end());
-    }
-    MPI_Barrier(MPI_COMM_WORLD); // every rank has read the checkpoint before it goes
-    if (mpi.is_root())
-      std::filesystem::remove_all(directory);
+    // Mid-run, and after the last iteration (the final metrics are then
+    // measured by the resumed process, which runs no iteration).
+    for (const int interrupt : {3, 7}) {
+      const std::string what = optimizer + "-" + std::to_string(interrupt);
+      const auto directory = shared_directory(mpi, "pinnbench-checkpoint-" + what);
+      train::RunContext context(mpi);
+      context.checkpoint = train::checkpoint_path(directory / (run.run_id + ".h5"));
+      context.interrupt_after = interrupt;
+      EXPECT_THROW(train::run_training(run, context), train::RunInterrupted);
+      MPI_Barrier(MPI_COMM_WORLD); // rank 0 has written the checkpoint
+      ASSERT_TRUE(std::filesystem::exists(context.checkpoint));
+      context.interrupt_after = 0;
+      context.resume = true;
+      std::vector<std::string> progress;
+      context.progress = [&](const std::string& line) { progress.push_back(line); };
+      const auto resumed = train::run_training(run, context);
+      // Rank 0 reports it; the decision is collective, so every rank continued.
+      if (mpi.is_root()) {
+        EXPECT_NE(
+            std::find(progress.begin(), progress.end(),
+                      "  continuing from the checkpoint at iteration " + std::to_string(interrupt)),
+            progress.end());
+      }
+      MPI_Barrier(MPI_COMM_WORLD); // every rank has read the checkpoint before it goes
+      if (mpi.is_root())
+        std::filesystem::remove_all(directory);
 
-    ASSERT_EQ(full.history.size(), resumed.history.size());
-    for (std::size_t s = 0; s < full.history.size(); ++s) {
-      if (full.history[s].name == "wall_time")
-        continue;
-      EXPECT_EQ(full.history[s].name, resumed.history[s].name);
-      EXPECT_EQ(full.history[s].values, resumed.history[s].values)
-          << optimizer << ": history " << full.history[s].name;
+      ASSERT_EQ(full.history.size(), resumed.history.size());
+      for (std::size_t s = 0; s < full.history.size(); ++s) {
+        if (full.history[s].name == "wall_time")
+          continue;
+        EXPECT_EQ(full.history[s].name, resumed.history[s].name);
+        EXPECT_EQ(full.history[s].values, resumed.history[s].values)
+            << what << ": history " << full.history[s].name;
+      }
+      for (const char* name : {"final_loss", "train_loss", "test_loss", "rMAE", "rMSE"})
+        EXPECT_EQ(attribute(full, name), attribute(resumed, name)) << what << ": " << name;
+      EXPECT_EQ(*full.run.get<std::int64_t>("closure_evals"),
+                *resumed.run.get<std::int64_t>("closure_evals"));
+      for (std::size_t p = 0; p < full.parameters.size(); ++p)
+        EXPECT_EQ(full.parameters[p].tensor.values, resumed.parameters[p].tensor.values);
     }
-    for (const char* name : {"final_loss", "train_loss", "test_loss", "rMAE", "rMSE"})
-      EXPECT_EQ(attribute(full, name), attribute(resumed, name)) << optimizer << ": " << name;
-    EXPECT_EQ(*full.run.get<std::int64_t>("closure_evals"),
-              *resumed.run.get<std::int64_t>("closure_evals"));
-    for (std::size_t p = 0; p < full.parameters.size(); ++p)
-      EXPECT_EQ(full.parameters[p].tensor.values, resumed.parameters[p].tensor.values);
   }
 }
 
