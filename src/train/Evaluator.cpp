@@ -83,18 +83,10 @@ template <class Real>
 RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
 {
   const auto prediction = predict(parameters);
-  // [sum |e|, sum |u|, sum e^2, sum u^2] over all points and outputs, then over ranks.
-  double sums[4] = {0, 0, 0, 0};
-  for (std::size_t i = 0; i < prediction.size(); ++i) {
-    const double u = local_reference_[i];
-    const double e = u - prediction[i];
-    sums[0] += std::fabs(e);
-    sums[1] += std::fabs(u);
-    sums[2] += e * e;
-    sums[3] += u * u;
-  }
-  mpi_.allreduce_sum(sums, 4);
-  return RelativeErrors{sums[0] / sums[1], std::sqrt(sums[2] / sums[3])};
+  ErrorSums sums(model_.outputs());
+  sums.add(prediction.data(), local_reference_.data(), prediction.size());
+  sums.reduce(mpi_);
+  return sums.metrics();
 }
 
 template <class Real>

@@ -217,7 +217,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   std::string status = "ok", message;
   std::vector<double> per_iteration_loss;
   // Train and test loss and errors at the parameters after iteration `measured_at`.
-  RelativeErrors errors{nan, nan};
+  RelativeErrors errors; // NaN until measured
   LossValue train_value, test_value;
   train_value.loss = test_value.loss = nan;
   std::int64_t measured_at = -1;
@@ -244,6 +244,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     }
     history.add("rMAE", errors.rmae);
     history.add("rMSE", errors.rmse);
+    for (const auto& [name, value] : named_metrics(errors, model->outputs()))
+      history.add(name, value);
     for (const auto& [name, value] : objective->diagnostics())
       history.add(name, value);
     if (context.progress && mpi.is_root()) {
@@ -426,6 +428,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       a.set_double("test_loss_" + test_monitor->term_names()[k], test_value.terms[k]);
   a.set_double("rMAE", errors.rmae);
   a.set_double("rMSE", errors.rmse);
+  for (const auto& [name, value] : named_metrics(errors, model->outputs()))
+    a.set_double(name, value);
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx",
                 static_cast<unsigned long long>(fnv1a(result.config_yaml)));
