@@ -13,6 +13,7 @@ TaskEntry wave();
 TaskEntry allen_cahn();
 TaskEntry poisson2d_classic();
 TaskEntry poisson_boltzmann2d();
+TaskEntry poisson3d_complex_geometry();
 TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
@@ -31,7 +32,7 @@ const std::vector<TaskEntry>& task_registry()
       planned_task("burgers2d", "PINNacle Burgers 2d-C"),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
-      planned_task("poisson3d_complex_geometry", "PINNacle Poisson 3d-CG"),
+      tasks::poisson3d_complex_geometry(),
       planned_task("poisson2d_many_area", "PINNacle Poisson 2d-MS"),
       planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
       planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
