@@ -14,6 +14,7 @@ TaskEntry allen_cahn();
 TaskEntry poisson2d_classic();
 TaskEntry poisson_boltzmann2d();
 TaskEntry poisson3d_complex_geometry();
+TaskEntry poisson2d_many_area();
 TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
@@ -33,7 +34,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
       tasks::poisson3d_complex_geometry(),
-      planned_task("poisson2d_many_area", "PINNacle Poisson 2d-MS"),
+      tasks::poisson2d_many_area(),
       planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
       planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),

@@ -25,6 +25,7 @@
 #include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
+#include <set>
 #include <unistd.h>
 
 using namespace pinnbench;
@@ -570,6 +571,86 @@ TEST(PinnacleTasks, EvaluatorResidualUsesTheTestPointsCoefficients)
   // Points 0 and 2 lie below z = 0.5 (K = 64), point 1 above (K = 100).
   EXPECT_EQ(term.point_data(0, 0), 64.0);
   EXPECT_EQ(term.point_data(1, 0), 100.0);
+  std::filesystem::remove_all(data);
+}
+
+// --- Poisson 2d-MS --------------------------------------------------------------------------
+
+namespace {
+/// The shared coefficient files (linked) and a stand-in for ref/poisson_manyarea.dat.
+std::filesystem::path many_area_data()
+{
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("pinnbench-manyarea-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "ref");
+  for (const char* file : {"poisson_a_coef.dat", "poisson_f_coef.dat"})
+    if (!std::filesystem::exists(dir / "ref" / file))
+      std::filesystem::create_symlink(data_dir() / "ref" / file, dir / "ref" / file);
+  std::ofstream(dir / "ref" / "poisson_manyarea.dat") << "-9.5 -9.5 0.25\n3.0 7.0 -1.0\n";
+  return dir;
+}
+
+std::vector<double> numbers(const std::filesystem::path& path)
+{
+  std::ifstream in(path);
+  std::vector<double> values;
+  for (double v; in >> v;)
+    values.push_back(v);
+  return values;
+}
+} // namespace
+
+TEST(PinnacleTasks, PoissonManyAreaBlocksAndRobinCondition)
+{
+  if (!std::filesystem::exists(data_dir() / "ref" / "poisson_f_coef.dat"))
+    GTEST_SKIP() << "PINNacle coefficient files not found in " << data_dir();
+  const auto data = many_area_data();
+  const auto task = make("poisson2d_many_area", "domain_points: 600, boundary_points: 300", data);
+  // The spec's blocks, transcribed independently: a[i][j], c = f reshaped (5, 5, 2, 2).
+  const auto a = numbers(data / "ref" / "poisson_a_coef.dat");
+  const auto c = numbers(data / "ref" / "poisson_f_coef.dat");
+  ASSERT_EQ(a.size(), 25u);
+  ASSERT_EQ(c.size(), 100u);
+  const double b = (20 + 2e-5) / 5;
+  // u = sin(x/3) cos(y/4): Δu = -(1/9 + 1/16) u; the residual is a Δu + f.
+  const ExactModel u(
+      2, 1, [](const Vars& z) { return Vars{jet::sin((1.0 / 3) * z[0]) * jet::cos(0.25 * z[1])}; });
+  const auto terms = task->training_terms();
+  const auto& residual = term_named(terms, "residual");
+  const auto r = residuals(*task, residual, u);
+  const auto& points = residual.evaluations.front();
+  std::set<int> blocks_seen;
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double x = points(n, 0), y = points(n, 1);
+    const int i = std::min(4, static_cast<int>(std::floor((x + 10 + 1e-5) / b)));
+    const int j = std::min(4, static_cast<int>(std::floor((y + 10 + 1e-5) / b)));
+    blocks_seen.insert(i * 5 + j);
+    const double rx = x + 10 + 1e-5 - i * b, ry = y + 10 + 1e-5 - j * b;
+    const auto k = static_cast<std::size_t>(i * 5 + j);
+    const double f = c[k * 4] + c[k * 4 + 3] * std::sin(pi * rx / b) * std::sin(pi * ry / b);
+    const double lap = -(1.0 / 9 + 1.0 / 16) * std::sin(x / 3) * std::cos(y / 4);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], a[k] * lap + f, 1e-10 * (1 + std::fabs(a[k])));
+  }
+  EXPECT_EQ(blocks_seen.size(), 25u);
+  // Robin: ∂u/∂n + u against finite differences along the face normals.
+  const auto& boundary = term_named(terms, "boundary");
+  const auto g = [](double x, double y) { return std::sin(x / 3) * std::cos(y / 4); };
+  const auto robin = residuals(*task, boundary, u);
+  const auto& edge = boundary.evaluations.front();
+  const double h = 1e-5;
+  std::int64_t checked = 0;
+  for (std::int64_t n = 0; n < edge.size(); ++n) {
+    const double x = edge(n, 0), y = edge(n, 1);
+    const double nx = std::fabs(x) == 10 ? x / 10 : 0.0, ny = std::fabs(y) == 10 ? y / 10 : 0.0;
+    if (nx != 0 && ny != 0)
+      continue; // corners
+    ASSERT_NE(nx + ny, 0.0);
+    const double dn = (g(x + h * nx, y + h * ny) - g(x - h * nx, y - h * ny)) / (2 * h);
+    EXPECT_NEAR(robin[static_cast<std::size_t>(n)], dn + g(x, y), 1e-8);
+    ++checked;
+  }
+  EXPECT_GT(checked, 200);
+  EXPECT_EQ(task->test_points().size(), 2);
   std::filesystem::remove_all(data);
 }
 
