@@ -122,9 +122,22 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     return 0;
   }
 
-  // Every data file of every selected run is there before the first run starts.
-  for (const auto& run : runs)
-    pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+  // Every data file of every selected run is there before the first run starts
+  // (--skip-missing-data leaves out the runs whose files are missing instead).
+  std::vector<suite::RunSpec> ready;
+  for (const auto& run : runs) {
+    if (!options.skip_missing_data)
+      pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+    else if (const auto missing = pde::missing_data_files(run.config["task"], options.data_dir);
+             !missing.empty()) {
+      if (root)
+        std::printf("%s: left out, data file %s is missing (--skip-missing-data)\n",
+                    run.run_id.c_str(), missing.front().string().c_str());
+      continue;
+    }
+    ready.push_back(run);
+  }
+  runs = std::move(ready);
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;

@@ -126,6 +126,23 @@ Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, Me
   return last();
 }
 
+template <class Real>
+typename Tape<Real>::NodeId
+Tape<Real>::constants(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& values,
+                      const DerivativeSetPtr& set)
+{
+  const int features = static_cast<int>(values.extent(1));
+  if (features < 1 || features > kMaxCoordinates)
+    throw LogicError("constant jet: " + std::to_string(features) + " columns (supported: 1.." +
+                     std::to_string(kMaxCoordinates) + ")");
+  Node& node = record(Op::coordinates, set, static_cast<int>(values.extent(0)), features,
+                      "pinnbench::jet::constants");
+  // The coordinate kernel without unit components: values, zero derivatives.
+  coordinate_jet<Real>(values, std::vector<int>(static_cast<std::size_t>(features), -1),
+                       node.value);
+  return last();
+}
+
 // --- network ops ---------------------------------------------------------------------
 
 template <class Real>

@@ -62,6 +62,9 @@ const std::vector<OptionSpec>& option_specs()
       {"--data-dir", "DIR",
        "directory of reference data files (default: $PINNBENCH_DATA, else none)",
        [](Options& o, const std::string& v) { o.data_dir = v; }},
+      {"--skip-missing-data", "",
+       "leave out (instead of refusing) the runs whose data files are not in the data directory",
+       [](Options& o, const std::string&) { o.skip_missing_data = true; }},
       {"--help", "", "print this help and exit",
        [](Options& o, const std::string&) { o.help = true; }},
       {"--version", "", "print the version and exit",
@@ -120,8 +123,9 @@ std::string variant_table(const std::string& section_name, const std::string& ti
   const SectionSpec& section = schema().section(section_name);
   std::string text = title + "\n";
   for (const auto& variant : section.variants) {
-    text += "  " + variant.name + "  " + variant.description +
-            (variant.implemented ? "" : " (not implemented yet)") + "\n";
+    text += wrapped(variant.name + "  " + variant.description +
+                        (variant.implemented ? "" : " (not implemented yet)"),
+                    2);
     std::string keys;
     for (const auto& key : variant.keys)
       keys += (keys.empty() ? "" : ", ") + key.name +

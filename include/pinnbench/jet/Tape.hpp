@@ -48,6 +48,11 @@ public:
   NodeId coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                      const DerivativeSetPtr& set);
 
+  /// Per-point constants `values` [N][F] (F <= 6) as a jet on `set`: the values
+  /// with zero derivatives (no gradient), e.g. boundary normals.
+  NodeId constants(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& values,
+                   const DerivativeSetPtr& set);
+
   // --- network ops --------------------------------------------------------------
 
   /// a W^T + b with W [outputs][inputs] at `weight_offset` in the parameter
