@@ -19,6 +19,7 @@
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <string>
 #include <vector>
@@ -120,6 +121,9 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
         std::cout << run.run_id << "\n";
     return 0;
   }
+
+  // Bad parameter files are configuration errors: found before any run starts.
+  train::check_initial_parameters(runs);
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;

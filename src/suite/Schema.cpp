@@ -84,6 +84,22 @@ KeySpec bool_key(std::string name, std::string def, std::string description)
   return {std::move(name), std::move(v), std::move(def), std::move(description)};
 }
 
+/// A free string (a file path), empty by default.
+KeySpec text_key(std::string name, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::text;
+  return {std::move(name), std::move(v), "''", std::move(description)};
+}
+
+/// Every model can start from stored parameters instead of its initialiser.
+KeySpec initial_parameters_key()
+{
+  return text_key("initial_parameters",
+                  "HDF5 file whose /run/parameters to start from (a result file or "
+                  "scripts/import-state-dict.py output); empty: initialise from the seed");
+}
+
 /// The first choice is the default.
 KeySpec choice_key(std::string name, std::vector<std::string> choices, std::string description)
 {
@@ -207,7 +223,8 @@ SectionSpec model_section()
         choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
                    "activation after every hidden layer"),
         choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
-        real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+        real_key("bias_init", "0.01", any_real(), "initial value of every bias"),
+        initial_parameters_key()};
   };
   s.variants = {
       variant("pinn", mlp_keys(), "multilayer perceptron"),
@@ -215,7 +232,16 @@ SectionSpec model_section()
       not_implemented("qres", "quadratic residual network"),
       not_implemented("pinnsformer", "transformer on pseudo-sequences"),
       not_implemented("kan", "Kolmogorov-Arnold network"),
-      not_implemented("propinn", "ProPINN"),
+      variant("propinn",
+              {int_key("hidden_dim", "32", 4, "embedding width d (a multiple of 4)"),
+               int_key("head_width", "64", 1, "width of the feedforward head (hidden_d_ff)"),
+               int_key("head_layers", "3", 1, "num_layer of the head"),
+               real_key("input_scale", "1", above(0),
+                        "factor on (x, t) before the perturbation (the wave script uses pi)"),
+               choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+               real_key("bias_init", "0.01", any_real(), "initial value of every bias"),
+               initial_parameters_key()},
+              "ProPINN: 84-point differential perturbation, region pooling, WaveAct"),
   };
   return s;
 }
@@ -485,6 +511,8 @@ std::string describe(const ValueSpec& spec)
   }
   case ValueKind::term_weights:
     return "a mapping loss term -> " + describe_real_range(spec);
+  case ValueKind::text:
+    return "a string";
   }
   return "?";
 }
