@@ -40,7 +40,7 @@ PointsView<Real> make_points(const std::vector<test::Point>& points)
   return view;
 }
 
-/// p_i = 0.6 sin(1.37 i + 0.5), as propinn_torch.test_parameters sets them.
+/// p_i = 0.6 sin(1.37 i + 0.5), as propinn_torch.formula_parameters sets them.
 template <class Real>
 void formula_parameters(const Vector<Real>& parameters)
 {

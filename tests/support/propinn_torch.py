@@ -55,7 +55,7 @@ class ProPINN(nn.Module):
         return self.linear_out(e)
 
 
-def test_parameters(model):
+def formula_parameters(model):
     """Deterministic parameters p_i = 0.6 sin(1.37 i + 0.5) in named_parameters() order."""
     with torch.no_grad():
         i = 0

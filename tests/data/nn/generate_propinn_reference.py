@@ -15,7 +15,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "support"))
-from propinn_torch import ProPINN, test_parameters  # noqa: E402
+from propinn_torch import ProPINN, formula_parameters  # noqa: E402
 
 POINTS = [(0.3, 0.7), (-0.45, 0.1), (0.9, -0.25), (0.05, 0.55)]
 
@@ -38,7 +38,7 @@ def derivatives(model, scale):
 def main():
     torch.set_default_dtype(torch.float64)
     model = ProPINN(dtype=torch.float64)
-    test_parameters(model)
+    formula_parameters(model)
     lines = ["# ProPINN reference, torch %s, float64" % torch.__version__]
     for n, (x, t) in enumerate(POINTS):
         lines.append("X %d %r %r" % (n, x, t))
