@@ -235,3 +235,39 @@ def test_allen_cahn_checkpoint_metrics_as_the_authors_measured(tmp_path):
         np.testing.assert_allclose(predicted, expected, rtol=0, atol=2e-5 * np.abs(expected).max())
         assert run.attrs["rMAE"] == pytest.approx(0.032444, abs=1e-5)
         assert run.attrs["rMSE"] == pytest.approx(0.086347, abs=1e-5)
+
+
+# --- ProPINN trains on every 1D task ----------------------------------------------
+
+
+def test_propinn_runs_two_iterations_on_every_1d_task(tmp_path):
+    suite = tmp_path / "tiny.yaml"
+    suite.write_text("""\
+name: tiny
+defaults:
+  task:
+    points: {domain: {kind: grid, nx: 9, nt: 7}, initial: 9, boundary: 7}
+    test: {domain: {kind: grid, nx: 9, nt: 7}, initial: 9, boundary: 7}
+  model: {name: propinn, hidden_dim: 8, head_width: 8, head_layers: 2}
+  objective: {name: vanilla}
+  optimizer: {name: lbfgs}
+matrix:
+  tasks: [convection, reaction, wave, allen_cahn]
+  precisions: [fp32, fp64]
+overrides:
+  - when: {task: wave}
+    set: {model: {input_scale: 3.141592653589793}}
+""")
+    out = tmp_path / "out"
+    result = pinnbench("--suite", str(suite), "--out", str(out), "--max-iterations", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    files = sorted((out / "tiny").glob("*.h5"))
+    assert len(files) == 8
+    for path in files:
+        with h5py.File(path, "r") as f:
+            run = f["run"]
+            assert run.attrs["status"] == "ok", path
+            assert run.attrs["iterations"] == 2, path
+            loss = run["history/loss"][...]
+            assert loss[-1] < loss[0], path
+            assert np.isfinite(run.attrs["rMAE"]), path
