@@ -560,7 +560,7 @@ void Tape<Real>::backward_node(Node& node)
       w1 = host(0);
       w2 = host(1);
       double grad_w1 = 0.0, grad_w2 = 0.0;
-      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2);
+      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2, variant_);
       auto grad = Kokkos::subview(gradient_, range);
       auto grad_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
       grad_host(0) += static_cast<Real>(grad_w1);
