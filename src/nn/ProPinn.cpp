@@ -1,6 +1,8 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Expression.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/ProPinn.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -149,5 +151,46 @@ jet::Var<Real> ProPinn<Real>::forward(const jet::Var<Real>& input) const
 
 template class ProPinn<float>;
 template class ProPinn<double>;
+
+// --- registry entry ----------------------------------------------------------------
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_propinn(const ModelInputs& in)
+{
+  ProPinnShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.hidden_dim = in.config["hidden_dim"].as<int>();
+  shape.head_width = in.config["head_width"].as<int>();
+  shape.head_layers = in.config["head_layers"].as<int>();
+  shape.input_scale = in.config["input_scale"].as<double>();
+  shape.weight_init = weight_init_from_string(in.config["init"].as<std::string>());
+  shape.bias_init = in.config["bias_init"].as<double>();
+  return std::make_unique<ProPinn<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry propinn()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "propinn";
+  e.description = "ProPINN: 84-point differential perturbation, region pooling, WaveAct";
+  e.keys = {int_key("hidden_dim", "32", 4, "embedding width d (a multiple of 4)"),
+            int_key("head_width", "64", 1, "width of the feedforward head (hidden_d_ff)"),
+            int_key("head_layers", "3", 1, "num_layer of the head"),
+            real_key("input_scale", "1", above(0),
+                     "factor on (x, t) before the perturbation (the wave script uses pi)"),
+            choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+            real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+  e.make_fp32 = make_propinn<float>;
+  e.make_fp64 = make_propinn<double>;
+  return e;
+}
+} // namespace models
 
 } // namespace pinnbench::nn

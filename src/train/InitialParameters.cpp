@@ -1,8 +1,8 @@
 #include <filesystem>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/io/Hdf5.hpp>
-#include <pinnbench/nn/ModelFactory.hpp>
-#include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/InitialParameters.hpp>
 
 namespace pinnbench::train {
@@ -71,7 +71,8 @@ std::vector<double> load_initial_parameters(const std::string& file,
         throw ConfigError(where + "tensor '" + tensor.name + "' has shape " + shape_text(shape) +
                           ", the model expects " + shape_text(tensor.shape));
       const auto data = dataset.read_doubles();
-      std::copy(data.begin(), data.end(), values.begin() + static_cast<std::ptrdiff_t>(tensor.offset));
+      std::copy(data.begin(), data.end(),
+                values.begin() + static_cast<std::ptrdiff_t>(tensor.offset));
     }
   } catch (const io::Hdf5Error& e) {
     throw ConfigError(where + "cannot read it: " + e.what());
@@ -79,7 +80,8 @@ std::vector<double> load_initial_parameters(const std::string& file,
   return values;
 }
 
-void check_initial_parameters(const std::vector<suite::RunSpec>& runs)
+void check_initial_parameters(const std::vector<suite::RunSpec>& runs,
+                              const std::filesystem::path& data_dir)
 {
   for (const auto& run : runs) {
     const YAML::Node model = run.config["model"];
@@ -87,7 +89,11 @@ void check_initial_parameters(const std::vector<suite::RunSpec>& runs)
     if (file.empty())
       continue;
     try {
-      const auto task = pde::make_task(run.config["task"], run.seed);
+      pde::TaskInputs task_inputs;
+      task_inputs.config = run.config["task"];
+      task_inputs.seed = run.seed;
+      task_inputs.data_dir = data_dir;
+      const auto task = pde::make_task(task_inputs);
       const auto network = nn::make_model<double>(model, task->dimension(), task->outputs());
       load_initial_parameters(file, network->layout());
     } catch (const NotImplementedError&) {

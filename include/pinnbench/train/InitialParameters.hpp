@@ -4,6 +4,7 @@
 // tensor, the group attribute `order` listing them), so a result file, or a
 // PyTorch state_dict converted by scripts/import-state-dict.py, can be
 // evaluated (`iterations: 0`) or fine-tuned.
+#include <filesystem>
 #include <pinnbench/nn/ParameterLayout.hpp>
 #include <pinnbench/suite/RunSpec.hpp>
 #include <string>
@@ -22,6 +23,7 @@ std::vector<double> load_initial_parameters(const std::string& file,
 
 /// Pre-flight: checks every run's initial_parameters file against the model it
 /// builds, before any run starts (ConfigError, "run ID: ..." on the first bad one).
-void check_initial_parameters(const std::vector<suite::RunSpec>& runs);
+void check_initial_parameters(const std::vector<suite::RunSpec>& runs,
+                              const std::filesystem::path& data_dir);
 
 } // namespace pinnbench::train
