@@ -10,9 +10,9 @@
 #include <pinnbench/optim/Adam.hpp>
 #include <pinnbench/optim/Lbfgs.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
-#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <set>
