@@ -40,6 +40,12 @@ median is reported.  Memory: peak resident set size of the process
 importing torch and building the data (before the model), both in MiB
 (reported under the keys ``*_rss_mb``).
 
+``--model propinn`` times ProPINN instead (shared/spec/propinn.md section 2,
+the class in tests/support/propinn_torch.py: 84 perturbed copies per point,
+15 030 parameters, Xavier-uniform weights, biases 0.01, WaveAct w = 1); on the
+wave problems the network sees pi (x, t) as in ProPINN's wave script.
+``--width``/``--hidden-layers`` then do not apply.
+
 ``--check`` instead compares the nested-autograd derivatives u_x, u_t, u_xx,
 u_tt (and the gPINN residual derivatives dR/dx, dR/dt) of the float64 network
 at a few points with central finite differences and exits with status 1 on a
@@ -142,6 +148,34 @@ class PINN(nn.Module):
 
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
         return self.net(torch.cat((x, t), dim=-1))
+
+
+class ScaledInput(nn.Module):
+    """model(s x, s t): ProPINN's wave script feeds pi (x, t)."""
+
+    def __init__(self, model: nn.Module, scale: float):
+        super().__init__()
+        self.model, self.scale = model, scale
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.model(self.scale * x, self.scale * t)
+
+
+def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
+    """ProPINN with its scripts' init, built in float32 then cast (like build_model)."""
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                    "support"))
+    from propinn_torch import ProPINN
+    torch.manual_seed(0)
+    model = ProPINN(dtype=torch.float32)
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            m.bias.data.fill_(BIAS_INIT)
+    model = model.to(dtype)
+    model.offsets = [o.to(dtype) for o in model.offsets]
+    return ScaledInput(model, math.pi) if problem != "convection" else model
 
 
 def build_model(width: int, hidden_layers: int, dtype: torch.dtype) -> PINN:
@@ -336,6 +370,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="torch intra-op threads (default: 1); inter-op threads = 1")
     parser.add_argument("--grid", type=int, default=101,
                         help="grid points per axis, N x N residual points (default: 101)")
+    parser.add_argument("--model", choices=["pinn", "propinn"], default="pinn",
+                        help="network (default: pinn, the tanh MLP)")
     parser.add_argument("--width", type=int, default=512, help="hidden width (default: 512)")
     parser.add_argument("--hidden-layers", type=int, default=3,
                         help="number of tanh hidden layers (default: 3)")
@@ -367,7 +403,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     data = build_grid(args.problem, args.grid, dtype)
     baseline_rss = current_rss_mib()
 
-    model = build_model(args.width, args.hidden_layers, dtype)
+    if args.model == "propinn":
+        model = build_propinn(args.problem, dtype)
+    else:
+        model = build_model(args.width, args.hidden_layers, dtype)
     closure = make_closure(model, data, args.problem)
 
     first_loss: Optional[float] = None
@@ -388,6 +427,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "tool": "torch",
         "torch_version": torch.__version__,
         "problem": args.problem,
+        "model": args.model,
         "precision": args.precision,
         "threads": args.threads,
         "grid": args.grid,

@@ -20,6 +20,7 @@
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <string>
 #include <vector>
@@ -138,6 +139,8 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     ready.push_back(run);
   }
   runs = std::move(ready);
+  // Bad parameter files are configuration errors: found before any run starts.
+  train::check_initial_parameters(runs, options.data_dir);
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;

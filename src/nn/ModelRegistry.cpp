@@ -8,6 +8,7 @@ namespace pinnbench::nn {
 namespace models {
 ModelEntry pinn();
 ModelEntry fls();
+ModelEntry propinn();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
@@ -18,7 +19,7 @@ const std::vector<ModelEntry>& model_registry()
       planned_model("qres", "quadratic residual network"),
       planned_model("pinnsformer", "transformer on pseudo-sequences"),
       planned_model("kan", "Kolmogorov-Arnold network"),
-      planned_model("propinn", "ProPINN"),
+      models::propinn(),
   };
   return entries;
 }

@@ -246,7 +246,9 @@ std::string usage()
   text += "\n" +
           variant_table("task", "Tasks (suite 'task:' names, their keys with defaults and loss "
                                 "terms; docs/suites.md):") +
-          "\n" + variant_table("model", "Models (suite 'model:' names and keys):");
+          "\n" + variant_table("model", "Models (suite 'model:' names and keys):") +
+          "  every model: initial_parameters='' (HDF5 parameters to start from, e.g.\n"
+          "      scripts/import-state-dict.py output)\n";
   text += "\n"
           "Exit codes:\n"
           "  0  every selected run finished (or was skipped by --resume)\n"

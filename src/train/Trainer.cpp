@@ -12,6 +12,7 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <set>
@@ -164,6 +165,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       objective::make_objective<Real>(config["objective"], model->layout(), seed, *task);
   Vector<Real> parameters("pinnbench::parameters", model->layout().size());
   model->initialize(parameters, seed);
+  if (const auto file = config["model"]["initial_parameters"].as<std::string>(""); !file.empty()) {
+    const auto values = load_initial_parameters(file, model->layout());
+    auto host = Kokkos::create_mirror_view(parameters);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      host(i) = static_cast<Real>(values[i]);
+    Kokkos::deep_copy(parameters, host);
+  }
 
   LossSettings settings;
   settings.chunk_points = chunk;

@@ -79,7 +79,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_FALSE(is_implemented("task", "burgers1d"));
   EXPECT_FALSE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
-  for (const char* model : {"qres", "pinnsformer", "kan", "propinn"}) {
+  EXPECT_TRUE(is_implemented("model", "propinn"));
+  for (const char* model : {"qres", "pinnsformer", "kan"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);

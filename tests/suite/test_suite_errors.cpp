@@ -43,7 +43,8 @@ TEST(SuiteErrors, UnknownKeyInASection)
                    minimal_matrix,
                3, 5,
                {"unknown key 'widht' in 'defaults.model'; did you mean 'width'?",
-                "valid choices: name, width, hidden_layers, activation, init, bias_init"});
+                "valid choices: name, initial_parameters, width, hidden_layers, activation, init, "
+                "bias_init"});
 }
 
 TEST(SuiteErrors, UnknownKeyInDefaultsNestedMapping)
