@@ -66,7 +66,8 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
   const int dimension = task_.dimension();
   std::vector<double> values;
   for_each_chunk(parameters,
-                 jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front()),
+                 jet::DerivativeSet::for_residual(dimension, pde_term_.derivatives.front(),
+                                                  pde_term_.laplacian_masks(0, dimension), 0, true),
                  [&](std::int64_t, std::int64_t count, const jet::Var<Real>& z) {
                    const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
                    const auto r = task_.residual(pde_term_, context).value().values;

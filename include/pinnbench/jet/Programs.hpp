@@ -6,6 +6,10 @@
 //   d^alpha y = sum_k f^(k)(z_0) sum_{multisets {b_1..b_k}, b_i != 0, sum b_i = alpha}
 //                 c(alpha; b) prod_i d^{b_i} z,   c = alpha! / (prod_i b_i! prod_m mult_m!)
 // Leibniz, (A B)_alpha = sum_{beta <= alpha} C(alpha, beta) A_beta B_{alpha - beta}.
+// A collapsed Laplacian component L over axes A (DerivativeSet.hpp) follows
+//   f(z)_L = f'(z_0) z_L + f''(z_0) sum_{d in A} (z_d)^2,
+//   (A B)_L = A_0 B_L + A_L B_0 + 2 sum_{d in A} A_d B_d,
+// which are terms of the same two kinds, so the same kernels evaluate them.
 #include <pinnbench/core/Types.hpp>
 #include <pinnbench/jet/DerivativeSet.hpp>
 #include <vector>
@@ -70,6 +74,8 @@ ComponentMap device_component_map(const DerivativeSetPtr& from, const Derivative
 
 /// For d/dz_j: for each component of set->shifted(j), its source component.
 ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate);
+/// For reading a collapsed Laplacian as a value-only jet: {its component}.
+ComponentMap device_laplacian_map(const DerivativeSetPtr& set, AxisMask axes);
 /// For embedding a jet on `source` into `target` (more coordinates), its own
 /// coordinates becoming offset, offset + 1, ...: for each component of `target`
 /// the source component, or -1 where the multi-index involves other coordinates
