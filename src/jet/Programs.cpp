@@ -200,6 +200,16 @@ const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set)
       to_device(faa_di_bruno_terms(*set), set->size(), "pinnbench::jet::faa_di_bruno");
   program.components = set->size();
   program.max_order = set->max_order();
+  program.first_order = set->ordinary_size() - 1;
+  program.laplacians = static_cast<int>(set->laplacians().size());
+  bool gradient_only = true;
+  for (int c = 1; c < set->ordinary_size(); ++c)
+    gradient_only = gradient_only && (*set)[c].order() == 1;
+  program.laplacian_fast_path =
+      set->collapsed() && gradient_only && program.laplacians <= kMaxFastLaplacians;
+  for (int l = 0; l < program.laplacians && program.laplacian_fast_path; ++l)
+    for (int d : mask_axes(set->laplacians()[static_cast<std::size_t>(l)]))
+      program.laplacian_members[l] |= 1u << set->find(MultiIndex::unit(d));
   return cache.emplace(set.get(), program).first->second;
 }
 

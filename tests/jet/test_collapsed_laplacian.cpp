@@ -151,6 +151,12 @@ std::vector<double> host_values(const Var<double>& v, int component = 0)
   return out;
 }
 
+std::vector<double> to_host(const Vector<double>& v)
+{
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+  return std::vector<double>(host.data(), host.data() + host.size());
+}
+
 double max_relative_difference(const std::vector<double>& a, const std::vector<double>& b)
 {
   double diff = 0, scale = 0;
@@ -376,6 +382,42 @@ TEST(CollapsedLaplacian, ProductsAndCompositionsMatchUncollapsedJets)
   }
 }
 
+TEST(CollapsedLaplacian, MixedSetsMatchUncollapsedJets)
+{
+  // u_tt - Δ_xy u on (x, y, t): an ordinary second derivative beside the collapsed
+  // component, so the host kernels take their general path (no gradient-only fast
+  // path); the loss reads both through products.
+  std::mt19937 rng(15);
+  Network<double> net(3, UnaryKind::tanh, 51);
+  const auto view = make_points<double>(random_points(rng, 7, 3));
+  const std::vector<int> axes{0, 1};
+  const std::vector<MultiIndex> tt{MultiIndex::unit(2, 2)};
+  const auto collapsed = DerivativeSet::closure_of(3, tt, {axis_mask(axes, 3)});
+  ASSERT_EQ(collapsed->to_string({"x", "y", "t"}), "{u, x, y, t, tt, lap(x,y)}");
+  ASSERT_FALSE(faa_di_bruno_program(collapsed).laplacian_fast_path);
+  ASSERT_TRUE(faa_di_bruno_program(DerivativeSet::closure_of(3, {}, {axis_mask(axes, 3)}))
+                  .laplacian_fast_path);
+  const auto ordinary = DerivativeSet::for_residual(3, tt, {axis_mask(axes, 3)}, 0, false);
+  auto run = [&](const DerivativeSetPtr& set, KernelVariant variant) {
+    Tape<double> tape(variant);
+    tape.bind_parameters(net.parameters, net.gradient);
+    const Var<double> z(tape, tape.coordinates(view, set));
+    const Var<double> u = net.mlp.forward(z);
+    const Var<double> w = u * tanh(u);
+    const Var<double> r = d(d(w, 2), 2) - laplacian(w, axes) * (1.0 + u);
+    const int loss = tape.sum_squares(r.id());
+    Kokkos::deep_copy(net.gradient, 0.0);
+    tape.backward({{loss, 1.0}});
+    return std::make_pair(host_values(r), to_host(net.gradient));
+  };
+  const auto expected = run(ordinary, KernelVariant::automatic);
+  for (KernelVariant variant : kVariants) {
+    const auto actual = run(collapsed, variant);
+    EXPECT_LE(max_relative_difference(actual.first, expected.first), 1e-13);
+    EXPECT_LE(max_relative_difference(actual.second, expected.second), 1e-12);
+  }
+}
+
 TEST(CollapsedLaplacian, FloatLaplacianAgreesWithDouble)
 {
   std::mt19937 rng(13);
@@ -425,12 +467,6 @@ double laplacian_loss(const Network<double>& net, const Vector<double>& paramete
     tape.backward(seeds);
   }
   return scale * tape.scalar(seeds.front().first);
-}
-
-std::vector<double> to_host(const Vector<double>& v)
-{
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
-  return std::vector<double>(host.data(), host.data() + host.size());
 }
 
 } // namespace

@@ -49,6 +49,9 @@ std::vector<LeibnizTerm> leibniz_terms(const DerivativeSet& output, const Deriva
 /// `from`, or -1 where `from` lacks it.
 std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& to);
 
+/// Most collapsed Laplacians the fused gradient + Laplacian host kernels take.
+inline constexpr int kMaxFastLaplacians = 4;
+
 /// Device copies, built once per set (or set triple) and cached for the process.
 struct FaaDiBrunoProgram
 {
@@ -57,6 +60,14 @@ struct FaaDiBrunoProgram
   Kokkos::View<const int*, MemorySpace> offsets;
   int components = 0;
   int max_order = 0;
+  /// The set is the value, `first_order` first derivatives (components 1 ..
+  /// first_order) and `laplacians` collapsed Laplacians after them: host kernels
+  /// then run a fused form of the same terms. Bit c of laplacian_members[l] is
+  /// set when Laplacian l sums over the coordinate of component c.
+  bool laplacian_fast_path = false;
+  int first_order = 0;
+  int laplacians = 0;
+  unsigned laplacian_members[kMaxFastLaplacians] = {};
 };
 
 struct LeibnizProgram
