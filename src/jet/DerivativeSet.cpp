@@ -197,6 +197,16 @@ int DerivativeSet::find(const MultiIndex& alpha) const
   return static_cast<int>(it - indices_.begin());
 }
 
+void DerivativeSet::no_multi_index(int component) const
+{
+  if (component >= ordinary_size() && component < size())
+    throw LogicError("component " + std::to_string(component) +
+                     " is a collapsed Laplacian, not a multi-index: this jet operation does not "
+                     "support collapsed Laplacian components");
+  throw LogicError("component " + std::to_string(component) + " of a derivative set with " +
+                   std::to_string(size()) + " components");
+}
+
 int DerivativeSet::find_laplacian(AxisMask axes) const
 {
   for (std::size_t k = 0; k < laplacians_.size(); ++k)

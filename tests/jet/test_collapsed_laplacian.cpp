@@ -240,6 +240,8 @@ TEST(CollapsedLaplacian, SetOperationsKeepOrRefuseTheCollapsedComponent)
   EXPECT_TRUE(plain->is_subset_of(*set));
   EXPECT_FALSE(set->is_subset_of(*plain));
   EXPECT_THROW(set->raised(1), LogicError);
+  EXPECT_THROW((*set)[4], LogicError); // the Laplacian has no multi-index
+  EXPECT_EQ((*set)[3], MultiIndex::unit(2));
   EXPECT_THROW(set->embedded(6, 3), LogicError);
   EXPECT_THROW(axis_mask({}, 3), LogicError);
   EXPECT_THROW(axis_mask({0, 0}, 3), LogicError);

@@ -58,10 +58,13 @@ public:
   int size() const { return static_cast<int>(indices_.size() + laplacians_.size()); }
   /// Highest derivative order (2 for a collapsed Laplacian).
   int max_order() const { return max_order_; }
-  /// The multi-index of a component below ordinary_size().
+  /// The multi-index of a component below ordinary_size() (a collapsed
+  /// Laplacian has none: asking for one throws).
   const MultiIndex& operator[](int component) const
   {
-    return indices_.at(static_cast<std::size_t>(component));
+    if (component < 0 || component >= ordinary_size())
+      no_multi_index(component);
+    return indices_[static_cast<std::size_t>(component)];
   }
   const std::vector<MultiIndex>& indices() const { return indices_; }
 
@@ -102,6 +105,8 @@ public:
                 std::vector<AxisMask> sorted_laplacians = {});
 
 private:
+  [[noreturn]] void no_multi_index(int component) const;
+
   int dimension_;
   int max_order_;
   std::vector<MultiIndex> indices_;
