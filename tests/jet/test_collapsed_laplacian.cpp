@@ -520,6 +520,30 @@ TEST(CollapsedLaplacian, ParameterGradientMatchesUncollapsedAndFiniteDifferences
   }
 }
 
+TEST(CollapsedLaplacian, TermContextLaplacianOfEachEvaluation)
+{
+  // With two network evaluations the context sums second derivatives of each
+  // evaluation's own jet; the values must be the Laplacian of that evaluation alone.
+  std::mt19937 rng(16);
+  Network<double> net(2, UnaryKind::tanh, 61);
+  const auto first = make_points<double>(random_points(rng, 6, 2));
+  const auto second = make_points<double>(random_points(rng, 6, 2));
+  const std::vector<int> axes{0, 1};
+  const auto set = DerivativeSet::for_residual(2, {}, {axis_mask(axes, 2)}, 0, false);
+  Tape<double> tape;
+  tape.bind_parameters(net.parameters, net.gradient);
+  const Var<double> z0(tape, tape.coordinates(first, set));
+  const Var<double> z1(tape, tape.coordinates(second, set));
+  const Var<double> u0 = net.mlp.forward(z0);
+  const Var<double> u1 = net.mlp.forward(z1);
+  const auto alone0 = host_values(laplacian(u0, axes));
+  const auto alone1 = host_values(laplacian(u1, axes));
+  const pde::TermContext<double> context(2, {u0, u1}, {z0, z1});
+  EXPECT_EQ(host_values(context.laplacian(context.u(0), axes, 0)), alone0);
+  EXPECT_EQ(host_values(context.laplacian(context.u(1), axes, 1)), alone1);
+  EXPECT_THROW(context.laplacian(context.u(1), {}, 1), LogicError);
+}
+
 // --- automatic selection in the loss function --------------------------------------------
 
 namespace {
