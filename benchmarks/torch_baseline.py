@@ -33,9 +33,18 @@ Problems (ropinn.md section 3, gPINN from section 7.3 with w = 0.1):
   + mean(u_t(x, 0)^2) + mean(u(0, t)^2) + mean(u(1, t)^2)
 * ``gpinn_wave``: the wave loss + 0.1 [mean((dR/dx)^2) + mean((dR/dt)^2)],
   R = u_tt - 4 u_xx (third derivatives by nested autograd).
+* ``pnd`` (PINNacle's high-dimensional Poisson, pinnacle.md section 3.15; the
+  residual alone): mean((-Δu - (pi^2/4) sum_i sin(pi x_i / 2))^2) on
+  ``--points`` uniform points in [0, 1]^5 (one (N, 5) leaf tensor), the
+  Laplacian summed from the Hessian diagonal as DeepXDE's ``dde.grad.hessian``
+  computes it: the gradient once, then one nested gradient per coordinate.
+  Network: PINNacle's 5 x 100 tanh MLP (``--width 100 --hidden-layers 5`` are
+  the defaults for pnd), Glorot normal weights, zero biases.
 
 Measurements: ``--warmup`` untimed closures, then ``--repeats`` timed ones; the
-median is reported.  Memory: peak resident set size of the process
+median wall time is reported, and the median CPU time of the process
+(``cpu_seconds_per_closure``; with one thread it equals the wall time on an
+idle machine and is less disturbed by other processes on a shared one).  Memory: peak resident set size of the process
 (``getrusage(RUSAGE_SELF).ru_maxrss``) and the resident set size right after
 importing torch and building the data (before the model), both in MiB
 (reported under the keys ``*_rss_mb``).
@@ -47,15 +56,17 @@ wave problems the network sees pi (x, t) as in ProPINN's wave script.
 ``--width``/``--hidden-layers`` then do not apply.
 
 ``--check`` instead compares the nested-autograd derivatives u_x, u_t, u_xx,
-u_tt (and the gPINN residual derivatives dR/dx, dR/dt) of the float64 network
-at a few points with central finite differences and exits with status 1 on a
-mismatch.
+u_tt (and the gPINN residual derivatives dR/dx, dR/dt; for pnd the gradient
+and the Laplacian) of the float64 network at a few points with central finite
+differences and exits with status 1 on a mismatch.
 
 Examples::
 
     /usr/bin/python3 benchmarks/torch_baseline.py --problem wave --precision fp32 \\
         --threads 1 --repeats 3 --grid 51
     /usr/bin/python3 benchmarks/torch_baseline.py --problem gpinn_wave --check
+    /usr/bin/python3 benchmarks/torch_baseline.py --problem pnd --precision fp32 \\
+        --threads 1 --points 32768
 """
 
 from __future__ import annotations
@@ -83,6 +94,8 @@ X_RANGES: Dict[str, tuple[float, float]] = {
     "wave": (0.0, 1.0),
     "gpinn_wave": (0.0, 1.0),
 }
+PND_DIMENSION = 5
+PND_WIDTH, PND_HIDDEN_LAYERS = 100, 5  # PINNacle's network
 T_RANGE = (0.0, 1.0)
 CONVECTION_BETA = 50.0
 WAVE_C2 = 4.0          # u_tt - c^2 u_xx with c = 2
@@ -133,21 +146,35 @@ def build_grid(problem: str, n: int, dtype: torch.dtype) -> GridData:
 # ---------------------------------------------------------------------------
 
 
+@dataclass
+class BoxData:
+    """Uniform points in the unit box as one (N, d) leaf tensor (pnd)."""
+    x: torch.Tensor
+
+
+def build_box(n: int, dtype: torch.dtype) -> BoxData:
+    generator = torch.Generator().manual_seed(1)
+    points = torch.rand(n, PND_DIMENSION, generator=generator, dtype=torch.float64)
+    return BoxData(points.to(dtype).requires_grad_(True))
+
+
 class PINN(nn.Module):
     """RoPINN ``models/PINN.py``: cat(x, t) -> tanh MLP -> scalar (built in float32)."""
 
-    def __init__(self, width: int, hidden_layers: int):
+    def __init__(self, width: int, hidden_layers: int, inputs: int = 2):
         super().__init__()
         layers: List[nn.Module] = []
-        fan_in = 2
+        fan_in = inputs
         for _ in range(hidden_layers):
             layers += [nn.Linear(fan_in, width, dtype=torch.float32), nn.Tanh()]
             fan_in = width
         layers.append(nn.Linear(fan_in, 1, dtype=torch.float32))
         self.net = nn.Sequential(*layers)
 
-    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat((x, t), dim=-1))
+    def forward(self, *coordinates: torch.Tensor) -> torch.Tensor:
+        if len(coordinates) == 1:
+            return self.net(coordinates[0])
+        return self.net(torch.cat(coordinates, dim=-1))
 
 
 class ScaledInput(nn.Module):
@@ -178,14 +205,21 @@ def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
     return ScaledInput(model, math.pi) if problem != "convection" else model
 
 
-def build_model(width: int, hidden_layers: int, dtype: torch.dtype) -> PINN:
-    """Seeded model with RoPINN's init (xavier_uniform weights, bias 0.01)."""
+def build_model(width: int, hidden_layers: int, dtype: torch.dtype,
+                problem: str = "wave") -> PINN:
+    """Seeded model with RoPINN's init (xavier_uniform weights, bias 0.01), or for
+    pnd PINNacle's (5 inputs, Glorot normal weights, zero biases)."""
     torch.manual_seed(0)
-    model = PINN(width, hidden_layers)
+    pnd = problem == "pnd"
+    model = PINN(width, hidden_layers, PND_DIMENSION if pnd else 2)
     for m in model.modules():
         if isinstance(m, nn.Linear):
-            nn.init.xavier_uniform_(m.weight)
-            m.bias.data.fill_(BIAS_INIT)
+            if pnd:
+                nn.init.xavier_normal_(m.weight)
+                m.bias.data.zero_()
+            else:
+                nn.init.xavier_uniform_(m.weight)
+                m.bias.data.fill_(BIAS_INIT)
     return model.to(dtype)
 
 # ---------------------------------------------------------------------------
@@ -249,14 +283,34 @@ def loss_gpinn_wave(model: PINN, data: GridData) -> torch.Tensor:
     return loss + GPINN_WEIGHT * (torch.mean(res_x ** 2) + torch.mean(res_t ** 2))
 
 
-LOSSES: Dict[str, Callable[[PINN, GridData], torch.Tensor]] = {
+def pnd_laplacian(model: PINN, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """u and Δu at x (N, 5): the gradient, then d(u_i)/dx_i for each i, as DeepXDE's
+    ``dde.grad.hessian(u, x, i=i, j=i)`` summed over i."""
+    u = model(x)
+    grad = d(u, x)
+    laplacian = sum(d(grad[:, i:i + 1], x)[:, i:i + 1] for i in range(x.shape[1]))
+    return u, laplacian
+
+
+def pnd_source(x: torch.Tensor) -> torch.Tensor:
+    """f = (pi^2 / 4) sum_i sin(pi x_i / 2), so that -Δu = f for u = sum_i sin(pi x_i / 2)."""
+    return (math.pi ** 2 / 4) * torch.sin(0.5 * math.pi * x).sum(dim=1, keepdim=True)
+
+
+def loss_pnd(model: PINN, data: BoxData) -> torch.Tensor:
+    _, laplacian = pnd_laplacian(model, data.x)
+    return torch.mean((-laplacian - pnd_source(data.x)) ** 2)
+
+
+LOSSES: Dict[str, Callable[..., torch.Tensor]] = {
     "convection": loss_convection,
     "wave": loss_wave,
     "gpinn_wave": loss_gpinn_wave,
+    "pnd": loss_pnd,
 }
 
 
-def make_closure(model: PINN, data: GridData, problem: str) -> Callable[[], torch.Tensor]:
+def make_closure(model: PINN, data, problem: str) -> Callable[[], torch.Tensor]:
     """The L-BFGS closure of the reference scripts (without an optimiser step)."""
     loss_fn = LOSSES[problem]
 
@@ -292,6 +346,41 @@ def peak_rss_mib() -> float:
 # ---------------------------------------------------------------------------
 # Finite-difference check
 # ---------------------------------------------------------------------------
+
+
+def check_pnd(width: int, hidden_layers: int) -> bool:
+    """Nested-autograd gradient and Laplacian of the float64 pnd network against
+    central differences (steps 1e-5 and 1e-3, relative error <= 1e-5), and the
+    source against -Δ of the exact solution (which must vanish to 1e-12)."""
+    dtype = torch.float64
+    model = build_model(width, hidden_layers, dtype, "pnd")
+    x = torch.tensor([[0.1, 0.25, 0.5, 0.75, 0.9], [0.3, 0.8, 0.5, 0.1, 0.65],
+                      [0.6, 0.2, 0.35, 0.45, 0.05]], dtype=dtype)
+    leaf = x.clone().requires_grad_(True)
+    u, laplacian = pnd_laplacian(model, leaf)
+    grad = d(u, leaf)
+    h1, h2 = 1e-5, 1e-3
+    ok = True
+    with torch.no_grad():
+        u0 = model(x)
+        fd_grad = torch.cat([(model(x + h1 * e) - model(x - h1 * e)) / (2 * h1)
+                             for e in torch.eye(PND_DIMENSION, dtype=dtype)], dim=1)
+        fd_lap = sum((model(x + h2 * e) - 2 * u0 + model(x - h2 * e)) / h2 ** 2
+                     for e in torch.eye(PND_DIMENSION, dtype=dtype))
+        exact = lambda p: torch.sin(0.5 * math.pi * p).sum(dim=1, keepdim=True)  # noqa: E731
+        exact_lap = sum((exact(x + h2 * e) - 2 * exact(x) + exact(x - h2 * e)) / h2 ** 2
+                        for e in torch.eye(PND_DIMENSION, dtype=dtype))
+    print(f"derivative check: pnd, width {width}, hidden_layers {hidden_layers}, float64, "
+          f"{x.shape[0]} points")
+    for name, a, b, tol in (("grad", grad, fd_grad, 1e-5), ("lap", laplacian, fd_lap, 1e-5),
+                            ("-lap(exact) - f", -exact_lap, pnd_source(x), 1e-5)):
+        a, b = a.detach().reshape(-1), b.reshape(-1)
+        err = (a - b).abs().max().item() / max(b.abs().max().item(), 1e-12)
+        good = err <= tol
+        ok &= good
+        print(f"  {name:15s} max rel err {err:.3e}  {'ok' if good else 'MISMATCH'}")
+    print("PASS" if ok else "FAIL")
+    return ok
 
 
 def check_derivatives(width: int, hidden_layers: int, problem: str) -> bool:
@@ -372,9 +461,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="grid points per axis, N x N residual points (default: 101)")
     parser.add_argument("--model", choices=["pinn", "propinn"], default="pinn",
                         help="network (default: pinn, the tanh MLP)")
-    parser.add_argument("--width", type=int, default=512, help="hidden width (default: 512)")
-    parser.add_argument("--hidden-layers", type=int, default=3,
-                        help="number of tanh hidden layers (default: 3)")
+    parser.add_argument("--points", type=int, default=32768,
+                        help="pnd: uniform points in [0, 1]^5 (default: 32768)")
+    parser.add_argument("--width", type=int, default=None,
+                        help="hidden width (default: 512; pnd 100)")
+    parser.add_argument("--hidden-layers", type=int, default=None,
+                        help="number of tanh hidden layers (default: 3; pnd 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed closures before timing (default: 1)")
     parser.add_argument("--repeats", type=int, default=5,
@@ -383,7 +475,12 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="check autograd derivatives against finite differences "
                              "(float64) instead of timing; exit 1 on mismatch")
     args = parser.parse_args(argv)
-    for name in ("threads", "grid", "width", "hidden_layers", "repeats"):
+    pnd = args.problem == "pnd"
+    if args.width is None:
+        args.width = PND_WIDTH if pnd else 512
+    if args.hidden_layers is None:
+        args.hidden_layers = PND_HIDDEN_LAYERS if pnd else 3
+    for name in ("threads", "grid", "points", "width", "hidden_layers", "repeats"):
         if getattr(args, name) < 1 or (name == "grid" and args.grid < 2):
             parser.error(f"--{name.replace('_', '-')} is too small")
     if args.warmup < 0:
@@ -397,16 +494,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     torch.set_num_interop_threads(1)
 
     if args.check:
+        if args.problem == "pnd":
+            return 0 if check_pnd(args.width, args.hidden_layers) else 1
         return 0 if check_derivatives(args.width, args.hidden_layers, args.problem) else 1
 
     dtype = PRECISIONS[args.precision]
-    data = build_grid(args.problem, args.grid, dtype)
+    if args.problem == "pnd":
+        data = build_box(args.points, dtype)
+    else:
+        data = build_grid(args.problem, args.grid, dtype)
     baseline_rss = current_rss_mib()
 
     if args.model == "propinn":
         model = build_propinn(args.problem, dtype)
     else:
-        model = build_model(args.width, args.hidden_layers, dtype)
+        model = build_model(args.width, args.hidden_layers, dtype, args.problem)
     closure = make_closure(model, data, args.problem)
 
     first_loss: Optional[float] = None
@@ -416,9 +518,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             first_loss = loss.item()
 
     seconds: List[float] = []
+    cpu_seconds: List[float] = []
     for _ in range(args.repeats):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         loss = closure()
+        cpu_seconds.append(time.process_time() - cpu_start)
         seconds.append(time.perf_counter() - start)
         if first_loss is None:
             first_loss = loss.item()
@@ -431,11 +536,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "precision": args.precision,
         "threads": args.threads,
         "grid": args.grid,
+        "points": args.points if args.problem == "pnd" else args.grid ** 2,
         "width": args.width,
         "hidden_layers": args.hidden_layers,
         "repeats": args.repeats,
         "seconds_per_closure": statistics.median(seconds),
         "seconds_all": seconds,
+        "cpu_seconds_per_closure": statistics.median(cpu_seconds),
         "loss": first_loss,
         "peak_rss_mb": peak_rss_mib(),
         "baseline_rss_mb": baseline_rss,

@@ -272,6 +272,15 @@ typename Tape<Real>::NodeId Tape<Real>::derivative(NodeId a, int coordinate)
 }
 
 template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::collapsed_laplacian(NodeId a, AxisMask axes)
+{
+  const Node& na = node_(a);
+  return combine(DerivativeSet::value_only(na.set->dimension()), na.features, Real(1), a,
+                 device_laplacian_map(na.set, axes), FeatureSelection{}, Real(0), none,
+                 ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
 typename Tape<Real>::NodeId Tape<Real>::feature(NodeId a, int feature)
 {
   const Node& na = node_(a);

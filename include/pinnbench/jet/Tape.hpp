@@ -76,6 +76,9 @@ public:
   NodeId mul(NodeId a, NodeId b);
   /// d a / d z_coordinate: the jet on the shifted set.
   NodeId derivative(NodeId a, int coordinate);
+  /// The collapsed Laplacian of a over `axes` as a value-only jet; a's set must
+  /// carry it (DerivativeSet::find_laplacian).
+  NodeId collapsed_laplacian(NodeId a, AxisMask axes);
   /// Feature `feature` of a as a one-feature jet.
   NodeId feature(NodeId a, int feature);
   /// The same function seen on the larger coordinate set of `target`, its own

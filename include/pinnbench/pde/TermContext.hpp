@@ -98,6 +98,21 @@ public:
       return jet::d(v, axis(j, evaluation));
     return combined(jet::d(own->second.first, j), evaluation, evaluations());
   }
+  /// sum_{j in axes} d^2 v / d(coordinate j of an evaluation)^2. Declare it in the
+  /// term (Term::add_laplacian) so the jet may carry it as one collapsed
+  /// component; on an uncollapsed set it is the sum of d(d(v, j), j).
+  Var laplacian(const Var& v, const std::vector<int>& axes, int evaluation = 0) const
+  {
+    if (evaluations() == 1)
+      return jet::laplacian(v, axes);
+    jet::axis_mask(axes, dimension_); // validates: some axes, each once, all in range
+    Var sum;
+    for (int j : axes) {
+      const Var second = d(d(v, j, evaluation), j, evaluation);
+      sum = sum.valid() ? sum + second : second;
+    }
+    return sum;
+  }
   /// Every axis of the term's coordinate system.
   int axes() const { return dimension_ * evaluations(); }
   /// Global index (in the term's point list) of the first point of this chunk.
