@@ -582,7 +582,7 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
             const int count = features - f0 < kBlock ? features - f0 : kBlock;
             const std::size_t base = static_cast<std::size_t>(n) * features + f0;
             BlockDerivatives<Real> table; // derivatives of sin
-            tabulate<UnaryKind::sin>(z_data + base, count, Real(1), Real(1), table);
+            tabulate<UnaryKind::sin, kMaxDerivative>(z_data + base, count, Real(1), Real(1), table);
             Real sin_acc[kBlock], cos_acc[kBlock];
             for (int f = 0; f < count; ++f) {
               sin_acc[f] = g_data[base + f] * table.d[0][f];

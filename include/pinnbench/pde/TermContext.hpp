@@ -71,16 +71,6 @@ public:
       sum = sum + data(j) * d(v, j);
     return sum;
   }
-  /// The Laplacian of v in the given coordinates of evaluation 0: the one
-  /// place residuals take it, so collapsed ("forward Laplacian") jets can plug
-  /// in here.
-  Var laplacian(const Var& v, const std::vector<int>& axes) const
-  {
-    Var sum = d(d(v, axes.front()), axes.front());
-    for (std::size_t k = 1; k < axes.size(); ++k)
-      sum = sum + d(d(v, axes[k]), axes[k]);
-    return sum;
-  }
   /// Coordinate j of an evaluation as a jet (value = the coordinate, d/dz_j = 1).
   Var coordinate(int j, int evaluation = 0) const
   {
