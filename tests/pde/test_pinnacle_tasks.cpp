@@ -280,7 +280,8 @@ TEST(PinnacleTasks, PoissonNdExactSolutionSatisfiesEveryTerm)
   expect_vanish(*task, exact, {"residual", "boundary"}, 1e-10 * 10);
   // The residual reads u only through its 5-D Laplacian: the loss carries it as one
   // collapsed component, u + 5 first derivatives + Delta u = 7 (not 11).
-  const auto& residual = term_named(task->training_terms(), "residual");
+  const auto terms = task->training_terms();
+  const auto& residual = term_named(terms, "residual");
   EXPECT_EQ(jet::DerivativeSet::for_residual(5, residual.derivatives.front(),
                                              residual.laplacian_masks(0, 5), 0, true)
                 ->size(),
