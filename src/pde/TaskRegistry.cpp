@@ -17,6 +17,8 @@ TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
 TaskEntry poisson_nd();
+TaskEntry burgers1d();
+TaskEntry heat2d_multiscale();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -27,14 +29,14 @@ const std::vector<TaskEntry>& task_registry()
       tasks::wave(),
       tasks::allen_cahn(),
       // PINNacle (spec/pinnacle.md), in the paper's order.
-      planned_task("burgers1d", "PINNacle Burgers 1d-C"),
+      tasks::burgers1d(),
       planned_task("burgers2d", "PINNacle Burgers 2d-C"),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
       planned_task("poisson3d_complex_geometry", "PINNacle Poisson 3d-CG"),
       planned_task("poisson2d_many_area", "PINNacle Poisson 2d-MS"),
       planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
-      planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
+      tasks::heat2d_multiscale(),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
