@@ -237,6 +237,7 @@ PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling samplin
     term.kind = TermKind::pde;
     term.evaluations = {collocation_};
     term.derivatives = {layout_.pde_derivatives};
+    term.point_data = pde_point_data(layout_, collocation_);
     terms_.push_back(std::move(term));
   }
   for (const auto& condition : layout_.conditions)
@@ -322,10 +323,18 @@ Term PinnacleProblem::condition_term(const Condition& condition) const
 std::vector<Term> PinnacleProblem::test_terms(const PointCloud& points) const
 {
   std::vector<Term> terms = terms_;
+  const PointCloud data = pde_point_data(layout_, points);
   for (auto& term : terms)
-    if (term.kind == TermKind::pde)
+    if (term.kind == TermKind::pde) {
       term.evaluations = {points};
+      term.point_data = data;
+    }
   return terms;
+}
+
+PointCloud pde_point_data(const PinnacleLayout& layout, const PointCloud& points)
+{
+  return layout.pde_data ? values_at(layout.pde_data, points) : PointCloud{};
 }
 
 void unknown_pinnacle_term(const std::string& task, const Term& term)

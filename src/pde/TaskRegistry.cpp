@@ -13,6 +13,8 @@ TaskEntry wave();
 TaskEntry allen_cahn();
 TaskEntry poisson2d_classic();
 TaskEntry poisson_boltzmann2d();
+TaskEntry poisson3d_complex_geometry();
+TaskEntry poisson2d_many_area();
 TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
@@ -33,8 +35,8 @@ const std::vector<TaskEntry>& task_registry()
       planned_task("burgers2d", "PINNacle Burgers 2d-C"),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
-      planned_task("poisson3d_complex_geometry", "PINNacle Poisson 3d-CG"),
-      planned_task("poisson2d_many_area", "PINNacle Poisson 2d-MS"),
+      tasks::poisson3d_complex_geometry(),
+      tasks::poisson2d_many_area(),
       planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
       tasks::heat2d_multiscale(),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),

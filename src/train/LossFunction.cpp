@@ -86,6 +86,10 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
           jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
       prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
     }
+    if (term.point_data.size() > 0 && term.point_data.size() != term.size())
+      throw NotImplementedError("term '" + term.name +
+                                "': per-point data on points an objective replaced (vPINN on a "
+                                "task with piecewise coefficients)");
     if (term.point_data.size() > 0)
       prepared.point_data =
           pde::to_device<Real>(pde::slice(term.point_data, block), "pinnbench::loss::point_data");

@@ -15,13 +15,18 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <gtest/gtest.h>
 #include <pinnbench/core/Math.hpp>
+#include <pinnbench/nn/Mlp.hpp>
 #include <pinnbench/pde/DevicePoints.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
+#include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
+#include <set>
+#include <unistd.h>
 
 using namespace pinnbench;
 
@@ -80,8 +85,9 @@ std::filesystem::path data_dir()
 }
 
 /// The task of a suite naming it with `settings` (a flow mapping), random
-/// training points, reading data from the shared folder.
-std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings)
+/// training points, reading data from `data` (the shared folder by default).
+std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings,
+                                const std::filesystem::path& data = data_dir())
 {
   const auto run = test_support::single_run(
       "defaults:\n  task: {" + task + ": {distribution: uniform, " + settings +
@@ -90,7 +96,7 @@ std::unique_ptr<pde::Task> make(const std::string& task, const std::string& sett
   pde::TaskInputs in;
   in.config = run.config["task"];
   in.seed = 11;
-  in.data_dir = data_dir();
+  in.data_dir = data;
   return pde::make_task(in);
 }
 
@@ -423,6 +429,229 @@ TEST(PinnacleTasks, PoissonBoltzmannResidualIsTheSpecFormula)
   const ExactModel circle_value(2, 1, [](const Vars& z) { return Vars{0.0 * z[0] + 1.0}; });
   expect_vanish(*task, circle_value, {"boundary_circles"}, 1e-15);
   EXPECT_EQ(task->test_points().size(), 3236);
+}
+
+// --- Poisson 3d-CG ----------------------------------------------------------------------------
+
+namespace {
+/// A data folder with a small stand-in for ref/poisson_3d.dat (x, y, z, u rows).
+std::filesystem::path synthetic_poisson3d_data()
+{
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("pinnbench-poisson3d-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "ref");
+  std::ofstream(dir / "ref" / "poisson_3d.dat")
+      << "% Model: synthetic\r\n0.1 0.1 0.1 0.5\r\n0.9 0.9 0.9 1.5\r\n0.5 0.5 0.05 2\r\n";
+  return dir;
+}
+
+const std::vector<std::array<double, 4>> poisson3d_balls = {
+    {0.4, 0.3, 0.6, 0.2}, {0.6, 0.7, 0.6, 0.2}, {0.2, 0.8, 0.7, 0.1}, {0.6, 0.2, 0.3, 0.1}};
+
+double poisson3d_source(double x, double y, double z)
+{
+  const double r2 = x * x + y * y + z * z;
+  const double s = std::sin(pi * x), t = std::sin(10 * pi * y), w = std::sin(5 * pi * z);
+  return 20 * std::exp(s + t + w) * (r2 - 1) / (r2 + 1) + 100 * s * t * w;
+}
+} // namespace
+
+TEST(PinnacleTasks, Poisson3dResidualHasPiecewiseCoefficients)
+{
+  const auto data = synthetic_poisson3d_data();
+  const auto task =
+      make("poisson3d_complex_geometry", "domain_points: 400, boundary_points: 400", data);
+  ASSERT_EQ(task->dimension(), 3);
+  EXPECT_EQ(task->test_points().size(), 3);
+  // u = sin x cos y e^z has Δu = -u: -μΔu + K u - f = (1 + K) u - f.
+  const ExactModel u(
+      3, 1, [](const Vars& z) { return Vars{jet::sin(z[0]) * jet::cos(z[1]) * jet::exp(z[2])}; });
+  const auto terms = task->training_terms();
+  const auto& term = term_named(terms, "residual");
+  const auto r = residuals(*task, term, u);
+  const auto& points = term.evaluations.front();
+  std::int64_t lower = 0;
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double x = points(n, 0), y = points(n, 1), z = points(n, 2);
+    const double k = z < 0.5 ? 64.0 : 100.0;
+    lower += z < 0.5;
+    const double f = poisson3d_source(x, y, z);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)],
+                (1 + k) * std::sin(x) * std::cos(y) * std::exp(z) - f, 1e-10 * (1 + std::fabs(f)));
+  }
+  EXPECT_GT(lower, 100);
+  EXPECT_LT(lower, points.size() - 100);
+  std::filesystem::remove_all(data);
+}
+
+TEST(PinnacleTasks, Poisson3dNeumannAgainstFiniteDifferences)
+{
+  const auto data = synthetic_poisson3d_data();
+  const auto task =
+      make("poisson3d_complex_geometry", "domain_points: 100, boundary_points: 600", data);
+  const auto terms = task->training_terms();
+  const auto& term = term_named(terms, "boundary");
+  const auto f = [](double x, double y, double z) {
+    return std::sin(1.1 * x + 0.3) * std::cos(0.7 * y) * std::exp(0.5 * z);
+  };
+  const ExactModel u(3, 1, [](const Vars& z) {
+    return Vars{jet::sin(1.1 * z[0] + 0.3) * jet::cos(0.7 * z[1]) * jet::exp(0.5 * z[2])};
+  });
+  const auto r = residuals(*task, term, u);
+  const auto& points = term.evaluations.front();
+  const double h = 1e-5;
+  std::int64_t on_spheres = 0, on_faces = 0;
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double* p = points.coordinates.data() + n * 3;
+    double normal[3] = {0, 0, 0};
+    int faces = 0;
+    for (int j = 0; j < 3; ++j)
+      if (p[j] == 0.0 || p[j] == 1.0) {
+        normal[j] = p[j] == 0.0 ? -1.0 : 1.0;
+        ++faces;
+      }
+    if (faces > 1)
+      continue; // edges and corners: the normalised sum, not checked here
+    if (faces == 0) {
+      // On a sphere: the outward normal of the domain points into the ball.
+      for (const auto& b : poisson3d_balls) {
+        const double d = std::sqrt((p[0] - b[0]) * (p[0] - b[0]) + (p[1] - b[1]) * (p[1] - b[1]) +
+                                   (p[2] - b[2]) * (p[2] - b[2]));
+        if (std::fabs(d - b[3]) < 1e-9)
+          for (int j = 0; j < 3; ++j)
+            normal[j] = (b[static_cast<std::size_t>(j)] - p[j]) / b[3];
+      }
+      ++on_spheres;
+    } else {
+      ++on_faces;
+    }
+    ASSERT_NEAR(std::hypot(normal[0], normal[1], normal[2]), 1.0, 1e-9);
+    const double along = (f(p[0] + h * normal[0], p[1] + h * normal[1], p[2] + h * normal[2]) -
+                          f(p[0] - h * normal[0], p[1] - h * normal[1], p[2] - h * normal[2])) /
+                         (2 * h);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], along, 1e-8);
+  }
+  EXPECT_GT(on_spheres, 30);
+  EXPECT_GT(on_faces, 200);
+  std::filesystem::remove_all(data);
+}
+
+TEST(PinnacleTasks, EvaluatorResidualUsesTheTestPointsCoefficients)
+{
+  const auto data = synthetic_poisson3d_data();
+  const auto task =
+      make("poisson3d_complex_geometry", "domain_points: 100, boundary_points: 100", data);
+  nn::MlpShape shape;
+  shape.inputs = 3;
+  shape.width = 8;
+  shape.hidden_layers = 2;
+  nn::Mlp<double> model(shape);
+  Vector<double> parameters("parameters", model.layout().size());
+  model.initialize(parameters, 4);
+  train::Evaluator<double> evaluator(*task, model, parallel::MpiContext(MPI_COMM_SELF), 2);
+  const auto gathered = evaluator.gather(parameters);
+  // The same residual built directly on the test terms (each point's K and μ).
+  const auto test_terms = task->test_terms();
+  const auto& term = term_named(test_terms, "residual");
+  jet::Tape<double> tape;
+  Vector<double> unused("unused", parameters.extent(0));
+  tape.bind_parameters(parameters, unused);
+  const auto set = jet::DerivativeSet::closure_of(3, term.derivatives.front());
+  const auto points = pde::to_device<double>(term.evaluations.front(), "points");
+  const auto values = pde::to_device<double>(term.point_data, "data");
+  const jet::Var<double> z(tape, tape.coordinates(points, set));
+  const jet::Var<double> d(tape, tape.constants(values, set));
+  const auto r = task->residual(term, pde::TermContext<double>(3, {model.forward(z)}, {z}, 0, d))
+                     .value()
+                     .values;
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+  ASSERT_EQ(gathered.residual.size(), 3u);
+  for (std::size_t n = 0; n < 3; ++n)
+    EXPECT_NEAR(gathered.residual[n], host(0, n, 0), 1e-12 * (1 + std::fabs(host(0, n, 0))));
+  // Points 0 and 2 lie below z = 0.5 (K = 64), point 1 above (K = 100).
+  EXPECT_EQ(term.point_data(0, 0), 64.0);
+  EXPECT_EQ(term.point_data(1, 0), 100.0);
+  std::filesystem::remove_all(data);
+}
+
+// --- Poisson 2d-MS --------------------------------------------------------------------------
+
+namespace {
+/// The shared coefficient files (linked) and a stand-in for ref/poisson_manyarea.dat.
+std::filesystem::path many_area_data()
+{
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("pinnbench-manyarea-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "ref");
+  for (const char* file : {"poisson_a_coef.dat", "poisson_f_coef.dat"})
+    if (!std::filesystem::exists(dir / "ref" / file))
+      std::filesystem::create_symlink(data_dir() / "ref" / file, dir / "ref" / file);
+  std::ofstream(dir / "ref" / "poisson_manyarea.dat") << "-9.5 -9.5 0.25\n3.0 7.0 -1.0\n";
+  return dir;
+}
+
+std::vector<double> numbers(const std::filesystem::path& path)
+{
+  std::ifstream in(path);
+  std::vector<double> values;
+  for (double v; in >> v;)
+    values.push_back(v);
+  return values;
+}
+} // namespace
+
+TEST(PinnacleTasks, PoissonManyAreaBlocksAndRobinCondition)
+{
+  if (!std::filesystem::exists(data_dir() / "ref" / "poisson_f_coef.dat"))
+    GTEST_SKIP() << "PINNacle coefficient files not found in " << data_dir();
+  const auto data = many_area_data();
+  const auto task = make("poisson2d_many_area", "domain_points: 600, boundary_points: 300", data);
+  // The spec's blocks, transcribed independently: a[i][j], c = f reshaped (5, 5, 2, 2).
+  const auto a = numbers(data / "ref" / "poisson_a_coef.dat");
+  const auto c = numbers(data / "ref" / "poisson_f_coef.dat");
+  ASSERT_EQ(a.size(), 25u);
+  ASSERT_EQ(c.size(), 100u);
+  const double b = (20 + 2e-5) / 5;
+  // u = sin(x/3) cos(y/4): Δu = -(1/9 + 1/16) u; the residual is a Δu + f.
+  const ExactModel u(
+      2, 1, [](const Vars& z) { return Vars{jet::sin((1.0 / 3) * z[0]) * jet::cos(0.25 * z[1])}; });
+  const auto terms = task->training_terms();
+  const auto& residual = term_named(terms, "residual");
+  const auto r = residuals(*task, residual, u);
+  const auto& points = residual.evaluations.front();
+  std::set<int> blocks_seen;
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double x = points(n, 0), y = points(n, 1);
+    const int i = std::min(4, static_cast<int>(std::floor((x + 10 + 1e-5) / b)));
+    const int j = std::min(4, static_cast<int>(std::floor((y + 10 + 1e-5) / b)));
+    blocks_seen.insert(i * 5 + j);
+    const double rx = x + 10 + 1e-5 - i * b, ry = y + 10 + 1e-5 - j * b;
+    const auto k = static_cast<std::size_t>(i * 5 + j);
+    const double f = c[k * 4] + c[k * 4 + 3] * std::sin(pi * rx / b) * std::sin(pi * ry / b);
+    const double lap = -(1.0 / 9 + 1.0 / 16) * std::sin(x / 3) * std::cos(y / 4);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], a[k] * lap + f, 1e-10 * (1 + std::fabs(a[k])));
+  }
+  EXPECT_EQ(blocks_seen.size(), 25u);
+  // Robin: ∂u/∂n + u against finite differences along the face normals.
+  const auto& boundary = term_named(terms, "boundary");
+  const auto g = [](double x, double y) { return std::sin(x / 3) * std::cos(y / 4); };
+  const auto robin = residuals(*task, boundary, u);
+  const auto& edge = boundary.evaluations.front();
+  const double h = 1e-5;
+  std::int64_t checked = 0;
+  for (std::int64_t n = 0; n < edge.size(); ++n) {
+    const double x = edge(n, 0), y = edge(n, 1);
+    const double nx = std::fabs(x) == 10 ? x / 10 : 0.0, ny = std::fabs(y) == 10 ? y / 10 : 0.0;
+    if (nx != 0 && ny != 0)
+      continue; // corners
+    ASSERT_NE(nx + ny, 0.0);
+    const double dn = (g(x + h * nx, y + h * ny) - g(x - h * nx, y - h * ny)) / (2 * h);
+    EXPECT_NEAR(robin[static_cast<std::size_t>(n)], dn + g(x, y), 1e-8);
+    ++checked;
+  }
+  EXPECT_GT(checked, 200);
+  EXPECT_EQ(task->test_points().size(), 2);
+  std::filesystem::remove_all(data);
 }
 
 // --- Data files and training ------------------------------------------------------------------

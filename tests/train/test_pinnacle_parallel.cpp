@@ -1,16 +1,19 @@
 // PINNacle tasks under data parallelism: the closure on all ranks equals the
 // closure of one rank holding every point (loss and gradient, to summation
 // order), for Poisson 2d-C (a domain with holes; skipped without the shared
-// data) and Wave 1d-C (Neumann normals split across ranks with their points).
+// data), Wave 1d-C (Neumann normals split across ranks with their points) and
+// Poisson 3d-CG (per-point PDE coefficients).
 // Registered at 1 and 2 ranks.
 #include "support/SuiteRuns.hpp"
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 #include <pinnbench/nn/Mlp.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/LossFunction.hpp>
+#include <unistd.h>
 
 using namespace pinnbench;
 
@@ -35,7 +38,9 @@ Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
   return {value.terms, value.loss, std::vector<double>(host.data(), host.data() + host.size())};
 }
 
-void expect_world_equals_self(const std::string& task_name, const std::string& settings)
+void expect_world_equals_self(const std::string& task_name, const std::string& settings,
+                              const std::filesystem::path& data_dir =
+                                  std::filesystem::path(PINNBENCH_SHARED_DIR) / "data" / "pinnacle")
 {
   const auto run = test_support::single_run(
       "defaults:\n  task: {" + task_name + ": {" + settings + "}}\nmatrix:\n  tasks: [" +
@@ -43,7 +48,7 @@ void expect_world_equals_self(const std::string& task_name, const std::string& s
   pde::TaskInputs in;
   in.config = run.config["task"];
   in.seed = 5;
-  in.data_dir = std::filesystem::path(PINNBENCH_SHARED_DIR) / "data" / "pinnacle";
+  in.data_dir = data_dir;
   const auto task = pde::make_task(in);
   nn::MlpShape shape;
   shape.inputs = task->dimension();
@@ -85,4 +90,19 @@ TEST(PinnacleParallel, PoissonWithHolesOnAllRanksEqualsOneRank)
 TEST(PinnacleParallel, NeumannNormalsOnAllRanksEqualOneRank)
 {
   expect_world_equals_self("wave1d", "domain_points: 301, boundary_points: 157");
+}
+
+TEST(PinnacleParallel, PiecewiseCoefficientsOnAllRanksEqualOneRank)
+{
+  // Poisson 3d-CG (K and μ per point) with a stand-in reference file per rank.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("pinnbench-parallel-" + std::to_string(::getpid()) + "-" + std::to_string(rank));
+  std::filesystem::create_directories(dir / "ref");
+  std::ofstream(dir / "ref" / "poisson_3d.dat") << "0.1 0.1 0.1 0.5\n0.9 0.9 0.9 1.5\n";
+  expect_world_equals_self("poisson3d_complex_geometry", "domain_points: 301, boundary_points: 157",
+                           dir);
+  std::filesystem::remove_all(dir);
 }

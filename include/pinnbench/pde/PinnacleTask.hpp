@@ -84,7 +84,13 @@ struct PinnacleLayout
   std::vector<std::string> pde_terms;           ///< one loss term per PDE component
   std::vector<jet::MultiIndex> pde_derivatives; ///< what the PDE residuals read
   std::vector<Condition> conditions;            ///< in loss order
+  /// Per-point coefficients of the PDE terms, read as c.data(j) (piecewise
+  /// fields; at most 6 values per point); empty when the PDE has none.
+  std::function<std::vector<double>(const double* x)> pde_data;
 };
+
+/// layout.pde_data at every point, [size][columns].
+PointCloud pde_point_data(const PinnacleLayout& layout, const PointCloud& points);
 
 /// Training point counts and how they are drawn (the keys of every PINNacle task).
 struct PinnacleSampling

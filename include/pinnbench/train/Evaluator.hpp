@@ -54,6 +54,7 @@ private:
   Matrix<Real> device_points_;
   std::vector<double> local_reference_;
   pde::Term pde_term_;
+  Matrix<Real> device_data_; ///< the PDE term's per-point data at the local test points, or empty
   jet::Tape<Real> tape_;
   Vector<Real> unused_gradient_;
   int residual_features_ = 0;
