@@ -21,6 +21,7 @@ TaskEntry wave1d();
 TaskEntry poisson_nd();
 TaskEntry burgers1d();
 TaskEntry heat2d_multiscale();
+TaskEntry burgers2d();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -32,7 +33,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::allen_cahn(),
       // PINNacle (spec/pinnacle.md), in the paper's order.
       tasks::burgers1d(),
-      planned_task("burgers2d", "PINNacle Burgers 2d-C"),
+      tasks::burgers2d(),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
       tasks::poisson3d_complex_geometry(),

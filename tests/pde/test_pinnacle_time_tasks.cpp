@@ -155,7 +155,7 @@ private:
 
 /// Rows of a headerless np.savetxt table "%.18e %.18e %.18e" of f on the grid
 /// xs x ys, in meshgrid order (y slowest), with CRLF line ends.
-[[maybe_unused]] std::string grid_table(const std::vector<double>& xs, const std::vector<double>& ys,
+std::string grid_table(const std::vector<double>& xs, const std::vector<double>& ys,
                        const std::function<double(double, double)>& f)
 {
   std::ostringstream out;
@@ -361,5 +361,205 @@ TEST(PinnacleTimeTasks, HeatMultiscaleConditionsAndTestGrid)
     EXPECT_NEAR(points(n, 2), t, 1e-14);
     EXPECT_NEAR(u[static_cast<std::size_t>(n)],
                 std::sin(20 * pi * x) * std::sin(pi * y) * std::exp(-1.0016 * t), 1e-14);
+  }
+}
+
+// --- Burgers 2d-C
+// ----------------------------------------------------------------------------------
+
+namespace {
+
+/// u0 = 1 + x/2 - y/4 + xy/10 is bilinear, so bilinear interpolation reproduces it.
+double burgers_u0(double x, double y)
+{
+  return 1 + 0.5 * x - 0.25 * y + 0.1 * x * y;
+}
+
+/// v0 = x² + y²/2 on the nodes 0..4; between them the bilinear interpolant of a
+/// sum of one-variable functions is the sum of their linear interpolants.
+double burgers_v0_node(double x, double y)
+{
+  return x * x + 0.5 * y * y;
+}
+double linear_square(double z)
+{
+  const double i = std::min(std::floor(z), 3.0), s = z - i;
+  return (1 - s) * i * i + s * (i + 1) * (i + 1);
+}
+double burgers_v0_interpolated(double x, double y)
+{
+  return linear_square(x) + 0.5 * linear_square(y);
+}
+
+/// Synthetic Burgers 2d-C data: 5 x 5 initial grids on [0, 4]² and a
+/// two-output COMSOL export of 3 nodes at t = 0, 1.
+void write_burgers2d_files(const DataDir& dir)
+{
+  const std::vector<double> nodes = {0, 1, 2, 3, 4};
+  dir.write("ref/burgers2d_init_u_0.dat", grid_table(nodes, nodes, burgers_u0));
+  dir.write("ref/burgers2d_init_v_0.dat", grid_table(nodes, nodes, burgers_v0_node));
+  dir.write("ref/burgers2d_0.dat",
+            "% Model:              burgers2d.mph\r\n% Nodes:              3\r\n"
+            "% Expressions:        4\r\n"
+            "% X   Y   u (m/s) @ t=0   v (m/s) @ t=0   u (m/s) @ t=1   v (m/s) @ t=1\r\n"
+            "0     0     1  2  3  4\r\n"
+            "4     0     5  6  7  8\r\n"
+            "1.5   2.5   9  10 11 12\r\n");
+}
+
+/// The 2-D viscous Burgers pair u = α g(ξ), v = β g(ξ), ξ = α x + β y - s t,
+/// g = (s - a tanh(a ξ / (2 ν w))) / w, w = α² + β²: exact for viscosity ν.
+ExactModel burgers2d_wave(double alpha, double beta, double s, double a, double nu)
+{
+  const double w = alpha * alpha + beta * beta;
+  return ExactModel(3, 2, [=](const Vars& z) {
+    const auto xi = alpha * z[0] + beta * z[1] - s * z[2];
+    const auto g = (1 / w) * (s - a * jet::tanh((a / (2 * nu * w)) * xi));
+    return Vars{alpha * g, beta * g};
+  });
+}
+
+const char* const burgers2d_points =
+    "domain_points: 300, boundary_points: 300, initial_points: 100";
+
+} // namespace
+
+TEST(PinnacleTimeTasks, Burgers2dExactSolutionsAndTerms)
+{
+  DataDir dir;
+  write_burgers2d_files(dir);
+  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  ASSERT_EQ(task->dimension(), 3);
+  ASSERT_EQ(task->outputs(), 2);
+  EXPECT_EQ(
+      term_names(*task),
+      (std::vector<std::string>{"residual_u", "residual_v", "initial_u", "initial_v",
+                                "periodic_x_u", "periodic_x_v", "periodic_y_u", "periodic_y_v"}));
+  EXPECT_EQ(term_named(task->training_terms(), "residual_u").size(), 700);
+  expect_vanish(*task, burgers2d_wave(1.0, -0.5, 0.3, 0.01, 0.001), {"residual_u", "residual_v"},
+                1e-10);
+  expect_vanish(*task, burgers2d_wave(0.4, 0.8, -0.2, 0.01, 0.001), {"residual_u", "residual_v"},
+                1e-10);
+  // The key sets ν; the wave of another viscosity, or with u and v swapped, is no solution.
+  const auto viscous = make("burgers2d", std::string(burgers2d_points) + ", nu: 0.05", dir.path());
+  expect_vanish(*viscous, burgers2d_wave(1.0, -0.5, 0.3, 0.5, 0.05), {"residual_u", "residual_v"},
+                1e-10);
+  expect_not_vanish(*viscous, burgers2d_wave(1.0, -0.5, 0.3, 0.5, 0.1), "residual_u");
+  expect_not_vanish(*viscous, burgers2d_wave(1.0, -0.5, 0.3, 0.5, 0.1), "residual_v");
+  const ExactModel swapped(3, 2, [](const Vars& z) {
+    const auto g = 0.8 * (0.3 - 0.01 * jet::tanh(4.0 * (z[0] - 0.5 * z[1] - 0.3 * z[2])));
+    return Vars{-0.5 * g, 1.0 * g};
+  });
+  expect_not_vanish(*task, swapped, "residual_u");
+  expect_not_vanish(*task, swapped, "residual_v");
+  // Period 4 in x and y: every periodic term holds; u = x breaks periodicity in x only.
+  const double k = pi / 2;
+  const ExactModel periodic(3, 2, [k](const Vars& z) {
+    return Vars{jet::sin(k * z[0]) * jet::cos(k * z[1]) * jet::exp(-1.0 * z[2]),
+                jet::cos((2 * k) * z[0]) + jet::sin(k * z[1]) * z[2]};
+  });
+  expect_vanish(*task, periodic, {"periodic_x_u", "periodic_x_v", "periodic_y_u", "periodic_y_v"},
+                1e-13);
+  const ExactModel ramp(3, 2, [k](const Vars& z) {
+    return Vars{z[0] + jet::sin(k * z[1]), jet::sin(k * z[0]) + z[1]};
+  });
+  expect_not_vanish(*task, ramp, "periodic_x_u");
+  expect_vanish(*task, ramp, {"periodic_y_u", "periodic_x_v"}, 1e-13);
+  expect_not_vanish(*task, ramp, "periodic_y_v");
+}
+
+TEST(PinnacleTimeTasks, Burgers2dPeriodicPairsAndInitialPoints)
+{
+  DataDir dir;
+  write_burgers2d_files(dir);
+  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto terms = task->training_terms();
+  for (int axis : {0, 1}) {
+    for (const char* output : {"_u", "_v"}) {
+      const auto& term =
+          term_named(terms, std::string(axis == 0 ? "periodic_x" : "periodic_y") + output);
+      ASSERT_EQ(term.evaluations.size(), 2u);
+      EXPECT_EQ(term.size(), count_points(*task, [axis](const double* x) {
+                  return x[axis] == 0.0 || x[axis] == 4.0;
+                }));
+      EXPECT_GT(term.size(), 40);
+      const auto& a = term.evaluations[0];
+      const auto& b = term.evaluations[1];
+      for (std::int64_t n = 0; n < a.size(); ++n)
+        for (int j = 0; j < 3; ++j)
+          EXPECT_EQ(b(n, j), j == axis ? 4.0 - a(n, j) : a(n, j));
+    }
+  }
+  for (const char* name : {"initial_u", "initial_v"}) {
+    EXPECT_EQ(term_named(terms, name).size(),
+              count_points(*task, [](const double* x) { return x[2] == 0.0; }));
+    EXPECT_GE(term_named(terms, name).size(), 100);
+    for_each_point(term_named(terms, name), [](const double* x) { EXPECT_EQ(x[2], 0.0); });
+  }
+}
+
+TEST(PinnacleTimeTasks, Burgers2dInitialStateIsInterpolatedFromTheGrids)
+{
+  DataDir dir;
+  write_burgers2d_files(dir);
+  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto terms = task->training_terms();
+  // Each initial term carries its grid's bilinear value at its points.
+  for (const char* name : {"initial_u", "initial_v"}) {
+    const auto& term = term_named(terms, name);
+    ASSERT_EQ(term.point_data.dimension, 1);
+    ASSERT_EQ(term.point_data.size(), term.size());
+    const auto& points = term.evaluations.front();
+    for (std::int64_t n = 0; n < points.size(); ++n) {
+      const double x = points(n, 0), y = points(n, 1);
+      const double expected =
+          std::string(name) == "initial_u" ? burgers_u0(x, y) : burgers_v0_interpolated(x, y);
+      EXPECT_NEAR(term.point_data(n, 0), expected, 1e-12) << name << " at " << x << ", " << y;
+    }
+  }
+  // Hand values: v0 at (2.5, 1.25) = (4 + 9)/2 + (0.75 * 1 + 0.25 * 4)/2 = 7.375.
+  EXPECT_EQ(burgers_v0_interpolated(2.5, 1.25), 7.375);
+  // The initial terms vanish for the network equal to the initial state.
+  const ExactModel initial(3, 2, [](const Vars& z) {
+    return Vars{1.0 + 0.5 * z[0] - 0.25 * z[1] + 0.1 * (z[0] * z[1]) + 3.0 * z[2], 0.0 * z[0]};
+  });
+  expect_vanish(*task, initial, {"initial_u"}, 1e-13);
+  expect_not_vanish(*task, initial, "initial_v");
+}
+
+TEST(PinnacleTimeTasks, Burgers2dReferenceIsTheTimeTransposedExport)
+{
+  DataDir dir;
+  write_burgers2d_files(dir);
+  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  // Node-major, time-minor rows (x, y, t) with outputs (u, v) at that time.
+  const auto points = task->test_points();
+  ASSERT_EQ(points.size(), 6);
+  EXPECT_EQ(points.coordinates,
+            (std::vector<double>{0, 0, 0, 0, 0, 1, 4, 0, 0, 4, 0, 1, 1.5, 2.5, 0, 1.5, 2.5, 1}));
+  EXPECT_EQ(task->reference(points), (std::vector<double>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+}
+
+TEST(PinnacleTimeTasks, DataFilesAreDeclared)
+{
+  const auto burgers = pde::missing_data_files(default_config("burgers2d"), "/nonexistent");
+  EXPECT_EQ(burgers,
+            (std::vector<std::filesystem::path>{"/nonexistent/ref/burgers2d_0.dat",
+                                                "/nonexistent/ref/burgers2d_init_u_0.dat",
+                                                "/nonexistent/ref/burgers2d_init_v_0.dat"}));
+  EXPECT_EQ(pde::missing_data_files(default_config("burgers1d"), "/nonexistent"),
+            (std::vector<std::filesystem::path>{"/nonexistent/ref/burgers1d.dat"}));
+  EXPECT_TRUE(pde::missing_data_files(default_config("heat2d_multiscale"), "/nonexistent").empty());
+  // One file of three missing: the error names it and the download command.
+  DataDir dir;
+  write_burgers2d_files(dir);
+  std::filesystem::remove(dir.path() / "ref" / "burgers2d_init_v_0.dat");
+  try {
+    pde::require_data_files(default_config("burgers2d"), dir.path(), "run-7");
+    ADD_FAILURE() << "no error";
+  } catch (const ConfigError& e) {
+    const std::string text = e.what();
+    EXPECT_NE(text.find("burgers2d_init_v_0.dat"), std::string::npos) << text;
+    EXPECT_NE(text.find("scripts/fetch-pinnacle-data.sh"), std::string::npos) << text;
   }
 }
