@@ -22,6 +22,7 @@ TaskEntry poisson_nd();
 TaskEntry burgers1d();
 TaskEntry heat2d_multiscale();
 TaskEntry burgers2d();
+TaskEntry heat2d_varying_coef();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -38,7 +39,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::poisson_boltzmann2d(),
       tasks::poisson3d_complex_geometry(),
       tasks::poisson2d_many_area(),
-      planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
+      tasks::heat2d_varying_coef(),
       tasks::heat2d_multiscale(),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
       tasks::ns2d_lid_driven(),

@@ -563,3 +563,134 @@ TEST(PinnacleTimeTasks, DataFilesAreDeclared)
     EXPECT_NE(text.find("scripts/fetch-pinnacle-data.sh"), std::string::npos) << text;
   }
 }
+
+// --- Heat 2d-VC ----------------------------------------------------------------------------------
+
+namespace {
+
+/// Synthetic k on the 4 x 4 grid linspace(0, 1, 4): k = 1 + i + 10 j at node
+/// (i/3, j/3); anywhere else, the nearest node's k by hand (i = round(3 x)).
+double heat_k(double x, double y)
+{
+  return 1 + std::round(3 * x) + 10 * std::round(3 * y);
+}
+
+const char* const heat_points = "domain_points: 300, boundary_points: 200, initial_points: 100";
+
+void write_heat_coefficients(const DataDir& dir)
+{
+  const std::vector<double> nodes = {0.0, 1.0 / 3, 2.0 / 3, 1.0};
+  dir.write("ref/heat_2d_coef_256.dat", grid_table(nodes, nodes, heat_k));
+}
+
+/// A synthetic heat_darcy.dat: 2 nodes at t = 0, 2.5, 5.
+void write_heat_reference(const DataDir& dir)
+{
+  dir.write("ref/heat_darcy.dat", "% Model:              heat_case1.mph\n% Nodes:              2\n"
+                                  "% X  Y  u (1) @ t=0  u (1) @ t=2.5  u (1) @ t=5\n"
+                                  "0.25  0.6  0  0.125  -0.5\n"
+                                  "1     0    0  3      4\n");
+}
+
+} // namespace
+
+TEST(PinnacleTimeTasks, HeatVaryingCoefResidualIsTheSpecFormula)
+{
+  DataDir dir;
+  write_heat_coefficients(dir);
+  write_heat_reference(dir);
+  const auto task = make("heat2d_varying_coef", heat_points, dir.path());
+  ASSERT_EQ(task->dimension(), 3);
+  EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "boundary"}));
+  const auto terms = task->training_terms();
+  const auto& term = term_named(terms, "residual");
+  ASSERT_EQ(term.size(), 600);
+  // u = sin(x) sin(2y) t²: u_t - k Δu - f = 2t sin x sin 2y + 5 k t² sin x sin 2y - f.
+  const ExactModel model(3, 1, [](const Vars& z) {
+    return Vars{jet::sin(z[0]) * jet::sin(2.0 * z[1]) * (z[2] * z[2])};
+  });
+  const auto r = test_support::term_residuals(*task, term, model);
+  const auto& points = term.evaluations.front();
+  ASSERT_EQ(term.point_data.size(), term.size());
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double x = points(n, 0), y = points(n, 1), t = points(n, 2);
+    const double k = heat_k(x, y);
+    EXPECT_EQ(term.point_data(n, 0), k) << x << ", " << y;
+    const double s = std::sin(x) * std::sin(2 * y);
+    const double f = 200 * std::sin(pi * x) * std::sin(5 * pi * y) * std::sin(pi * t);
+    const double expected = 2 * t * s + 5 * k * t * t * s - f;
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-10 * (1 + std::fabs(f) + k * t * t));
+  }
+  // The source's keys: A = 0 leaves u_t - k Δu, which a steady harmonic u makes zero.
+  const auto unforced =
+      make("heat2d_varying_coef", std::string(heat_points) + ", amplitude: 0", dir.path());
+  const ExactModel harmonic(
+      3, 1, [](const Vars& z) { return Vars{jet::exp(z[0]) * jet::sin(z[1]) + 0.0 * z[2]}; });
+  expect_vanish(*unforced, harmonic, {"residual"}, 1e-12);
+  expect_not_vanish(*task, harmonic, "residual");
+  // The test terms carry k at the test points too.
+  const auto test_terms = task->test_terms();
+  const auto& test_residual = term_named(test_terms, "residual");
+  // Nodes (0.25, 0.6) -> grid node (1/3, 2/3), k = 1 + 1 + 20; (1, 0) -> k = 1 + 3.
+  ASSERT_EQ(test_residual.point_data.size(), 6);
+  EXPECT_EQ(test_residual.point_data.coordinates, (std::vector<double>{22, 22, 22, 4, 4, 4}));
+}
+
+TEST(PinnacleTimeTasks, HeatVaryingCoefConditionsAndReference)
+{
+  DataDir dir;
+  write_heat_coefficients(dir);
+  write_heat_reference(dir);
+  const auto task = make("heat2d_varying_coef", heat_points, dir.path());
+  const auto terms = task->training_terms();
+  EXPECT_EQ(term_named(terms, "initial").size(),
+            count_points(*task, [](const double* x) { return x[2] == 0.0; }));
+  const auto on_edge = [](const double* x) {
+    return x[0] == 0.0 || x[0] == 1.0 || x[1] == 0.0 || x[1] == 1.0;
+  };
+  EXPECT_EQ(term_named(terms, "boundary").size(), count_points(*task, on_edge));
+  EXPECT_GE(term_named(terms, "boundary").size(), 200);
+  for_each_point(term_named(terms, "boundary"), [&](const double* x) { EXPECT_TRUE(on_edge(x)); });
+  // u = x y (1 - x)(1 - y) t vanishes on the edges and at t = 0.
+  const ExactModel zero_on_conditions(
+      3, 1, [](const Vars& z) { return Vars{z[0] * z[1] * (1.0 - z[0]) * (1.0 - z[1]) * z[2]}; });
+  expect_vanish(*task, zero_on_conditions, {"initial", "boundary"}, 1e-15);
+  const ExactModel one(3, 1, [](const Vars& z) { return Vars{0.0 * z[0] + 1.0}; });
+  expect_not_vanish(*task, one, "initial");
+  expect_not_vanish(*task, one, "boundary");
+  // The synthetic export, time-transposed: (x, y, t) node-major, time-minor.
+  const auto points = task->test_points();
+  EXPECT_EQ(points.coordinates, (std::vector<double>{0.25, 0.6, 0, 0.25, 0.6, 2.5, 0.25, 0.6, 5, 1,
+                                                     0, 0, 1, 0, 2.5, 1, 0, 5}));
+  EXPECT_EQ(task->reference(points), (std::vector<double>{0, 0.125, -0.5, 0, 3, 4}));
+}
+
+TEST(PinnacleTimeTasks, HeatVaryingCoefReferenceIsHeatDarcyAtItsNodes)
+{
+  const auto file = shared_data_dir() / "ref" / "heat_darcy.dat";
+  if (!std::filesystem::is_regular_file(file))
+    GTEST_SKIP() << "PINNacle reference data for heat2d_varying_coef not found: " << file;
+  // The shared bundle lacks the coefficient grid: a synthetic one stands in.
+  DataDir dir;
+  write_heat_coefficients(dir);
+  std::filesystem::create_symlink(file, dir.path() / "ref" / "heat_darcy.dat");
+  const auto task = make("heat2d_varying_coef",
+                         "domain_points: 10, boundary_points: 10, initial_points: 10", dir.path());
+  const auto rows = comsol_rows(file);
+  ASSERT_EQ(rows.size(), 983u);
+  const auto points = task->test_points();
+  ASSERT_EQ(points.size(), 983 * 51);
+  const auto u = task->reference(points);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 53u);
+    for (std::size_t k = 0; k < 51; ++k) {
+      const auto n = static_cast<std::int64_t>(i * 51 + k);
+      ASSERT_EQ(points(n, 0), rows[i][0]);
+      ASSERT_EQ(points(n, 1), rows[i][1]);
+      ASSERT_EQ(points(n, 2), static_cast<double>(k) / 10);
+      ASSERT_EQ(u[static_cast<std::size_t>(n)], rows[i][2 + k]);
+    }
+  }
+  EXPECT_EQ(points(0, 1), 0.03703703703703703);
+  EXPECT_EQ(u[2 * 51 + 1], 0.003244507623168364);
+}
