@@ -123,8 +123,9 @@ std::string variant_table(const std::string& section_name, const std::string& ti
   const SectionSpec& section = schema().section(section_name);
   std::string text = title + "\n";
   for (const auto& variant : section.variants) {
-    text += "  " + variant.name + "  " + variant.description +
-            (variant.implemented ? "" : " (not implemented yet)") + "\n";
+    text += wrapped(variant.name + "  " + variant.description +
+                        (variant.implemented ? "" : " (not implemented yet)"),
+                    2);
     std::string keys;
     for (const auto& key : variant.keys)
       keys += (keys.empty() ? "" : ", ") + key.name +
