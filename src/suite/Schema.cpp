@@ -200,6 +200,9 @@ SectionSpec model_section()
   SectionSpec s;
   s.name = "model";
   s.axis = "models";
+  s.shared_keys = {bool_key("normalize_inputs", "false",
+                            "map the task's box to [-1, 1] before the network (derivatives "
+                            "stay physical)")};
   const auto mlp_keys = [] {
     return std::vector<KeySpec>{
         int_key("width", "512", 1, "neurons per hidden layer"),
@@ -275,6 +278,12 @@ SectionSpec optimizer_section()
                int_key("history_size", "100", 1, "curvature pairs kept"),
                choice_key("line_search", {"strong_wolfe", "none"}, "line search")},
               "PyTorch-compatible L-BFGS"),
+      variant("lbfgs_optax",
+              {int_key("memory_size", "10", 1, "curvature pairs kept (Optax's default)"),
+               bool_key("scale_init_precond", "true",
+                        "initial inverse Hessian y.s / y.y (first step: min(1, 1/|g|))"),
+               int_key("max_linesearch_steps", "20", 1, "zoom line-search evaluations")},
+              "Optax's L-BFGS (optax.lbfgs): zoom line search, one update per iteration"),
       variant("adam",
               {real_key("lr", "1e-3", above(0), "learning rate"),
                real_key("beta1", "0.9", interval(0, 1, false), "first-moment decay"),

@@ -71,6 +71,9 @@ public:
   NodeId mul(NodeId a, NodeId b);
   /// d a / d z_coordinate: the jet on the shifted set.
   NodeId derivative(NodeId a, int coordinate);
+  /// scale_f a_f + shift_f per feature (input normalisation): derivatives stay
+  /// with respect to a's coordinates, each scaled by scale_f (the chain rule).
+  NodeId affine(NodeId a, const std::vector<double>& scale, const std::vector<double>& shift);
   /// Feature `feature` of a as a one-feature jet.
   NodeId feature(NodeId a, int feature);
   /// The same function seen on the larger coordinate set of `target`, its own
@@ -117,6 +120,7 @@ private:
     combine,
     mul,
     project,
+    affine,
     sum_squares,
     sum_values
   };
@@ -144,6 +148,8 @@ private:
     FeatureSelection sel_a;
     FeatureSelection sel_b;
     const LeibnizProgram* leibniz = nullptr;
+    // affine
+    FeatureAffine<Real> affine_map;
     // project
     ProjectionWeights<Real> weights;
     int segment = 1;
