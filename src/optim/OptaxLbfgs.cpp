@@ -1,7 +1,9 @@
+#include "BlockedKernels.hpp"
 #include "StateTransfer.hpp"
 #include "VectorKernels.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/optim/OptaxLbfgs.hpp>
@@ -12,6 +14,13 @@ namespace pinnbench::optim {
 namespace {
 
 constexpr const char* kind = "lbfgs_optax";
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start)
+{
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 std::string slot_name(const char* list, int slot)
 {
@@ -63,7 +72,7 @@ OptaxLbfgs<Real>::OptaxLbfgs(Vector<Real> parameters, Vector<Real> gradient,
   evaluate_trial_ = [this](Real stepsize) {
     kernels::shifted(parameters_, origin_, stepsize, direction_);
     const Real value = evaluate(*closure_);
-    return typename ZoomLineSearch<Real>::Trial{value, kernels::dot(gradient_, direction_)};
+    return typename ZoomLineSearch<Real>::Trial{value, blocked::dot(gradient_, direction_)};
   };
   keep_safe_ = [this] { kernels::copy(safe_gradient_, gradient_); };
 }
@@ -75,7 +84,10 @@ Real OptaxLbfgs<Real>::evaluate(const Closure& closure)
   Kokkos::fence();
   ++evaluations_;
   ++step_evaluations_;
-  return closure();
+  const auto start = Clock::now();
+  const Real value = closure();
+  timings_.closure += seconds_since(start);
+  return value;
 }
 
 template <class Real>
@@ -85,7 +97,7 @@ Real OptaxLbfgs<Real>::update_memory()
     if (!settings_.scale_init_precond)
       return Real(1);
     // First step inside the unit ball: gamma = min(1, 1 / |g|).
-    const Real norm = std::sqrt(kernels::dot(current_gradient_, current_gradient_));
+    const Real norm = std::sqrt(blocked::dot(current_gradient_, current_gradient_));
     const Real inverse = Real(1) / norm;
     return inverse < Real(1) ? inverse : Real(1);
   }
@@ -99,12 +111,12 @@ Real OptaxLbfgs<Real>::update_memory()
         s(i) = w(i) - w_prev(i);
         y(i) = g(i) - g_prev(i);
       });
-  const Real ys = kernels::dot(y, s);
+  const Real ys = blocked::dot(y, s);
   // No curvature test: every pair is kept, a zero y . s gives rho = 0.
   rho_[slot] = ys != Real(0) ? Real(1) / ys : Real(0);
   if (!settings_.scale_init_precond)
     return Real(1);
-  const Real yy = kernels::dot(y, y);
+  const Real yy = blocked::dot(y, y);
   return yy > Real(0) ? ys / yy : Real(1);
 }
 
@@ -125,24 +137,24 @@ void OptaxLbfgs<Real>::two_loop(Real gamma)
   }
   // Newest to oldest: alpha_i = rho_i s_i . q, q -= alpha_i y_i (each update
   // fused with the next pair's dot product).
-  Real dot_next = kernels::dot(s_rows_[slot(memory_ - 1)], q);
+  Real dot_next = blocked::dot(s_rows_[slot(memory_ - 1)], q);
   for (int j = memory_ - 1; j >= first; --j) {
     const std::size_t i = slot(j);
     const Real alpha = rho_[i] * dot_next;
     alpha_[i] = alpha;
     if (j > first)
-      dot_next = kernels::axpy_then_dot(-alpha, y_rows_[i], q, s_rows_[slot(j - 1)]);
+      dot_next = blocked::axpy_then_dot(-alpha, y_rows_[i], q, s_rows_[slot(j - 1)]);
     else
       kernels::axpy(-alpha, y_rows_[i], q);
   }
   // r = gamma q; oldest to newest: beta_i = rho_i y_i . r, r += (alpha_i - beta_i) s_i.
   const Vector<Real> r = q;
-  dot_next = kernels::scale_then_dot(gamma, r, y_rows_[slot(first)]);
+  dot_next = blocked::scale_then_dot(gamma, r, y_rows_[slot(first)]);
   for (int j = first; j < memory_; ++j) {
     const std::size_t i = slot(j);
     const Real beta = rho_[i] * dot_next;
     if (j + 1 < memory_)
-      dot_next = kernels::axpy_then_dot(alpha_[i] - beta, s_rows_[i], r, y_rows_[slot(j + 1)]);
+      dot_next = blocked::axpy_then_dot(alpha_[i] - beta, s_rows_[i], r, y_rows_[slot(j + 1)]);
     else
       kernels::axpy(alpha_[i] - beta, s_rows_[i], r);
   }
@@ -154,6 +166,7 @@ Real OptaxLbfgs<Real>::step(const Closure& closure)
 {
   if (!closure)
     throw LogicError("OptaxLbfgs::step needs a closure");
+  const auto step_start = Clock::now();
   closure_ = &closure;
   step_evaluations_ = 0;
   if (!has_value_) {
@@ -163,11 +176,14 @@ Real OptaxLbfgs<Real>::step(const Closure& closure)
   }
   const int offset = step_evaluations_; // 1 if this step evaluated the start point
 
+  const auto direction_start = Clock::now();
   const Real gamma = update_memory();
   kernels::copy(previous_params_, parameters_);
   kernels::copy(previous_gradient_, current_gradient_);
   two_loop(gamma);
-  const Real slope0 = kernels::dot(current_gradient_, direction_);
+  Kokkos::fence();
+  timings_.direction += seconds_since(direction_start);
+  const Real slope0 = blocked::dot(current_gradient_, direction_);
   kernels::copy(origin_, parameters_);
 
   const auto result = line_search_.search(evaluate_trial_, keep_safe_, value_, slope0);
@@ -192,6 +208,7 @@ Real OptaxLbfgs<Real>::step(const Closure& closure)
   last_stepsize_ = result.stepsize;
   closure_ = nullptr;
   Kokkos::fence();
+  timings_.step += seconds_since(step_start);
   return value_;
 }
 

@@ -20,6 +20,14 @@
 
 namespace pinnbench::optim {
 
+/// Where step() spent its time, summed over all steps (seconds).
+struct OptaxTimings
+{
+  double direction = 0; // curvature pair, gamma and the two-loop recursion
+  double closure = 0;   // loss and gradient evaluations
+  double step = 0;      // whole step() calls; the rest is the line search's own work
+};
+
 struct OptaxLbfgsSettings
 {
   int memory_size = 10;           // Optax's default; the failure-mode paper uses 100
@@ -53,6 +61,7 @@ public:
   bool last_line_search_succeeded() const { return last_succeeded_; }
   Real last_stepsize() const { return last_stepsize_; }
   const OptaxLbfgsSettings& settings() const { return settings_; }
+  const OptaxTimings& timings() const { return timings_; }
 
   /// Everything step() carries over ("lbfgs_optax.*").
   OptimizerState save_state() const;
@@ -96,6 +105,7 @@ private:
   int last_accepted_ = -1;
   bool last_succeeded_ = true;
   Real last_stepsize_ = 0;
+  OptaxTimings timings_;
   // The line search's callbacks, bound once (no allocation per iteration).
   const Closure* closure_ = nullptr;
   int step_evaluations_ = 0;
