@@ -7,14 +7,14 @@
 // (curvature pair + two-loop recursion) and the line search's own work.
 // Prints one JSON line with the projected time of a 10^6-iteration run.
 #include <cstdio>
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <mpi.h>
-#include <pinnbench/nn/ModelFactory.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/NormalizedInputs.hpp>
 #include <pinnbench/objective/ObjectiveFactory.hpp>
 #include <pinnbench/optim/OptaxLbfgs.hpp>
-#include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <string>
@@ -106,7 +106,8 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
   const double closure_s = (after.closure - before.closure) / n;
   const double direction_s = (after.direction - before.direction) / n;
   const double step_s = (after.step - before.step) / n;
-  const double closures = static_cast<double>(lbfgs.function_evaluations() - evaluations_before) / n;
+  const double closures =
+      static_cast<double>(lbfgs.function_evaluations() - evaluations_before) / n;
   const char* threads = std::getenv("OMP_NUM_THREADS");
   if (mpi.is_root())
     std::printf("{\"tool\": \"pinnbench\", \"run\": \"%s\", \"threads\": %s, \"ranks\": %d, "
@@ -117,12 +118,12 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
                 "\"closure_share\": %.3f, \"direction_share\": %.3f, \"line_search_share\": %.3f, "
                 "\"outside_step_share\": %.3f, \"projected_hours_1e6\": %.2f, "
                 "\"projected_cpu_hours_1e6\": %.2f, \"loss\": %.6g}\n",
-                spec.run_id.c_str(), threads ? threads : "null", mpi.size(),
-                model->layout().size(), s.memory_size, o.warmup, o.iterations, n / seconds,
-                seconds / n, cpu / n, closures, closure_s / closures, closure_s * n / seconds,
-                direction_s * n / seconds, (step_s - closure_s - direction_s) * n / seconds,
-                (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0, cpu / n * 1e6 / 3600.0,
-                static_cast<double>(value));
+                spec.run_id.c_str(), threads ? threads : "null", mpi.size(), model->layout().size(),
+                s.memory_size, o.warmup, o.iterations, n / seconds, seconds / n, cpu / n, closures,
+                closure_s / closures, closure_s * n / seconds, direction_s * n / seconds,
+                (step_s - closure_s - direction_s) * n / seconds,
+                (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0,
+                cpu / n * 1e6 / 3600.0, static_cast<double>(value));
 }
 
 } // namespace

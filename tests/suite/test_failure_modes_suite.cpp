@@ -6,7 +6,7 @@
 // appendix's.
 #include <gtest/gtest.h>
 #include <map>
-#include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/RunSpec.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <set>
