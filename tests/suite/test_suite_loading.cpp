@@ -169,6 +169,7 @@ model:
   activation: tanh
   init: xavier_uniform
   bias_init: 0.01
+  normalize_inputs: false
 objective:
   name: vanilla
   label: vanilla
