@@ -51,6 +51,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+import published
 from pinnbench_results import OK_STATUS, RunRecord, load_results
 
 MISSING = "—"
@@ -711,6 +712,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="write to FILE instead of stdout")
     parser.add_argument("--suite", metavar="NAME", action="append", default=[],
                         help="only runs of this suite (root attribute suite); repeatable")
+    parser.add_argument("--published", action="store_true",
+                        help="print every published cell (failure-mode and RoPINN Table 1) "
+                             "beside the reproduced one, with ratio and verdict, instead of "
+                             "the tables")
+    parser.add_argument("--published-file", metavar="FILE", type=Path,
+                        default=published.DEFAULT_FILE,
+                        help="the published numbers (default: analysis/published_results.csv)")
     parser.add_argument("--task-order", metavar="LABEL,...", default="",
                         help="comma-separated task labels to put first (default: alphabetical)")
     return parser.parse_args(argv)
@@ -723,6 +731,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: results directory not found: {args.results_dir}", file=sys.stderr)
         return 2
     records = load_results(args.results_dir)
+    if args.published:
+        records = [r for r in records if not args.suite or r.suite in args.suite]
+        try:
+            cells = published.load_published(args.published_file)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        text = published.render(*published.compare(cells, records))
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
     if not records:
         print(f"no pinnbench result files (*.h5 with a /run group) under {args.results_dir}; "
               "nothing to tabulate", file=sys.stderr)

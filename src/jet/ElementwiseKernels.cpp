@@ -187,6 +187,48 @@ void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
 }
 
 template <class Real>
+void affine_forward(const ConstJetView<Real>& a, const FeatureAffine<Real>& map,
+                    const JetView<Real>& out)
+{
+  const int components = static_cast<int>(out.extent(0));
+  const int points = static_cast<int>(out.extent(1));
+  const int features = static_cast<int>(out.extent(2));
+  if (a.extent(0) != out.extent(0) || a.extent(1) != out.extent(1) ||
+      a.extent(2) != out.extent(2) || features > kMaxCoordinates)
+    throw LogicError("affine: operand and result shapes differ (or too many features)");
+  Kokkos::parallel_for(
+      "pinnbench::jet::affine_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        out(0, n, f) = map.scale[f] * a(0, n, f) + map.shift[f];
+        for (int c = 1; c < components; ++c)
+          out(c, n, f) = map.scale[f] * a(c, n, f);
+      });
+}
+
+template <class Real>
+void affine_vjp(const ConstJetView<Real>& adjoint_out, const FeatureAffine<Real>& map,
+                const JetView<Real>& adjoint_a, bool accumulate)
+{
+  const int components = static_cast<int>(adjoint_out.extent(0));
+  const int points = static_cast<int>(adjoint_out.extent(1));
+  const int features = static_cast<int>(adjoint_out.extent(2));
+  Kokkos::parallel_for(
+      "pinnbench::jet::affine_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        for (int c = 0; c < components; ++c) {
+          const Real contribution = map.scale[f] * adjoint_out(c, n, f);
+          adjoint_a(c, n, f) = accumulate ? adjoint_a(c, n, f) + contribution : contribution;
+        }
+      });
+}
+
+template <class Real>
 void segment_project(const ConstJetView<Real>& a, const ProjectionWeights<Real>& weights,
                      int segment, const JetView<Real>& out)
 {
@@ -332,6 +374,10 @@ bool all_finite(const ConstJetView<Real>& a)
   template void coordinate_jet<Real>(                                                              \
       const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                         \
       const std::vector<int>&, const JetView<Real>&);                                              \
+  template void affine_forward<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,        \
+                                     const JetView<Real>&);                                        \
+  template void affine_vjp<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,            \
+                                 const JetView<Real>&, bool);                                      \
   template double sum_squares<Real>(const ConstJetView<Real>&);                                    \
   template void sum_squares_vjp<Real>(const ConstJetView<Real>&, double, const JetView<Real>&,     \
                                       bool);                                                       \

@@ -247,6 +247,31 @@ typename Tape<Real>::NodeId Tape<Real>::axpby(Real alpha, NodeId a, Real beta, N
 }
 
 template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::affine(NodeId a, const std::vector<double>& scale,
+                                               const std::vector<double>& shift)
+{
+  const Node& na = node_(a);
+  if (static_cast<int>(scale.size()) != na.features ||
+      static_cast<int>(shift.size()) != na.features || na.features > kMaxCoordinates)
+    throw LogicError("affine map: one scale and one shift per feature (at most " +
+                     std::to_string(kMaxCoordinates) + "), the jet has " +
+                     std::to_string(na.features) + " features");
+  FeatureAffine<Real> map;
+  for (std::size_t f = 0; f < scale.size(); ++f) {
+    map.scale[f] = static_cast<Real>(scale[f]);
+    map.shift[f] = static_cast<Real>(shift[f]);
+  }
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node = record(Op::affine, na.set, na.points, na.features, "pinnbench::jet::affine");
+  node.a = a;
+  node.affine_map = map;
+  node.requires_grad = grad;
+  affine_forward<Real>(va, map, node.value);
+  return last();
+}
+
+template <class Real>
 typename Tape<Real>::NodeId Tape<Real>::scale(NodeId a, Real alpha)
 {
   const Node& na = node_(a);
@@ -610,6 +635,12 @@ void Tape<Real>::backward_node(Node& node)
       auto adjoint_b = contribute(node.b, accumulate);
       combine_vjp<Real>(adjoint_out, node.beta, node.map_b, node.sel_b, adjoint_b, accumulate);
     }
+    return;
+  }
+  case Op::affine: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    affine_vjp<Real>(adjoint_out, node.affine_map, adjoint_a, accumulate);
     return;
   }
   case Op::project: {

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -22,6 +23,19 @@ const std::vector<ModelEntry>& model_registry()
       models::propinn(),
   };
   return entries;
+}
+
+const std::vector<suite::KeySpec>& shared_model_keys()
+{
+  static const std::vector<suite::KeySpec> keys = {
+      // Every model can start from stored parameters instead of its initialiser.
+      suite::text_key("initial_parameters",
+                      "HDF5 file whose /run/parameters to start from (a result file or "
+                      "scripts/import-state-dict.py output); empty: initialise from the seed"),
+      suite::bool_key("normalize_inputs", "false",
+                      "map the task's box to [-1, 1] before the network (derivatives stay "
+                      "physical)")};
+  return keys;
 }
 
 ModelEntry planned_model(std::string name, std::string description)

@@ -43,8 +43,8 @@ TEST(SuiteErrors, UnknownKeyInASection)
                    minimal_matrix,
                3, 5,
                {"unknown key 'widht' in 'defaults.model'; did you mean 'width'?",
-                "valid choices: name, initial_parameters, width, hidden_layers, activation, init, "
-                "bias_init"});
+                "valid choices: name, initial_parameters, normalize_inputs, width, hidden_layers, "
+                "activation, init, bias_init"});
 }
 
 TEST(SuiteErrors, UnknownKeyInDefaultsNestedMapping)
@@ -196,7 +196,7 @@ TEST(SuiteErrors, UnknownNames)
       "matrix:\n"
       "  tasks: [convection]\n"
       "  optimizers: [{name: lbgfs}]\n",
-      3, 23, {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?", "(valid choices: lbfgs, adam)"});
+      3, 23, {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?", "(valid choices: lbfgs, lbfgs_optax, adam)"});
   expect_error("defaults:\n"
                "  task: {name: wav}\n",
                2, 16, {"unknown task 'wav'; did you mean 'wave'?"});

@@ -171,6 +171,7 @@ model:
   init: xavier_uniform
   bias_init: 0.01
   initial_parameters: ""
+  normalize_inputs: false
 objective:
   name: vanilla
   label: vanilla

@@ -90,6 +90,24 @@ template <class Real>
 void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                     const std::vector<int>& unit_components, const JetView<Real>& out);
 
+/// A per-feature affine map z_f = scale_f a_f + shift_f (at most kMaxCoordinates
+/// features): input normalisation, whose jet keeps derivatives in the original
+/// coordinates (every derivative of z_f is scale_f times a_f's).
+template <class Real>
+struct FeatureAffine
+{
+  Real scale[kMaxCoordinates] = {};
+  Real shift[kMaxCoordinates] = {};
+};
+
+template <class Real>
+void affine_forward(const ConstJetView<Real>& a, const FeatureAffine<Real>& map,
+                    const JetView<Real>& out);
+/// adjoint_a (+)= scale_f adjoint_out.
+template <class Real>
+void affine_vjp(const ConstJetView<Real>& adjoint_out, const FeatureAffine<Real>& map,
+                const JetView<Real>& adjoint_a, bool accumulate);
+
 // --- linear layers --------------------------------------------------------------------
 
 template <class Real>

@@ -79,6 +79,9 @@ public:
   /// The collapsed Laplacian of a over `axes` as a value-only jet; a's set must
   /// carry it (DerivativeSet::find_laplacian).
   NodeId collapsed_laplacian(NodeId a, AxisMask axes);
+  /// scale_f a_f + shift_f per feature (input normalisation): derivatives stay
+  /// with respect to a's coordinates, each scaled by scale_f (the chain rule).
+  NodeId affine(NodeId a, const std::vector<double>& scale, const std::vector<double>& shift);
   /// Feature `feature` of a as a one-feature jet.
   NodeId feature(NodeId a, int feature);
   /// The same function seen on the larger coordinate set of `target`, its own
@@ -139,6 +142,7 @@ private:
     perturb,
     group_mean,
     regroup,
+    affine,
     sum_squares,
     sum_values
   };
@@ -166,6 +170,8 @@ private:
     FeatureSelection sel_a;
     FeatureSelection sel_b;
     const LeibnizProgram* leibniz = nullptr;
+    // affine
+    FeatureAffine<Real> affine_map;
     // project
     ProjectionWeights<Real> weights;
     int segment = 1;
