@@ -51,9 +51,8 @@ using LossBuilder =
     std::function<std::vector<std::pair<int, double>>(jet::Tape<Real>&, const nn::Model<Real>&)>;
 
 template <class Real>
-double evaluate(jet::Tape<Real>& tape, const nn::Model<Real>& model,
-                const Vector<Real>& parameters, const Vector<Real>& gradient,
-                const LossBuilder<Real>& build, bool with_gradient)
+double evaluate(jet::Tape<Real>& tape, const nn::Model<Real>& model, const Vector<Real>& parameters,
+                const Vector<Real>& gradient, const LossBuilder<Real>& build, bool with_gradient)
 {
   tape.bind_parameters(parameters, gradient);
   tape.rewind();
@@ -132,13 +131,10 @@ LossBuilder<Real> wave_loss(PointsView<Real> points, bool gradient_enhanced)
 /// `points` against long-double finite differences of `reference` with step h
 /// (0 = the default steps). Returns the worst relative error per order.
 template <class Real>
-std::vector<double> jet_errors_against_finite_differences(const nn::Model<Real>& model,
-                                                          const Vector<Real>& parameters,
-                                                          const std::vector<Point>& points,
-                                                          const ScalarFunction& reference,
-                                                          int order, long double h = -1,
-                                                          jet::KernelVariant variant =
-                                                              jet::KernelVariant::automatic)
+std::vector<double> jet_errors_against_finite_differences(
+    const nn::Model<Real>& model, const Vector<Real>& parameters, const std::vector<Point>& points,
+    const ScalarFunction& reference, int order, long double h = -1,
+    jet::KernelVariant variant = jet::KernelVariant::automatic)
 {
   const auto set = jet::DerivativeSet::full(2, order);
   jet::Tape<Real> tape(variant);

@@ -28,7 +28,8 @@ struct ReferenceQRes
   std::vector<long double> p;
   int blocks = 0;
 
-  std::vector<long double> affine(const std::string& prefix, const std::vector<long double>& x) const
+  std::vector<long double> affine(const std::string& prefix,
+                                  const std::vector<long double>& x) const
   {
     const auto& w = layout.tensor(prefix + ".weight");
     const auto& b = layout.tensor(prefix + ".bias");
@@ -153,8 +154,7 @@ TEST(QRes, GpinnWaveLossGradientMatchesFiniteDifferences)
   for (bool gradient_enhanced : {false, true}) {
     const auto build = test::wave_loss<double>(points, gradient_enhanced);
     jet::Tape<double> tape;
-    test::evaluate<double>(tape, fixture.model, fixture.parameters, fixture.gradient, build,
-                           true);
+    test::evaluate<double>(tape, fixture.model, fixture.parameters, fixture.gradient, build, true);
     const auto expected =
         test::finite_difference_gradient<double>(fixture.model, fixture.parameters, build, 1e-6);
     EXPECT_LE(test::gradient_mismatch(expected, fixture.gradient), 1e-6) << gradient_enhanced;
