@@ -79,16 +79,16 @@ Kan<Real>::Kan(KanShape shape) : shape_(std::move(shape))
     Layer& layer = layers_[l];
     const std::string prefix = "act_fun." + std::to_string(l) + ".";
     const std::size_t edges = sz(layer.inputs) * sz(layer.outputs);
-    layer.grid = layout_.add(prefix + "grid", {edges, sz(shape_.grid + 1)});
+    layer.grid = layout_.add(prefix + "grid", {edges, sz(shape_.grid + 1)}, true);
     layer.coef = layout_.add(prefix + "coef", {edges, sz(grid_.bases())});
     layer.scale_base = layout_.add(prefix + "scale_base", {edges});
     layer.scale_sp = layout_.add(prefix + "scale_sp", {edges});
-    layer.mask = layout_.add(prefix + "mask", {edges});
+    layer.mask = layout_.add(prefix + "mask", {edges}, true);
   }
   for (std::size_t l = 0; l < depth; ++l) {
     Layer& layer = layers_[l];
     const std::string prefix = "symbolic_fun." + std::to_string(l) + ".";
-    layer.symbolic_mask = layout_.add(prefix + "mask", {sz(layer.outputs), sz(layer.inputs)});
+    layer.symbolic_mask = layout_.add(prefix + "mask", {sz(layer.outputs), sz(layer.inputs)}, true);
     layer.symbolic_affine =
         layout_.add(prefix + "affine", {sz(layer.outputs), sz(layer.inputs), 4});
   }

@@ -267,6 +267,9 @@ TEST(Kan, LayoutIsPykansStateDict)
 {
   EXPECT_EQ(nn::Kan<float>(shape_of({2, 5, 1})).layout().size(), 336u);    // get_n_params
   EXPECT_EQ(nn::Kan<float>(shape_of({2, 5, 5, 1})).layout().size(), 891u); // spec §4.6
+  // RoPINN's sigma vector: frozen grid and masks count one 0 entry each.
+  EXPECT_EQ(nn::Kan<float>(shape_of({2, 5, 1})).layout().gradient_entries(), 222u);
+  EXPECT_EQ(nn::Kan<float>(shape_of({2, 5, 5, 1})).layout().gradient_entries(), 580u);
   const nn::Kan<double> kan(shape_of({2, 5, 1}));
   std::vector<std::string> names;
   for (const auto& tensor : kan.layout().tensors())
