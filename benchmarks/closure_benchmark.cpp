@@ -1,5 +1,6 @@
-// Seconds per closure (loss + parameter gradient) of the reference PINN on the
-// RoPINN 101 x 101 grid, the number benchmarks/torch_baseline.py measures for
+// Seconds per closure (loss + parameter gradient) of a RoPINN base model (PINN,
+// QRes or KAN at the papers' sizes unless --width/--hidden-layers say otherwise)
+// on the RoPINN 101 x 101 grid, the number benchmarks/torch_baseline.py measures for
 // PyTorch's nested autograd. One configuration per process, so the peak memory
 // is the configuration's. Prints one JSON line (rank 0).
 //
@@ -16,7 +17,9 @@
 #include <memory>
 #include <mpi.h>
 #include <pinnbench/core/BuildInfo.hpp>
+#include <pinnbench/nn/Kan.hpp>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/QRes.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/train/LossFunction.hpp>
@@ -32,18 +35,20 @@ namespace {
 struct Options
 {
   std::string problem = "wave";
+  std::string model = "pinn";
   std::string precision = "fp64";
   int repeats = 5;
   int warmup = 1;
   int grid = 101;
-  int width = 512;
-  int hidden_layers = 3;
+  int width = -1;         ///< -1: the model's paper size (PINN 512, QRes 256, KAN 5)
+  int hidden_layers = -1; ///< -1: PINN 3, QRes 3 (point scripts), KAN 2 ([2, 5, 5, 1])
   int chunk = 1024;
 };
 
 [[noreturn]] void usage(int code)
 {
   std::printf("usage: pinnbench_closure_benchmark [--problem convection|wave|gpinn_wave]\n"
+              "  [--model pinn|qres|kan]\n"
               "  [--precision fp32|fp64] [--repeats R] [--warmup W] [--grid N] [--width W]\n"
               "  [--hidden-layers L] [--chunk C]\n"
               "Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; ranks: mpirun -np.\n");
@@ -62,6 +67,8 @@ Options parse(int argc, char** argv)
     };
     if (arg == "--problem")
       o.problem = value();
+    else if (arg == "--model")
+      o.model = value();
     else if (arg == "--precision")
       o.precision = value();
     else if (arg == "--repeats")
@@ -82,8 +89,13 @@ Options parse(int argc, char** argv)
       usage(2);
   }
   if ((o.problem != "convection" && o.problem != "wave" && o.problem != "gpinn_wave") ||
-      (o.precision != "fp32" && o.precision != "fp64") || o.repeats < 1)
+      (o.precision != "fp32" && o.precision != "fp64") || o.repeats < 1 ||
+      (o.model != "pinn" && o.model != "qres" && o.model != "kan"))
     usage(2);
+  if (o.width < 0)
+    o.width = o.model == "pinn" ? 512 : o.model == "qres" ? 256 : 5;
+  if (o.hidden_layers < 0)
+    o.hidden_layers = o.model == "kan" ? 2 : 3;
   return o;
 }
 
@@ -143,10 +155,25 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   else
     task = std::make_unique<pde::WaveTask>(2.0, 3.0, points);
 
-  nn::MlpShape shape;
-  shape.width = o.width;
-  shape.hidden_layers = o.hidden_layers;
-  nn::Mlp<Real> model(shape);
+  std::unique_ptr<nn::Model<Real>> network;
+  if (o.model == "pinn") {
+    nn::MlpShape shape;
+    shape.width = o.width;
+    shape.hidden_layers = o.hidden_layers;
+    network = std::make_unique<nn::Mlp<Real>>(shape);
+  } else if (o.model == "qres") {
+    nn::QResShape shape;
+    shape.width = o.width;
+    shape.hidden_layers = o.hidden_layers;
+    network = std::make_unique<nn::QRes<Real>>(shape);
+  } else {
+    nn::KanShape shape;
+    shape.width.assign(static_cast<std::size_t>(o.hidden_layers + 2), o.width);
+    shape.width.front() = 2;
+    shape.width.back() = 1;
+    network = std::make_unique<nn::Kan<Real>>(shape);
+  }
+  const nn::Model<Real>& model = *network;
   Vector<Real> parameters("parameters", model.layout().size());
   model.initialize(parameters, 0);
 
@@ -200,19 +227,20 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   for (std::size_t i = 0; i < seconds.size(); ++i)
     all << (i ? ", " : "") << seconds[i];
   const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
-  std::printf("{\"tool\": \"pinnbench\", \"version\": \"%s\", \"problem\": \"%s\", "
-              "\"precision\": \"%s\", \"threads\": %s, \"ranks\": %d, \"grid\": %d, "
-              "\"width\": %d, \"hidden_layers\": %d, \"chunk\": %d, \"components\": %d, "
-              "\"repeats\": %d, \"seconds_per_closure\": %.6g, \"seconds_all\": [%s], "
-              "\"loss\": %.9g, \"gemm_gflop_per_closure\": %.6g, \"achieved_gemm_gflops\": %.4g, "
-              "\"peak_gemm_gflops\": %.4g, \"closure_over_gemm_time\": %.4g, "
-              "\"peak_rss_mb\": %.1f, \"baseline_rss_mb\": %.1f, \"working_mb\": %.1f}\n",
-              version_line().c_str(), o.problem.c_str(), o.precision.c_str(),
-              threads ? threads : "null", mpi.size(), o.grid, o.width, o.hidden_layers, o.chunk,
-              components, o.repeats, closure_seconds, all.str().c_str(), first_loss,
-              static_cast<double>(flops) / 1e9, static_cast<double>(flops) / 1e9 / closure_seconds,
-              peak_gflops, closure_seconds / gemm_seconds, max_peak_mb, baseline_mb,
-              static_cast<double>(loss.working_bytes()) / (1024.0 * 1024.0));
+  std::printf(
+      "{\"tool\": \"pinnbench\", \"version\": \"%s\", \"model\": \"%s\", \"problem\": \"%s\", "
+      "\"precision\": \"%s\", \"threads\": %s, \"ranks\": %d, \"grid\": %d, "
+      "\"width\": %d, \"hidden_layers\": %d, \"chunk\": %d, \"components\": %d, "
+      "\"repeats\": %d, \"seconds_per_closure\": %.6g, \"seconds_all\": [%s], "
+      "\"loss\": %.9g, \"gemm_gflop_per_closure\": %.6g, \"achieved_gemm_gflops\": %.4g, "
+      "\"peak_gemm_gflops\": %.4g, \"closure_over_gemm_time\": %.4g, "
+      "\"peak_rss_mb\": %.1f, \"baseline_rss_mb\": %.1f, \"working_mb\": %.1f}\n",
+      version_line().c_str(), o.model.c_str(), o.problem.c_str(), o.precision.c_str(),
+      threads ? threads : "null", mpi.size(), o.grid, o.width, o.hidden_layers, o.chunk, components,
+      o.repeats, closure_seconds, all.str().c_str(), first_loss, static_cast<double>(flops) / 1e9,
+      static_cast<double>(flops) / 1e9 / closure_seconds, peak_gflops,
+      closure_seconds / gemm_seconds, max_peak_mb, baseline_mb,
+      static_cast<double>(loss.working_bytes()) / (1024.0 * 1024.0));
 }
 
 } // namespace

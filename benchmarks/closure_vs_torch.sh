@@ -3,6 +3,7 @@
 #
 #   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
+#                                   [--models "pinn qres kan"]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1
@@ -17,6 +18,7 @@ problems="convection wave gpinn_wave"
 precisions="fp32 fp64"
 workers="t1 t2 r2"
 grid=101
+models="pinn"
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -25,7 +27,8 @@ while [ $# -gt 0 ]; do
     --precisions) precisions=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --grid) grid=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --models) models=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -36,8 +39,9 @@ log=closure_vs_torch.jsonl
 : > "$log"
 mpirun_flags="--allow-run-as-root --oversubscribe --bind-to none"
 
-printf '%-11s %-5s %-3s %10s %10s %8s %9s %9s %9s %9s %9s %7s\n' problem prec wrk \
+printf '%-5s %-11s %-5s %-3s %10s %10s %8s %9s %9s %9s %9s %9s %7s\n' model problem prec wrk \
   pinnbench_s torch_s speedup gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
+for model in $models; do
 for problem in $problems; do
   for precision in $precisions; do
     for worker in $workers; do
@@ -47,7 +51,7 @@ for problem in $problems; do
         r2) threads=1; ranks=2 ;;
         *) echo "unknown worker spec $worker" >&2; exit 2 ;;
       esac
-      args=(--problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid")
+      args=(--model "$model" --problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid")
       if [ "$ranks" = 1 ]; then
         ours=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$bench" "${args[@]}")
       else
@@ -63,13 +67,14 @@ import json, sys
 worker, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 speedup = theirs["seconds_per_closure"] / ours["seconds_per_closure"]
 memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
-print("%-11s %-5s %-3s %10.3f %10.3f %7.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
-    ours["problem"], ours["precision"], worker, ours["seconds_per_closure"],
+print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
+    ours["model"], ours["problem"], ours["precision"], worker, ours["seconds_per_closure"],
     theirs["seconds_per_closure"], speedup, ours["achieved_gemm_gflops"],
     ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
     theirs["peak_rss_mb"], memory))
 PY
     done
   done
+done
 done
 echo "raw results: $log"
