@@ -2,7 +2,9 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/nn/Kan.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/random/Philox.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -181,5 +183,51 @@ jet::Var<Real> Kan<Real>::forward(const jet::Var<Real>& input) const
 
 template class Kan<float>;
 template class Kan<double>;
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_kan(const ModelInputs& in)
+{
+  KanShape shape;
+  const int hidden_layers = in.config["hidden_layers"].as<int>();
+  shape.width.assign(static_cast<std::size_t>(hidden_layers + 2), in.config["width"].as<int>());
+  shape.width.front() = in.inputs;
+  shape.width.back() = in.outputs;
+  shape.grid = in.config["grid"].as<int>();
+  shape.k = in.config["k"].as<int>();
+  shape.grid_lo = in.config["grid_min"].as<double>();
+  shape.grid_hi = in.config["grid_max"].as<double>();
+  if (!(shape.grid_lo < shape.grid_hi))
+    throw ConfigError("model.grid_min must be below model.grid_max");
+  shape.noise_scale = in.config["noise_scale"].as<double>();
+  shape.noise_scale_base = in.config["noise_scale_base"].as<double>();
+  return std::make_unique<Kan<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry kan()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "kan";
+  e.description = "Kolmogorov-Arnold network (pykan as RoPINN configures it)";
+  e.keys = {int_key("width", "5", 1, "nodes per hidden layer (RoPINN: [2, 5, 1] or [2, 5, 5, 1])"),
+            int_key("hidden_layers", "2", 0, "hidden node layers (1 for reaction, 2 otherwise)"),
+            int_key("grid", "5", 1, "spline grid intervals (frozen, never updated)"),
+            int_key("k", "3", 1, "B-spline order (1 .. 3)"),
+            real_key("grid_min", "-1", any_real(), "lower end of the grid (pykan's grid_range)"),
+            real_key("grid_max", "1", any_real(), "upper end of the grid"),
+            real_key("noise_scale", "0.1", at_least(0),
+                     "initial spline noise U(-1/2, 1/2) x this / grid"),
+            real_key("noise_scale_base", "0.25", at_least(0),
+                     "scale_base = 1/sqrt(in) + (2 N(0, 1) - 1) x this")};
+  e.make_fp32 = make_kan<float>;
+  e.make_fp64 = make_kan<double>;
+  return e;
+}
+} // namespace models
 
 } // namespace pinnbench::nn

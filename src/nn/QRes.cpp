@@ -1,5 +1,7 @@
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/QRes.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -76,5 +78,41 @@ jet::Var<Real> QRes<Real>::forward(const jet::Var<Real>& input) const
 
 template class QRes<float>;
 template class QRes<double>;
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_qres(const ModelInputs& in)
+{
+  QResShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.width = in.config["width"].as<int>();
+  shape.hidden_layers = in.config["hidden_layers"].as<int>();
+  shape.weight_init = weight_init_from_string(in.config["init"].as<std::string>());
+  shape.bias_init = in.config["bias_init"].as<double>();
+  return std::make_unique<QRes<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry qres()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "qres";
+  e.description = "quadratic residual network (RoPINN's QRes)";
+  e.keys = {int_key("width", "256", 1, "neurons per block"),
+            int_key("hidden_layers", "3", 0,
+                    "blocks after the input block (the reference's num_layer - 1: 3 in the point "
+                    "scripts, 1 in the region scripts)"),
+            choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+            real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+  e.make_fp32 = make_qres<float>;
+  e.make_fp64 = make_qres<double>;
+  return e;
+}
+} // namespace models
 
 } // namespace pinnbench::nn

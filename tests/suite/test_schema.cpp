@@ -79,7 +79,9 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_FALSE(is_implemented("task", "burgers1d"));
   EXPECT_FALSE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
-  for (const char* model : {"qres", "pinnsformer", "kan", "propinn"}) {
+  EXPECT_TRUE(is_implemented("model", "qres"));
+  EXPECT_TRUE(is_implemented("model", "kan"));
+  for (const char* model : {"pinnsformer", "propinn"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);

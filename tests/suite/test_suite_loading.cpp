@@ -471,7 +471,7 @@ TEST(SuiteLoading, UnimplementedNamesLoadButCannotRun)
   const Suite suite = load(R"(
 matrix:
   tasks: [convection, {name: burgers1d, weights: {residual_u: 2}}]
-  models: [pinn, qres]
+  models: [pinn, propinn]
   objectives: [vanilla]
   optimizers: [lbfgs]
 )");
@@ -479,9 +479,9 @@ matrix:
   EXPECT_NO_THROW(require_implemented(suite.runs[0]));
   try {
     require_implemented(suite.runs[1]);
-    ADD_FAILURE() << "qres ran";
+    ADD_FAILURE() << "propinn ran";
   } catch (const NotImplementedError& e) {
-    EXPECT_STREQ(e.what(), "not implemented yet: model 'qres'");
+    EXPECT_STREQ(e.what(), "not implemented yet: model 'propinn'");
   }
   try {
     require_implemented(suite.runs[2]);
@@ -490,7 +490,7 @@ matrix:
     EXPECT_STREQ(e.what(), "not implemented yet: task 'burgers1d'");
   }
   EXPECT_EQ(suite.runs[2].config["task"]["weights"]["residual_u"].as<double>(), 2.0);
-  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // qres has no pinn keys
+  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // propinn has no pinn keys
 }
 
 TEST(SuiteLoading, EmptySectionsAndAnOverrideWithoutWhen)
