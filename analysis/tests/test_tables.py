@@ -157,7 +157,7 @@ def test_ropinn_table_has_the_papers_five_model_layout(tmp_path: Path) -> None:
         assert section.rows[3].cells[1:4] == [section.rows[3].cells[1], "0.400", "0.400"]
         assert section.rows[4].cells[2:4] == ["50.0%", "50.0%"]  # (0.8 - 0.4) / 0.8
     kan = _cells(table)["KAN"]
-    assert kan[0][1] == "5.0e-02"  # KAN was written fifth: loss 5e-2
+    assert kan[0][1] == "1.0e-02"  # KAN was written first: loss 1e-2
 
 
 # --------------------------------------------------- failure-mode table
