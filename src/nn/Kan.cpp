@@ -216,8 +216,9 @@ ModelEntry kan()
   e.description = "Kolmogorov-Arnold network (pykan as RoPINN configures it)";
   e.keys = {int_key("width", "5", 1, "nodes per hidden layer (RoPINN: [2, 5, 1] or [2, 5, 5, 1])"),
             int_key("hidden_layers", "2", 0, "hidden node layers (1 for reaction, 2 otherwise)"),
-            int_key("grid", "5", 1, "spline grid intervals (frozen, never updated)"),
-            int_key("k", "3", 1, "B-spline order (1 .. 3)"),
+            int_key("grid", "5", 1, "spline grid intervals (frozen, never updated)",
+                    jet::kMaxBSplineBases - jet::kMaxBSplineOrder),
+            int_key("k", "3", 1, "B-spline order", jet::kMaxBSplineOrder),
             real_key("grid_min", "-1", any_real(), "lower end of the grid (pykan's grid_range)"),
             real_key("grid_max", "1", any_real(), "upper end of the grid"),
             real_key("noise_scale", "0.1", at_least(0),
