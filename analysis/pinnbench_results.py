@@ -52,6 +52,10 @@ REQUIRED_RUN_ATTRS = ("task", "model", "objective", "optimizer", "precision", "s
 #: Scalar metrics of ``/run`` (doubles; NaN when absent).
 METRIC_ATTRS = ("final_loss", "train_loss", "test_loss", "rMAE", "rMSE")
 
+#: PINNacle's other test metrics (``/run`` doubles, read from ``run_attrs``; NaN when
+#: absent), besides ``L2RE_<k>``, the relative L2 error of output k.
+PINNACLE_METRIC_ATTRS = ("MSE", "MAE", "MXE", "CRMSE")
+
 Warn = Callable[[str], None]
 
 
@@ -191,10 +195,13 @@ class RunRecord:
 
     def metric(self, name: str) -> float:
         """A scalar metric by schema name (``final_loss``, ``train_loss``, ``test_loss``, ``rMAE``,
-        ``rMSE``)."""
-        if name not in METRIC_ATTRS:
-            raise KeyError(f"unknown metric {name!r}; known: {', '.join(METRIC_ATTRS)}")
-        return getattr(self, name)
+        ``rMSE``, and PINNacle's ``MSE``, ``MAE``, ``MXE``, ``CRMSE``, ``L2RE_<k>``)."""
+        if name in METRIC_ATTRS:
+            return getattr(self, name)
+        if name in PINNACLE_METRIC_ATTRS or (name.startswith("L2RE_") and name[5:].isdigit()):
+            return _as_float(self.run_attrs.get(name))
+        known = ", ".join(METRIC_ATTRS + PINNACLE_METRIC_ATTRS + ("L2RE_<k>",))
+        raise KeyError(f"unknown metric {name!r}; known: {known}")
 
     def load_history(self) -> dict[str, np.ndarray]:
         """Read every dataset of ``/run/history`` (empty dict when the group is absent)."""

@@ -10,6 +10,14 @@ Two layouts:
     Promotion row, ``(vanilla - ropinn) / vanilla`` in percent per metric
     (positive = RoPINN is better); columns Loss / rMAE / rMSE per task label.
 
+``propinn``
+    ProPINN Table 1 (1D).  Rows are base models (objective ``vanilla``) in the
+    paper's order, Vanilla PINN, QRes, FLS, KAN, PINNsFormer, ProPINN (others
+    after them, sorted), and a Promotion row, ``1 - ProPINN / best baseline`` in
+    percent per metric (the best baseline is the lowest mean of the other
+    rows); columns rMAE / rRMSE per task label, Convection, 1D-Reaction,
+    Allen-Cahn, 1D-Wave first.  Printed only when the results hold a ProPINN run.
+
 ``failure-modes``
     The failure-mode table.  One row per equation (task label) x method
     (objective ``vanilla``, ``l1``, ``l2``, ``double_pinn``) x precision x N
@@ -61,6 +69,11 @@ MODEL_ORDER = ("pinn", "qres", "fls", "pinnsformer", "kan", "propinn")
 
 #: Objectives of the RoPINN table, in row order.
 ROPINN_OBJECTIVES = ("vanilla", "gpinn", "vpinn", "ropinn")
+#: Base models of the ProPINN table, in row order, and its task order.
+PROPINN_MODELS = ("pinn", "qres", "fls", "kan", "pinnsformer", "propinn")
+PROPINN_TASKS = ("convection", "reaction", "allen_cahn", "wave")
+#: (column title, RunRecord metric, kind) of the ProPINN table, per task.
+PROPINN_METRICS = (("rMAE", "rMAE", "relative"), ("rRMSE", "rMSE", "relative"))
 #: Objectives of the failure-mode table, in row order.
 FAILURE_OBJECTIVES = ("vanilla", "l1", "l2", "double_pinn")
 
@@ -437,6 +450,85 @@ def _promotion_rows(block: tuple, row_labels: list[str], objective_of: dict[str,
     return rows
 
 
+# ------------------------------------------------------------ ProPINN table
+
+
+def build_propinn_table(records: Sequence[RunRecord], task_order: Sequence[str] = (),
+                        warn: Warn | None = None) -> Table:
+    """ProPINN Table 1 layout (see the module docstring); empty without a ProPINN run."""
+    warn = warn or _warn_stderr
+    selected = [r for r in records if r.objective == "vanilla"]
+    if not any(r.model == "propinn" for r in selected):
+        selected = []
+    present = {r.task_label: r.task for r in selected}
+    paper_order = sorted(present, key=lambda label: (
+        PROPINN_TASKS.index(present[label]) if present[label] in PROPINN_TASKS
+        else len(PROPINN_TASKS), label))
+    tasks = ordered_task_labels(selected, list(task_order) + paper_order)
+    splits = split_dimensions(selected, lambda r: (r.model_label, r.task_label),
+                              ("precision", "points_domain", "optimizer_label", "suite"))
+
+    def block_of(record: RunRecord) -> tuple:
+        return tuple(getattr(record, name) for name in splits)
+
+    cells = _collect_cells(selected, lambda r: (block_of(r), r.model_label, r.task_label), warn)
+    show_status = any(not r.ok for r in selected)
+    columns = [Column("Model", key=True)]
+    for task in tasks:
+        group = display_name(TASK_DISPLAY, present[task], task)
+        columns += [Column(title, group=group) for title, _, _ in PROPINN_METRICS]
+    if show_status:
+        columns.append(Column("Status", key=True))
+
+    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
+    for record in selected:
+        blocks[block_of(record)].append(record)
+    sections = []
+    for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
+        model_of = {r.model_label: r.model for r in blocks[block]}
+        labels = sorted(model_of, key=lambda label: (
+            PROPINN_MODELS.index(model_of[label]) if model_of[label] in PROPINN_MODELS
+            else len(PROPINN_MODELS), model_of[label], label != model_of[label], label))
+        title = ", ".join(_context_text(name, value) for name, value in zip(splits, block))
+        section = Section(title)
+        for label in labels:
+            name = display_name(MODEL_DISPLAY, model_of[label], label)
+            row = ["Vanilla PINN" if name == "PINN" else name]
+            notes = []
+            for task in tasks:
+                cell = cells.get((block, label, task), Cell())
+                row += [format_summary(cell.summary(metric), kind)
+                        for _, metric, kind in PROPINN_METRICS]
+                if cell.status_counts():
+                    notes.append(f"{display_name(TASK_DISPLAY, present[task], task)}: "
+                                 f"{cell.status_text()}")
+            if show_status:
+                row.append("; ".join(notes) if notes else OK_STATUS)
+            section.rows.append(Row(row))
+
+        # Promotion of each ProPINN row over the best other row, per metric.
+        for label in [lb for lb in labels if model_of[lb] == "propinn"]:
+            row = ["Promotion" + ("" if label == "propinn" else f": {label}")]
+            for task in tasks:
+                for _, metric, _ in PROPINN_METRICS:
+                    baselines = [cells[(block, other, task)].summary(metric)
+                                 for other in labels if model_of[other] != "propinn"
+                                 and (block, other, task) in cells]
+                    baselines = [b for b in baselines if b is not None]
+                    best = min(baselines, key=lambda b: b.mean) if baselines else None
+                    row.append(format_percent(
+                        promotion(best, cells.get((block, label, task), Cell()).summary(metric))))
+            if show_status:
+                row.append("")
+            section.rows.append(Row(row, rule_before=True))
+        sections.append(section)
+
+    notes = [_status_note(),
+             "Promotion: 1 - ProPINN / best baseline (the lowest mean among the other rows), "
+             "in percent; positive means ProPINN is better."]
+    return Table("ProPINN table", columns, sections, section_label="Setting", notes=notes)
+
+
 # ------------------------------------------------------- failure-mode table
 
 
@@ -603,7 +695,8 @@ def render_csv(tables: Sequence[Table]) -> str:
 
 
 RENDERERS = {"md": render_markdown, "latex": render_latex, "csv": render_csv}
-BUILDERS = {"ropinn": build_ropinn_table, "failure-modes": build_failure_table}
+BUILDERS = {"ropinn": build_ropinn_table, "failure-modes": build_failure_table,
+            "propinn": build_propinn_table}
 
 
 # ---------------------------------------------------------------------- CLI
@@ -612,7 +705,7 @@ BUILDERS = {"ropinn": build_ropinn_table, "failure-modes": build_failure_table}
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Command-line options."""
     parser = argparse.ArgumentParser(
-        description="Print the RoPINN (Table 1) and failure-mode tables of a pinnbench "
+        description="Print the RoPINN (Table 1), ProPINN (Table 1) and failure-mode tables of a pinnbench "
                     "results directory.",
         epilog="Exit status: 0 on success (also when the directory holds no results), "
                "2 for a missing directory or bad options.")
@@ -620,7 +713,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="directory searched recursively for *.h5 result files")
     parser.add_argument("--format", choices=sorted(RENDERERS), default="md",
                         help="output format (default: md)")
-    parser.add_argument("--table", choices=["ropinn", "failure-modes", "all"], default="all",
+    parser.add_argument("--table", choices=["ropinn", "failure-modes", "propinn", "all"],
+                        default="all",
                         help="which table to print (default: all)")
     parser.add_argument("--output", "-o", metavar="FILE", type=Path,
                         help="write to FILE instead of stdout")
@@ -655,6 +749,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         table = BUILDERS[name](records, task_order=task_order)
         if table.is_empty():
+            if name == "propinn":
+                if args.table == "propinn":
+                    print(f"note: {table.title}: no ProPINN runs with objective vanilla",
+                          file=sys.stderr)
+                continue
             wanted = ROPINN_OBJECTIVES if name == "ropinn" else FAILURE_OBJECTIVES
             print(f"note: {table.title}: no runs with objective {', '.join(wanted)}",
                   file=sys.stderr)

@@ -19,6 +19,7 @@
 #include <pinnbench/core/BuildInfo.hpp>
 #include <pinnbench/nn/Kan.hpp>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/ProPinn.hpp>
 #include <pinnbench/nn/QRes.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
@@ -48,9 +49,12 @@ struct Options
 [[noreturn]] void usage(int code)
 {
   std::printf("usage: pinnbench_closure_benchmark [--problem convection|wave|gpinn_wave]\n"
-              "  [--model pinn|qres|kan]\n"
               "  [--precision fp32|fp64] [--repeats R] [--warmup W] [--grid N] [--width W]\n"
-              "  [--hidden-layers L] [--chunk C]\n"
+              "  [--hidden-layers L] [--chunk C] [--model pinn|qres|kan|propinn]\n"
+              "pinn, qres, kan: the papers' sizes unless --width / --hidden-layers say otherwise\n"
+              "  (PINN 512 x 3, QRes 256 x 3 blocks, KAN [2, 5, 5, 1]).\n"
+              "propinn: the paper's ProPINN (15 030 parameters; pi (x, t) on the wave problems);\n"
+              "  --width / --hidden-layers do not apply to it.\n"
               "Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; ranks: mpirun -np.\n");
   std::exit(code);
 }
@@ -90,10 +94,10 @@ Options parse(int argc, char** argv)
   }
   if ((o.problem != "convection" && o.problem != "wave" && o.problem != "gpinn_wave") ||
       (o.precision != "fp32" && o.precision != "fp64") || o.repeats < 1 ||
-      (o.model != "pinn" && o.model != "qres" && o.model != "kan"))
+      (o.model != "pinn" && o.model != "qres" && o.model != "kan" && o.model != "propinn"))
     usage(2);
   if (o.width < 0)
-    o.width = o.model == "pinn" ? 512 : o.model == "qres" ? 256 : 5;
+    o.width = o.model == "kan" ? 5 : o.model == "qres" ? 256 : 512;
   if (o.hidden_layers < 0)
     o.hidden_layers = o.model == "kan" ? 2 : 3;
   return o;
@@ -156,22 +160,28 @@ void run(const Options& o, const parallel::MpiContext& mpi)
     task = std::make_unique<pde::WaveTask>(2.0, 3.0, points);
 
   std::unique_ptr<nn::Model<Real>> network;
-  if (o.model == "pinn") {
-    nn::MlpShape shape;
-    shape.width = o.width;
-    shape.hidden_layers = o.hidden_layers;
-    network = std::make_unique<nn::Mlp<Real>>(shape);
+  int gemm_width = o.width; // inner dimension of the largest GEMMs
+  if (o.model == "propinn") {
+    nn::ProPinnShape shape;
+    shape.input_scale = o.problem == "convection" ? 1.0 : 3.141592653589793;
+    network = std::make_unique<nn::ProPinn<Real>>(shape);
+    gemm_width = shape.head_width;
   } else if (o.model == "qres") {
     nn::QResShape shape;
     shape.width = o.width;
     shape.hidden_layers = o.hidden_layers;
     network = std::make_unique<nn::QRes<Real>>(shape);
-  } else {
+  } else if (o.model == "kan") {
     nn::KanShape shape;
     shape.width.assign(static_cast<std::size_t>(o.hidden_layers + 2), o.width);
     shape.width.front() = 2;
     shape.width.back() = 1;
     network = std::make_unique<nn::Kan<Real>>(shape);
+  } else {
+    nn::MlpShape shape;
+    shape.width = o.width;
+    shape.hidden_layers = o.hidden_layers;
+    network = std::make_unique<nn::Mlp<Real>>(shape);
   }
   const nn::Model<Real>& model = *network;
   Vector<Real> parameters("parameters", model.layout().size());
@@ -215,7 +225,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   const int local_points =
       static_cast<int>((static_cast<long>(o.grid) * o.grid + mpi.size() - 1) / mpi.size());
   const int rows = components * std::min(o.chunk, local_points);
-  const double peak_gflops = gemm_rate<Real>(rows, o.width, o.width);
+  const double peak_gflops = gemm_rate<Real>(rows, gemm_width, gemm_width);
   const double gemm_seconds = static_cast<double>(flops) / (peak_gflops * 1e9);
 
   double peak_mb = peak_resident_mb();
@@ -228,14 +238,14 @@ void run(const Options& o, const parallel::MpiContext& mpi)
     all << (i ? ", " : "") << seconds[i];
   const char* threads = std::getenv("OPENBLAS_NUM_THREADS");
   std::printf(
-      "{\"tool\": \"pinnbench\", \"version\": \"%s\", \"model\": \"%s\", \"problem\": \"%s\", "
-      "\"precision\": \"%s\", \"threads\": %s, \"ranks\": %d, \"grid\": %d, "
+      "{\"tool\": \"pinnbench\", \"version\": \"%s\", \"problem\": \"%s\", "
+      "\"model\": \"%s\", \"precision\": \"%s\", \"threads\": %s, \"ranks\": %d, \"grid\": %d, "
       "\"width\": %d, \"hidden_layers\": %d, \"chunk\": %d, \"components\": %d, "
       "\"repeats\": %d, \"seconds_per_closure\": %.6g, \"seconds_all\": [%s], "
       "\"loss\": %.9g, \"gemm_gflop_per_closure\": %.6g, \"achieved_gemm_gflops\": %.4g, "
       "\"peak_gemm_gflops\": %.4g, \"closure_over_gemm_time\": %.4g, "
       "\"peak_rss_mb\": %.1f, \"baseline_rss_mb\": %.1f, \"working_mb\": %.1f}\n",
-      version_line().c_str(), o.model.c_str(), o.problem.c_str(), o.precision.c_str(),
+      version_line().c_str(), o.problem.c_str(), o.model.c_str(), o.precision.c_str(),
       threads ? threads : "null", mpi.size(), o.grid, o.width, o.hidden_layers, o.chunk, components,
       o.repeats, closure_seconds, all.str().c_str(), first_loss, static_cast<double>(flops) / 1e9,
       static_cast<double>(flops) / 1e9 / closure_seconds, peak_gflops,

@@ -3,7 +3,7 @@
 #
 #   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
-#                                   [--models "pinn qres kan"]
+#                                   [--models "pinn qres kan propinn"] [--model NAME]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
     --workers) workers=$2; shift 2 ;;
     --grid) grid=$2; shift 2 ;;
     --models) models=$2; shift 2 ;;
+    --model) models=$2; shift 2 ;;
     -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac

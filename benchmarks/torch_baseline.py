@@ -52,6 +52,12 @@ median is reported.  Memory: peak resident set size of the process
 importing torch and building the data (before the model), both in MiB
 (reported under the keys ``*_rss_mb``).
 
+``--model propinn`` times ProPINN instead (shared/spec/propinn.md section 2,
+the class in tests/support/propinn_torch.py: 84 perturbed copies per point,
+15 030 parameters, Xavier-uniform weights, biases 0.01, WaveAct w = 1); on the
+wave problems the network sees pi (x, t) as in ProPINN's wave script.
+``--width``/``--hidden-layers`` then do not apply.
+
 ``--check`` instead compares the nested-autograd derivatives u_x, u_t, u_xx,
 u_tt (and the gPINN residual derivatives dR/dx, dR/dt) of the float64 network
 at a few points with central finite differences and exits with status 1 on a
@@ -262,6 +268,34 @@ class KAN(nn.Module):
         return h
 
 
+class ScaledInput(nn.Module):
+    """model(s x, s t): ProPINN's wave script feeds pi (x, t)."""
+
+    def __init__(self, model: nn.Module, scale: float):
+        super().__init__()
+        self.model, self.scale = model, scale
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        return self.model(self.scale * x, self.scale * t)
+
+
+def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
+    """ProPINN with its scripts' init, built in float32 then cast (like build_model)."""
+    import os
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
+                                    "support"))
+    from propinn_torch import ProPINN
+    torch.manual_seed(0)
+    model = ProPINN(dtype=torch.float32)
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            m.bias.data.fill_(BIAS_INIT)
+    model = model.to(dtype)
+    model.offsets = [o.to(dtype) for o in model.offsets]
+    return ScaledInput(model, math.pi) if problem != "convection" else model
+
+
 #: Paper sizes (width, hidden_layers) per model.
 MODEL_SIZES = {"pinn": (512, 3), "qres": (256, 3), "kan": (5, 2)}
 
@@ -272,6 +306,8 @@ def build_model(width: int, hidden_layers: int, dtype: torch.dtype,
     torch.manual_seed(0)
     if kind == "kan":
         return KAN([2] + [width] * hidden_layers + [1]).to(dtype)
+    if kind not in ("pinn", "qres"):
+        raise ValueError(f"build_model: no model '{kind}'")
     model = PINN(width, hidden_layers) if kind == "pinn" else QRes(width, hidden_layers)
     for m in model.modules():
         if isinstance(m, nn.Linear):
@@ -461,8 +497,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="torch intra-op threads (default: 1); inter-op threads = 1")
     parser.add_argument("--grid", type=int, default=101,
                         help="grid points per axis, N x N residual points (default: 101)")
-    parser.add_argument("--model", choices=sorted(MODEL_SIZES), default="pinn",
-                        help="base model (default: pinn)")
+    parser.add_argument("--model", choices=sorted(MODEL_SIZES) + ["propinn"], default="pinn",
+                        help="network (default: pinn, the tanh MLP)")
     parser.add_argument("--width", type=int, default=None,
                         help="hidden width (default: the model's paper size, 512 / 256 / 5)")
     parser.add_argument("--hidden-layers", type=int, default=None,
@@ -475,7 +511,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="check autograd derivatives against finite differences "
                              "(float64) instead of timing; exit 1 on mismatch")
     args = parser.parse_args(argv)
-    default_width, default_hidden = MODEL_SIZES[args.model]
+    default_width, default_hidden = MODEL_SIZES.get(args.model, (512, 3))
     args.width = default_width if args.width is None else args.width
     args.hidden_layers = default_hidden if args.hidden_layers is None else args.hidden_layers
     for name in ("threads", "grid", "width", "hidden_layers", "repeats"):
@@ -483,6 +519,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
             parser.error(f"--{name.replace('_', '-')} is too small")
     if args.warmup < 0:
         parser.error("--warmup must be >= 0")
+    if args.check and args.model not in MODEL_SIZES:
+        parser.error(f"--check supports {', '.join(sorted(MODEL_SIZES))}")
     return args
 
 
@@ -499,7 +537,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     data = build_grid(args.problem, args.grid, dtype)
     baseline_rss = current_rss_mib()
 
-    model = build_model(args.width, args.hidden_layers, dtype, args.model)
+    if args.model == "propinn":
+        model = build_propinn(args.problem, dtype)
+    else:
+        model = build_model(args.width, args.hidden_layers, dtype, args.model)
     closure = make_closure(model, data, args.problem)
 
     first_loss: Optional[float] = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 
@@ -119,3 +120,25 @@ def test_random_test_set_is_not_a_grid(results_dir: Path) -> None:
     assert test.grid_shape is None and not test.is_grid
     with pytest.raises(ValueError):
         test.to_grid(test.x[:, 0])
+
+
+def test_pinnacle_metrics_are_read_by_name(tmp_path: Path) -> None:
+    from conftest import write_result
+    path = tmp_path / "ns.h5"
+    write_result(path, suite="pinnacle", task="convection", model="pinn", objective="vanilla",
+                 precision="fp32", seed=0, points_domain=8192, status="ok", final_loss=1e-3,
+                 test_loss=2e-3, rmae=0.1, rmse=0.2)
+    with h5py.File(path, "a") as f:
+        run = f["run"]
+        for name, value in {"MSE": 4e-4, "MAE": 1e-2, "MXE": 0.5, "CRMSE": 3e-3,
+                            "L2RE_0": 0.15, "L2RE_2": 0.9}.items():
+            run.attrs[name] = value
+        run["history"]["MSE"] = np.array([1.0, 0.1, 1e-2, 4e-4])
+    rec = load_run(path)
+    assert rec.metric("MSE") == 4e-4 and rec.metric("MXE") == 0.5
+    assert rec.metric("CRMSE") == 3e-3 and rec.metric("L2RE_2") == 0.9
+    assert math.isnan(rec.metric("L2RE_1"))  # absent: NaN, like the other metrics
+    assert rec.metric("rMSE") == 0.2
+    assert rec.load_history()["MSE"][-1] == 4e-4
+    with pytest.raises(KeyError):
+        rec.metric("L2RE_u")

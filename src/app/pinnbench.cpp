@@ -20,6 +20,7 @@
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <string>
 #include <vector>
@@ -122,9 +123,24 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     return 0;
   }
 
-  // Every data file of every selected run is there before the first run starts.
-  for (const auto& run : runs)
-    pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+  // Every data file of every selected run is there before the first run starts
+  // (--skip-missing-data leaves out the runs whose files are missing instead).
+  std::vector<suite::RunSpec> ready;
+  for (const auto& run : runs) {
+    if (!options.skip_missing_data)
+      pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+    else if (const auto missing = pde::missing_data_files(run.config["task"], options.data_dir);
+             !missing.empty()) {
+      if (root)
+        std::printf("%s: left out, data file %s is missing (--skip-missing-data)\n",
+                    run.run_id.c_str(), missing.front().string().c_str());
+      continue;
+    }
+    ready.push_back(run);
+  }
+  runs = std::move(ready);
+  // Bad parameter files are configuration errors: found before any run starts.
+  train::check_initial_parameters(runs, options.data_dir);
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;

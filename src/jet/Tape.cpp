@@ -126,6 +126,23 @@ Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, Me
   return last();
 }
 
+template <class Real>
+typename Tape<Real>::NodeId
+Tape<Real>::constants(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& values,
+                      const DerivativeSetPtr& set)
+{
+  const int features = static_cast<int>(values.extent(1));
+  if (features < 1 || features > kMaxCoordinates)
+    throw LogicError("constant jet: " + std::to_string(features) + " columns (supported: 1.." +
+                     std::to_string(kMaxCoordinates) + ")");
+  Node& node = record(Op::coordinates, set, static_cast<int>(values.extent(0)), features,
+                      "pinnbench::jet::constants");
+  // The coordinate kernel without unit components: values, zero derivatives.
+  coordinate_jet<Real>(values, std::vector<int>(static_cast<std::size_t>(features), -1),
+                       node.value);
+  return last();
+}
+
 // --- network ops ---------------------------------------------------------------------
 
 template <class Real>
@@ -389,6 +406,65 @@ Tape<Real>::segment_project(NodeId a, const ProjectionWeights<Real>& weights, in
   return last();
 }
 
+// --- fixed neighbourhoods -------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::perturb(NodeId a, const OffsetView<Real>& offsets)
+{
+  const Node& na = node_(a);
+  if (static_cast<int>(offsets.extent(1)) != na.features || offsets.extent(0) < 1)
+    throw LogicError("perturb: offsets of " + std::to_string(offsets.extent(1)) +
+                     " coordinates for a jet of " + std::to_string(na.features));
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  const int copies = static_cast<int>(offsets.extent(0));
+  Node& node =
+      record(Op::perturb, na.set, na.points * copies, na.features, "pinnbench::jet::perturb");
+  node.a = a;
+  node.requires_grad = grad;
+  node.offsets = offsets;
+  node.rows = copies;
+  perturb_forward<Real>(va, offsets, node.value, variant_);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::group_mean(NodeId a, const GroupBounds& bounds, int copies)
+{
+  const Node& na = node_(a);
+  const int groups = static_cast<int>(bounds.extent(0)) - 1;
+  if (groups < 1 || copies < 1 || na.points % copies != 0)
+    throw LogicError("group_mean: " + std::to_string(na.points) + " rows are not whole points of " +
+                     std::to_string(copies));
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node = record(Op::group_mean, na.set, na.points / copies * groups, na.features,
+                      "pinnbench::jet::group_mean");
+  node.a = a;
+  node.requires_grad = grad;
+  node.bounds = bounds;
+  group_mean_forward<Real>(va, bounds, node.value, variant_);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::regroup(NodeId a, int rows)
+{
+  const Node& na = node_(a);
+  if (rows < 1 || na.points % rows != 0)
+    throw LogicError("regroup: " + std::to_string(na.points) + " rows are not whole groups of " +
+                     std::to_string(rows));
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node =
+      record(Op::regroup, na.set, na.points / rows * na.features, rows, "pinnbench::jet::regroup");
+  node.a = a;
+  node.requires_grad = grad;
+  node.rows = rows;
+  regroup_forward<Real>(va, rows, node.value, variant_);
+  return last();
+}
+
 // --- reductions -------------------------------------------------------------------------
 
 template <class Real>
@@ -600,7 +676,7 @@ void Tape<Real>::backward_node(Node& node)
       w1 = host(0);
       w2 = host(1);
       double grad_w1 = 0.0, grad_w2 = 0.0;
-      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2);
+      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2, variant_);
       auto grad = Kokkos::subview(gradient_, range);
       auto grad_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
       grad_host(0) += static_cast<Real>(grad_w1);
@@ -630,6 +706,24 @@ void Tape<Real>::backward_node(Node& node)
     const auto adjoint_out = adjoint_of(node);
     auto adjoint_a = contribute(node.a, accumulate);
     segment_project_vjp<Real>(node.weights, node.segment, adjoint_out, adjoint_a, accumulate);
+    return;
+  }
+  case Op::perturb: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    perturb_vjp<Real>(adjoint_out, node.rows, adjoint_a, accumulate, variant_);
+    return;
+  }
+  case Op::group_mean: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    group_mean_vjp<Real>(adjoint_out, node.bounds, adjoint_a, accumulate, variant_);
+    return;
+  }
+  case Op::regroup: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    regroup_vjp<Real>(adjoint_out, node.rows, adjoint_a, accumulate, variant_);
     return;
   }
   case Op::mul: {

@@ -390,45 +390,96 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2)
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2,
+                             KernelVariant variant)
 {
   // y = w1 S + w2 C where S, C are the jets of sin z and cos z, so
-  // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>.
+  // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>. One pass, one sin and
+  // cos per element: the k-th derivative of cos is the (k+1)-th of sin.
   check_program(program, static_cast<int>(z.extent(0)));
   const int components = static_cast<int>(z.extent(0));
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
-  const int highest = program.max_order;
+  const int highest = program.max_order + 1;
   const auto terms = program.terms;
   const auto offsets = program.offsets;
-  for (int which = 0; which < 2; ++which) {
-    const UnaryKind kind = which == 0 ? UnaryKind::sin : UnaryKind::cos;
-    double sum = 0.0;
+  Kokkos::complex<double> sums(0.0, 0.0); // (dL/dw1, dL/dw2)
+  if (use_flat(variant)) {
     Kokkos::parallel_reduce(
-        "pinnbench::jet::wave_parameter_gradient",
+        "pinnbench::jet::wave_parameter_gradient_flat",
         Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
-        KOKKOS_LAMBDA(const std::int64_t i, double& local) {
+        KOKKOS_LAMBDA(const std::int64_t i, Kokkos::complex<double>& local) {
           const int n = static_cast<int>(i / features);
           const int f = static_cast<int>(i % features);
-          Real d[kMaxDerivative + 1];
-          unary_derivatives(kind, z(0, n, f), highest, d);
-          double value = static_cast<double>(adjoint_y(0, n, f)) * d[0];
+          Real d[kMaxDerivative + 2];
+          unary_derivatives(UnaryKind::sin, z(0, n, f), highest, d);
+          double sin_part = static_cast<double>(adjoint_y(0, n, f)) * d[0];
+          double cos_part = static_cast<double>(adjoint_y(0, n, f)) * d[1];
           for (int c = 1; c < components; ++c) {
-            Real acc = Real(0);
+            Real acc_sin = Real(0), acc_cos = Real(0);
             for (int t = offsets(c); t < offsets(c + 1); ++t) {
               const FaaDiBrunoTerm& term = terms(t);
-              Real product = static_cast<Real>(term.coefficient) * d[term.order];
+              Real product = static_cast<Real>(term.coefficient);
               for (int q = 0; q < term.order; ++q)
                 product *= z(term.factors[q], n, f);
-              acc += product;
+              acc_sin += product * d[term.order];
+              acc_cos += product * d[term.order + 1];
             }
-            value += static_cast<double>(adjoint_y(c, n, f)) * acc;
+            sin_part += static_cast<double>(adjoint_y(c, n, f)) * acc_sin;
+            cos_part += static_cast<double>(adjoint_y(c, n, f)) * acc_cos;
           }
-          local += value;
+          local += Kokkos::complex<double>(sin_part, cos_part);
         },
-        sum);
-    (which == 0 ? grad_w1 : grad_w2) = sum;
+        sums);
+  } else {
+    const Real* z_data = z.data();
+    const Real* g_data = adjoint_y.data();
+    Kokkos::parallel_reduce(
+        "pinnbench::jet::wave_parameter_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+        KOKKOS_LAMBDA(const int n, Kokkos::complex<double>& local) {
+          const std::size_t plane = static_cast<std::size_t>(points) * features;
+          for (int f0 = 0; f0 < features; f0 += kBlock) {
+            const int count = features - f0 < kBlock ? features - f0 : kBlock;
+            const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+            BlockDerivatives<Real> table; // derivatives of sin
+            tabulate<UnaryKind::sin>(z_data + base, count, Real(1), Real(1), table);
+            Real sin_acc[kBlock], cos_acc[kBlock];
+            for (int f = 0; f < count; ++f) {
+              sin_acc[f] = g_data[base + f] * table.d[0][f];
+              cos_acc[f] = g_data[base + f] * table.d[1][f];
+            }
+            for (int c = 1; c < components; ++c) {
+              const Real* gc = g_data + c * plane + base;
+              for (int t = offsets(c); t < offsets(c + 1); ++t) {
+                const FaaDiBrunoTerm term = terms(t);
+                Real product[kBlock];
+                for (int f = 0; f < count; ++f)
+                  product[f] = gc[f] * static_cast<Real>(term.coefficient);
+                for (int q = 0; q < term.order; ++q) {
+                  const Real* zq = z_data + term.factors[q] * plane + base;
+                  for (int f = 0; f < count; ++f)
+                    product[f] *= zq[f];
+                }
+                const Real* ds = table.d[term.order];
+                const Real* dc = table.d[term.order + 1];
+                for (int f = 0; f < count; ++f) {
+                  sin_acc[f] += product[f] * ds[f];
+                  cos_acc[f] += product[f] * dc[f];
+                }
+              }
+            }
+            double sin_sum = 0.0, cos_sum = 0.0;
+            for (int f = 0; f < count; ++f) {
+              sin_sum += static_cast<double>(sin_acc[f]);
+              cos_sum += static_cast<double>(cos_acc[f]);
+            }
+            local += Kokkos::complex<double>(sin_sum, cos_sum);
+          }
+        },
+        sums);
   }
+  grad_w1 = sums.real();
+  grad_w2 = sums.imag();
 }
 
 #define PINNBENCH_INSTANTIATE_UNARY(Real)                                                          \
@@ -439,7 +490,8 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                                 const ConstJetView<Real>&, const ConstJetView<Real>&,              \
                                 const JetView<Real>&, bool, KernelVariant);                        \
   template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
-                                              const ConstJetView<Real>&, double&, double&);
+                                              const ConstJetView<Real>&, double&, double&,         \
+                                              KernelVariant);
 
 PINNBENCH_INSTANTIATE_UNARY(float)
 PINNBENCH_INSTANTIATE_UNARY(double)

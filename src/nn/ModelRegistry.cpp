@@ -10,6 +10,7 @@ ModelEntry pinn();
 ModelEntry fls();
 ModelEntry qres();
 ModelEntry kan();
+ModelEntry propinn();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
@@ -17,7 +18,7 @@ const std::vector<ModelEntry>& model_registry()
   static const std::vector<ModelEntry> entries = {
       models::pinn(), models::fls(),
       models::qres(), planned_model("pinnsformer", "transformer on pseudo-sequences"),
-      models::kan(),  planned_model("propinn", "ProPINN"),
+      models::kan(),  models::propinn(),
   };
   return entries;
 }

@@ -11,6 +11,14 @@ TaskEntry convection();
 TaskEntry reaction();
 TaskEntry wave();
 TaskEntry allen_cahn();
+TaskEntry poisson2d_classic();
+TaskEntry poisson_boltzmann2d();
+TaskEntry poisson3d_complex_geometry();
+TaskEntry poisson2d_many_area();
+TaskEntry ns2d_lid_driven();
+TaskEntry ns2d_back_step();
+TaskEntry wave1d();
+TaskEntry poisson_nd();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -23,19 +31,19 @@ const std::vector<TaskEntry>& task_registry()
       // PINNacle (spec/pinnacle.md), in the paper's order.
       planned_task("burgers1d", "PINNacle Burgers 1d-C"),
       planned_task("burgers2d", "PINNacle Burgers 2d-C"),
-      planned_task("poisson2d_classic", "PINNacle Poisson 2d-C"),
-      planned_task("poisson_boltzmann2d", "PINNacle Poisson 2d-CG"),
-      planned_task("poisson3d_complex_geometry", "PINNacle Poisson 3d-CG"),
-      planned_task("poisson2d_many_area", "PINNacle Poisson 2d-MS"),
+      tasks::poisson2d_classic(),
+      tasks::poisson_boltzmann2d(),
+      tasks::poisson3d_complex_geometry(),
+      tasks::poisson2d_many_area(),
       planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
       planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
-      planned_task("ns2d_lid_driven", "PINNacle NS 2d-C"),
-      planned_task("ns2d_back_step", "PINNacle NS 2d-CG"),
-      planned_task("wave1d", "PINNacle Wave 1d-C"),
+      tasks::ns2d_lid_driven(),
+      tasks::ns2d_back_step(),
+      tasks::wave1d(),
       planned_task("wave2d_heterogeneous", "PINNacle Wave 2d-CG"),
       planned_task("gray_scott", "PINNacle Chaotic GS"),
-      planned_task("poisson_nd", "PINNacle high-dim PNd"),
+      tasks::poisson_nd(),
       planned_task("heat_nd", "PINNacle high-dim HNd"),
   };
   return entries;

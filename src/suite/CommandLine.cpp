@@ -62,6 +62,9 @@ const std::vector<OptionSpec>& option_specs()
       {"--data-dir", "DIR",
        "directory of reference data files (default: $PINNBENCH_DATA, else none)",
        [](Options& o, const std::string& v) { o.data_dir = v; }},
+      {"--skip-missing-data", "",
+       "leave out (instead of refusing) the runs whose data files are not in the data directory",
+       [](Options& o, const std::string&) { o.skip_missing_data = true; }},
       {"--help", "", "print this help and exit",
        [](Options& o, const std::string&) { o.help = true; }},
       {"--version", "", "print the version and exit",
@@ -120,8 +123,9 @@ std::string variant_table(const std::string& section_name, const std::string& ti
   const SectionSpec& section = schema().section(section_name);
   std::string text = title + "\n";
   for (const auto& variant : section.variants) {
-    text += "  " + variant.name + "  " + variant.description +
-            (variant.implemented ? "" : " (not implemented yet)") + "\n";
+    text += wrapped(variant.name + "  " + variant.description +
+                        (variant.implemented ? "" : " (not implemented yet)"),
+                    2);
     std::string keys;
     for (const auto& key : variant.keys)
       keys += (keys.empty() ? "" : ", ") + key.name +
@@ -242,7 +246,9 @@ std::string usage()
   text += "\n" +
           variant_table("task", "Tasks (suite 'task:' names, their keys with defaults and loss "
                                 "terms; docs/suites.md):") +
-          "\n" + variant_table("model", "Models (suite 'model:' names and keys):");
+          "\n" + variant_table("model", "Models (suite 'model:' names and keys):") +
+          "  every model: initial_parameters='' (HDF5 parameters to start from, e.g.\n"
+          "      scripts/import-state-dict.py output)\n";
   text += "\n"
           "Exit codes:\n"
           "  0  every selected run finished (or was skipped by --resume)\n"

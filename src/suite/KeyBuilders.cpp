@@ -81,6 +81,13 @@ KeySpec choice_key(std::string name, std::vector<std::string> choices, std::stri
   return {std::move(name), std::move(v), std::move(def), std::move(description)};
 }
 
+KeySpec text_key(std::string name, std::string description)
+{
+  ValueSpec v;
+  v.kind = ValueKind::text;
+  return {std::move(name), std::move(v), "''", std::move(description)};
+}
+
 KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
                      std::string description)
 {

@@ -31,6 +31,11 @@ SectionSpec model_section()
   SectionSpec s;
   s.name = "model";
   s.axis = "models";
+  // Every model can start from stored parameters instead of its initialiser.
+  s.shared_keys = {
+      text_key("initial_parameters",
+               "HDF5 file whose /run/parameters to start from (a result file or "
+               "scripts/import-state-dict.py output); empty: initialise from the seed")};
   for (const auto& model : nn::model_registry())
     s.variants.push_back({model.name, model.implemented(), model.keys, {}, model.description});
   return s;
@@ -301,6 +306,8 @@ std::string describe(const ValueSpec& spec)
   }
   case ValueKind::term_weights:
     return "a mapping loss term -> " + describe_real_range(spec);
+  case ValueKind::text:
+    return "a string";
   }
   return "?";
 }

@@ -414,6 +414,10 @@ std::string canonical_scalar(const YAML::Node& written, const YAML::Mark& key_ma
     return canonical_bool(written, key_mark, spec, path, file);
   case ValueKind::choice:
     return canonical_choice(written, key_mark, spec, path, file);
+  case ValueKind::text:
+    if (!written.IsScalar() && !written.IsNull())
+      wrong_type(written, key_mark, spec, path, file);
+    return written.IsNull() ? std::string() : written.Scalar();
   default:
     throw LogicError("canonical_scalar: " + path + " is not a scalar setting");
   }

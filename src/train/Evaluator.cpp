@@ -23,6 +23,17 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
     }
   if (pde_term_.evaluations.empty())
     throw LogicError("task '" + task.name() + "' has no single-evaluation PDE term");
+  // Per-point coefficients of the PDE term (PINNacle's piecewise fields) at the
+  // test points come with the task's test terms.
+  pde_term_.point_data = {};
+  for (const auto& term : task.test_terms())
+    if (term.name == pde_term_.name && term.point_data.size() > 0) {
+      if (term.point_data.size() != all.size())
+        throw LogicError("task '" + task.name() + "': PDE point data off the test points");
+      pde_term_.point_data =
+          pde::slice(term.point_data, pde::local_block(all.size(), mpi.rank(), mpi.size()));
+      device_data_ = pde::to_device<Real>(pde_term_.point_data, "pinnbench::evaluator::data");
+    }
   unused_gradient_ = Vector<Real>("pinnbench::evaluator::gradient", model.layout().size());
 }
 
@@ -65,17 +76,26 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
 {
   const int dimension = task_.dimension();
   std::vector<double> values;
-  for_each_chunk(parameters,
-                 jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front()),
-                 [&](std::int64_t, std::int64_t count, const jet::Var<Real>& z) {
-                   const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z});
-                   const auto r = task_.residual(pde_term_, context).value().values;
-                   residual_features_ = static_cast<int>(r.extent(2));
-                   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
-                   for (std::int64_t n = 0; n < count; ++n)
-                     for (int f = 0; f < residual_features_; ++f)
-                       values.push_back(host(0, n, f));
-                 });
+  for_each_chunk(
+      parameters, jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front()),
+      [&](std::int64_t begin, std::int64_t count, const jet::Var<Real>& z) {
+        jet::Var<Real> data;
+        if (device_data_.extent(0) > 0)
+          data = jet::Var<Real>(
+              tape_, tape_.constants(
+                         Kokkos::subview(device_data_,
+                                         std::make_pair(static_cast<std::size_t>(begin),
+                                                        static_cast<std::size_t>(begin + count)),
+                                         Kokkos::ALL),
+                         z.set()));
+        const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z}, 0, data);
+        const auto r = task_.residual(pde_term_, context).value().values;
+        residual_features_ = static_cast<int>(r.extent(2));
+        auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
+        for (std::int64_t n = 0; n < count; ++n)
+          for (int f = 0; f < residual_features_; ++f)
+            values.push_back(host(0, n, f));
+      });
   return values;
 }
 
@@ -83,18 +103,10 @@ template <class Real>
 RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
 {
   const auto prediction = predict(parameters);
-  // [sum |e|, sum |u|, sum e^2, sum u^2] over all points and outputs, then over ranks.
-  double sums[4] = {0, 0, 0, 0};
-  for (std::size_t i = 0; i < prediction.size(); ++i) {
-    const double u = local_reference_[i];
-    const double e = u - prediction[i];
-    sums[0] += std::fabs(e);
-    sums[1] += std::fabs(u);
-    sums[2] += e * e;
-    sums[3] += u * u;
-  }
-  mpi_.allreduce_sum(sums, 4);
-  return RelativeErrors{sums[0] / sums[1], std::sqrt(sums[2] / sums[3])};
+  ErrorSums sums(model_.outputs());
+  sums.add(prediction.data(), local_reference_.data(), prediction.size());
+  sums.reduce(mpi_);
+  return sums.metrics();
 }
 
 template <class Real>

@@ -86,6 +86,13 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
           jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
       prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
     }
+    if (term.point_data.size() > 0 && term.point_data.size() != term.size())
+      throw NotImplementedError("term '" + term.name +
+                                "': per-point data on points an objective replaced (vPINN on a "
+                                "task with piecewise coefficients)");
+    if (term.point_data.size() > 0)
+      prepared.point_data =
+          pde::to_device<Real>(pde::slice(term.point_data, block), "pinnbench::loss::point_data");
     auto weight = settings_.weights.find(term.name);
     prepared.weight = weight == settings_.weights.end() ? 1.0 : weight->second;
     slots_[term.reported()] = static_cast<int>(names_.size());
@@ -217,8 +224,17 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
     coordinates.push_back(z);
     outputs.push_back(u);
   }
+  jet::Var<Real> point_data;
+  if (prepared.point_data.extent(0) > 0)
+    point_data = jet::Var<Real>(
+        tape_,
+        tape_.constants(Kokkos::subview(prepared.point_data,
+                                        std::make_pair(static_cast<std::size_t>(begin),
+                                                       static_cast<std::size_t>(begin + count)),
+                                        Kokkos::ALL),
+                        prepared.sets.front()));
   const pde::TermContext<Real> context(dimension, outputs, coordinates,
-                                       prepared.global_offset + begin);
+                                       prepared.global_offset + begin, point_data);
   const jet::Var<Real> residual = task_.residual(prepared.term, context);
 
   contributions_.clear();

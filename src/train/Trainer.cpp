@@ -12,6 +12,7 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
+#include <pinnbench/train/InitialParameters.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <pinnbench/train/Trainer.hpp>
 #include <set>
@@ -164,6 +165,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       objective::make_objective<Real>(config["objective"], model->layout(), seed, *task);
   Vector<Real> parameters("pinnbench::parameters", model->layout().size());
   model->initialize(parameters, seed);
+  if (const auto file = config["model"]["initial_parameters"].as<std::string>(""); !file.empty()) {
+    const auto values = load_initial_parameters(file, model->layout());
+    auto host = Kokkos::create_mirror_view(parameters);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      host(i) = static_cast<Real>(values[i]);
+    Kokkos::deep_copy(parameters, host);
+  }
 
   LossSettings settings;
   settings.chunk_points = chunk;
@@ -217,7 +225,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   std::string status = "ok", message;
   std::vector<double> per_iteration_loss;
   // Train and test loss and errors at the parameters after iteration `measured_at`.
-  RelativeErrors errors{nan, nan};
+  RelativeErrors errors; // NaN until measured
   LossValue train_value, test_value;
   train_value.loss = test_value.loss = nan;
   std::int64_t measured_at = -1;
@@ -244,6 +252,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     }
     history.add("rMAE", errors.rmae);
     history.add("rMSE", errors.rmse);
+    for (const auto& [name, value] : named_metrics(errors, model->outputs()))
+      history.add(name, value);
     for (const auto& [name, value] : objective->diagnostics())
       history.add(name, value);
     if (context.progress && mpi.is_root()) {
@@ -426,6 +436,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       a.set_double("test_loss_" + test_monitor->term_names()[k], test_value.terms[k]);
   a.set_double("rMAE", errors.rmae);
   a.set_double("rMSE", errors.rmse);
+  for (const auto& [name, value] : named_metrics(errors, model->outputs()))
+    a.set_double(name, value);
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx",
                 static_cast<unsigned long long>(fnv1a(result.config_yaml)));

@@ -81,7 +81,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_TRUE(is_implemented("model", "fls"));
   EXPECT_TRUE(is_implemented("model", "qres"));
   EXPECT_TRUE(is_implemented("model", "kan"));
-  for (const char* model : {"pinnsformer", "propinn"}) {
+  EXPECT_TRUE(is_implemented("model", "propinn"));
+  for (const char* model : {"pinnsformer"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);

@@ -43,7 +43,8 @@ TEST(SuiteErrors, UnknownKeyInASection)
                    minimal_matrix,
                3, 5,
                {"unknown key 'widht' in 'defaults.model'; did you mean 'width'?",
-                "valid choices: name, width, hidden_layers, activation, init, bias_init"});
+                "valid choices: name, initial_parameters, width, hidden_layers, activation, init, "
+                "bias_init"});
 }
 
 TEST(SuiteErrors, UnknownKeyInDefaultsNestedMapping)
@@ -331,15 +332,15 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                {"'beta' in 'defaults.task' applies to every task, but task 'reaction' has no "
                 "such key",
                 "valid choices: rho, points, test, weights"});
-  // A pinn setting at the shared level does not fit the (known, unimplemented) propinn.
+  // A pinn setting at the shared level does not fit the (known, unimplemented) pinnsformer.
   expect_error("defaults:\n"
                "  model: {width: 64}\n"
                "matrix:\n"
                "  tasks: [convection]\n"
-               "  models: [pinn, propinn]\n"
+               "  models: [pinn, pinnsformer]\n"
                "  objectives: [vanilla]\n"
                "  optimizers: [lbfgs]\n",
-               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'propinn'"});
+               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'pinnsformer'"});
 }
 
 TEST(SuiteErrors, MergedPointSetPointsAtTheOverride)

@@ -169,6 +169,7 @@ model:
   activation: tanh
   init: xavier_uniform
   bias_init: 0.01
+  initial_parameters: ""
 objective:
   name: vanilla
   label: vanilla
@@ -471,7 +472,7 @@ TEST(SuiteLoading, UnimplementedNamesLoadButCannotRun)
   const Suite suite = load(R"(
 matrix:
   tasks: [convection, {name: burgers1d, weights: {residual_u: 2}}]
-  models: [pinn, propinn]
+  models: [pinn, pinnsformer]
   objectives: [vanilla]
   optimizers: [lbfgs]
 )");
@@ -479,9 +480,9 @@ matrix:
   EXPECT_NO_THROW(require_implemented(suite.runs[0]));
   try {
     require_implemented(suite.runs[1]);
-    ADD_FAILURE() << "propinn ran";
+    ADD_FAILURE() << "pinnsformer ran";
   } catch (const NotImplementedError& e) {
-    EXPECT_STREQ(e.what(), "not implemented yet: model 'propinn'");
+    EXPECT_STREQ(e.what(), "not implemented yet: model 'pinnsformer'");
   }
   try {
     require_implemented(suite.runs[2]);
@@ -490,7 +491,7 @@ matrix:
     EXPECT_STREQ(e.what(), "not implemented yet: task 'burgers1d'");
   }
   EXPECT_EQ(suite.runs[2].config["task"]["weights"]["residual_u"].as<double>(), 2.0);
-  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // propinn has no pinn keys
+  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // pinnsformer has no pinn keys
 }
 
 TEST(SuiteLoading, EmptySectionsAndAnOverrideWithoutWhen)

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 #include <memory>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/ProPinn.hpp>
 #include <pinnbench/objective/DoublePinn.hpp>
 #include <pinnbench/objective/Ropinn.hpp>
 #include <pinnbench/objective/Vpinn.hpp>
+#include <pinnbench/pde/AllenCahnTask.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
@@ -140,4 +142,27 @@ TEST(Parallel, EvaluatorReducesAndGathersLikeOneRank)
                   1e-12 * (1 + std::fabs(alone.residual[i])));
     }
   }
+}
+
+TEST(Parallel, ProPinnClosureAndEvaluatorOnAllRanksEqualOneRank)
+{
+  // ProPINN's 84 copies of a point stay on the point's rank: the split by
+  // points leaves the perturbation, pooling and mixer inside each block.
+  pde::AllenCahnTask allen_cahn({}, {32, 1e-3, true}, grid());
+  nn::ProPinnShape shape;
+  shape.hidden_dim = 8;
+  shape.head_width = 6;
+  shape.head_layers = 2;
+  shape.input_scale = 1.3;
+  nn::ProPinn<double> model(shape);
+  Vector<double> parameters("parameters", model.layout().size());
+  model.initialize(parameters, 4);
+  expect_same(evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_WORLD),
+              evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_SELF), "propinn");
+  train::Evaluator<double> world(allen_cahn, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
+  train::Evaluator<double> self(allen_cahn, model, parallel::MpiContext(MPI_COMM_SELF), 8);
+  const auto a = world.errors(parameters);
+  const auto b = self.errors(parameters);
+  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
+  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
 }

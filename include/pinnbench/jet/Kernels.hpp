@@ -48,7 +48,8 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 /// dL/dw1 and dL/dw2 of the wave activation y = w1 sin z + w2 cos z, given dL/dy.
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2);
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2,
+                             KernelVariant variant = KernelVariant::automatic);
 
 // --- linear combinations, component gathers --------------------------------------
 
@@ -164,6 +165,50 @@ template <class Real>
 void segment_project_vjp(const ProjectionWeights<Real>& weights, int segment,
                          const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_a,
                          bool accumulate);
+
+// --- fixed neighbourhoods of a point (ProPINN) --------------------------------------
+
+/// Offsets [K][d] added to every point.
+template <class Real>
+using OffsetView = Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>;
+/// Group g of a point's K rows is [bounds(g), bounds(g + 1)).
+using GroupBounds = Kokkos::View<const int*, MemorySpace>;
+
+/// K shifted copies of every point of a coordinate jet a [S][N][d]:
+/// out(c, n K + k, j) = a(c, n, j) + (c == 0 ? offsets(k, j) : 0). The offsets
+/// are constants, so the derivative components are copied unchanged.
+template <class Real>
+void perturb_forward(const ConstJetView<Real>& a, const OffsetView<Real>& offsets,
+                     const JetView<Real>& out, KernelVariant variant = KernelVariant::automatic);
+
+/// adjoint_a(c, n, j) (+)= sum_k adjoint_out(c, n K + k, j).
+template <class Real>
+void perturb_vjp(const ConstJetView<Real>& adjoint_out, int copies, const JetView<Real>& adjoint_a,
+                 bool accumulate, KernelVariant variant = KernelVariant::automatic);
+
+/// Mean over each group of a point's K rows: a [S][N K][F] -> out [S][N G][F],
+/// out(c, n G + g, f) = mean over k in group g of a(c, n K + k, f).
+template <class Real>
+void group_mean_forward(const ConstJetView<Real>& a, const GroupBounds& bounds,
+                        const JetView<Real>& out, KernelVariant variant = KernelVariant::automatic);
+
+/// adjoint_a(c, n K + k, f) (+)= adjoint_out(c, n G + g(k), f) / |group g(k)|.
+template <class Real>
+void group_mean_vjp(const ConstJetView<Real>& adjoint_out, const GroupBounds& bounds,
+                    const JetView<Real>& adjoint_a, bool accumulate,
+                    KernelVariant variant = KernelVariant::automatic);
+
+/// Rows and features of each point swap roles: a [S][N R][F] -> out [S][N F][R],
+/// out(c, n F + f, r) = a(c, n R + r, f). With F = 1 it folds R rows back into
+/// R features of one point.
+template <class Real>
+void regroup_forward(const ConstJetView<Real>& a, int rows, const JetView<Real>& out,
+                     KernelVariant variant = KernelVariant::automatic);
+
+/// adjoint_a(c, n R + r, f) (+)= adjoint_out(c, n F + f, r).
+template <class Real>
+void regroup_vjp(const ConstJetView<Real>& adjoint_out, int rows, const JetView<Real>& adjoint_a,
+                 bool accumulate, KernelVariant variant = KernelVariant::automatic);
 
 // --- reductions -----------------------------------------------------------------------
 

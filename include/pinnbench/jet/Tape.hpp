@@ -48,6 +48,11 @@ public:
   NodeId coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                      const DerivativeSetPtr& set);
 
+  /// Per-point constants `values` [N][F] (F <= 6) as a jet on `set`: the values
+  /// with zero derivatives (no gradient), e.g. boundary normals.
+  NodeId constants(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& values,
+                   const DerivativeSetPtr& set);
+
   // --- network ops --------------------------------------------------------------
 
   /// a W^T + b with W [outputs][inputs] at `weight_offset` in the parameter
@@ -92,6 +97,17 @@ public:
   /// test functions): see segment_project() in Kernels.hpp.
   NodeId segment_project(NodeId a, const ProjectionWeights<Real>& weights, int segment);
 
+  // --- fixed neighbourhoods (ProPINN's differential perturbation) -----------------
+
+  /// K shifted copies of every point, [S][N][d] -> [S][N K][d]: the values move
+  /// by offsets(k, :), the derivatives stay (the offsets are constants).
+  NodeId perturb(NodeId a, const OffsetView<Real>& offsets);
+  /// Means over groups of each point's K = `copies` rows, [S][N K][F] -> [S][N G][F];
+  /// bounds (0 = b_0 < b_1 < ... < b_G = K) are the caller's to get right.
+  NodeId group_mean(NodeId a, const GroupBounds& bounds, int copies);
+  /// [S][N R][F] -> [S][N F][R]: out(c, n F + f, r) = a(c, n R + r, f).
+  NodeId regroup(NodeId a, int rows);
+
   // --- reductions (scalar nodes, accumulated in double) ---------------------------
 
   /// sum over points and features of the value squared.
@@ -126,6 +142,9 @@ private:
     combine,
     mul,
     project,
+    perturb,
+    group_mean,
+    regroup,
     sum_squares,
     sum_values
   };
@@ -163,6 +182,10 @@ private:
     // project
     ProjectionWeights<Real> weights;
     int segment = 1;
+    // perturb / group_mean / regroup
+    OffsetView<Real> offsets;
+    GroupBounds bounds;
+    int rows = 1;
     // reductions
     double scalar = 0.0;
     double seed = 0.0;

@@ -24,6 +24,10 @@ struct Term
   std::vector<PointCloud> evaluations;
   /// Derivatives of u the residual reads, per evaluation.
   std::vector<std::vector<jet::MultiIndex>> derivatives;
+  /// Per-point constants of the first evaluation's points, [size][columns]
+  /// (at most 6 columns; the outward normals of Neumann and Robin conditions),
+  /// read by TermContext::data(); empty when the term has none.
+  PointCloud point_data;
   /// Coordinates held fixed on this term's points (x on a boundary, t on the
   /// initial line): double PINN's "free" variant does not differentiate them.
   std::vector<int> fixed_coordinates;

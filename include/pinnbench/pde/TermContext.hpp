@@ -10,6 +10,7 @@
 // evaluation's own jet and embeds the result again.
 #include <cstdint>
 #include <map>
+#include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Expression.hpp>
 #include <vector>
 
@@ -22,17 +23,21 @@ public:
   using Var = jet::Var<Real>;
 
   /// `outputs` and `coordinates` are each evaluation's own jets (on its own d
-  /// coordinates); `first_point` is the global index of the chunk's first point.
+  /// coordinates); `first_point` is the global index of the chunk's first point;
+  /// `point_data` the term's per-point constants on the first evaluation's
+  /// points (Term::point_data), if it has any.
   TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
-              std::int64_t first_point = 0)
+              std::int64_t first_point = 0, Var point_data = {})
       : dimension_(dimension), first_point_(first_point)
   {
-    for (std::size_t k = 0; k < outputs.size(); ++k) {
-      outputs_.push_back(
-          combined(outputs[k], static_cast<int>(k), static_cast<int>(outputs.size())));
-      coordinates_.push_back(
-          combined(coordinates[k], static_cast<int>(k), static_cast<int>(outputs.size())));
+    const int count = static_cast<int>(outputs.size());
+    for (int k = 0; k < count; ++k) {
+      own_outputs_.push_back(outputs[static_cast<std::size_t>(k)]);
+      outputs_.push_back(combined(outputs[static_cast<std::size_t>(k)], k, count));
+      coordinates_.push_back(combined(coordinates[static_cast<std::size_t>(k)], k, count));
     }
+    if (point_data.valid())
+      point_data_ = combined(point_data, 0, count);
   }
 
   int evaluations() const { return static_cast<int>(outputs_.size()); }
@@ -40,6 +45,41 @@ public:
   const Var& u(int evaluation = 0) const
   {
     return outputs_.at(static_cast<std::size_t>(evaluation));
+  }
+  /// Output `feature` of an evaluation (u, v, p of a multi-output task) as a
+  /// one-feature jet.
+  Var output(int feature, int evaluation = 0) const
+  {
+    if (evaluations() == 1)
+      return jet::feature(outputs_.front(), feature);
+    return combined(jet::feature(own_outputs_.at(static_cast<std::size_t>(evaluation)), feature),
+                    evaluation, evaluations());
+  }
+  /// Column j of the term's per-point data (constant: zero derivatives).
+  Var data(int j) const
+  {
+    if (!point_data_.valid())
+      throw LogicError("the term has no per-point data");
+    return jet::feature(point_data_, j);
+  }
+  /// n . grad v over the first `axes` coordinates, the term's point data being
+  /// the outward unit normals (Neumann and Robin conditions).
+  Var normal_derivative(const Var& v, int axes) const
+  {
+    Var sum = data(0) * d(v, 0);
+    for (int j = 1; j < axes; ++j)
+      sum = sum + data(j) * d(v, j);
+    return sum;
+  }
+  /// The Laplacian of v in the given coordinates of evaluation 0: the one
+  /// place residuals take it, so collapsed ("forward Laplacian") jets can plug
+  /// in here.
+  Var laplacian(const Var& v, const std::vector<int>& axes) const
+  {
+    Var sum = d(d(v, axes.front()), axes.front());
+    for (std::size_t k = 1; k < axes.size(); ++k)
+      sum = sum + d(d(v, axes[k]), axes[k]);
+    return sum;
   }
   /// Coordinate j of an evaluation as a jet (value = the coordinate, d/dz_j = 1).
   Var coordinate(int j, int evaluation = 0) const
@@ -83,9 +123,11 @@ private:
   }
 
   int dimension_;
+  std::vector<Var> own_outputs_;
   std::vector<Var> outputs_;
   std::vector<Var> coordinates_;
   std::int64_t first_point_;
+  Var point_data_;
   /// combined jet -> (the evaluation's own jet it was made from, the evaluation)
   mutable std::map<int, std::pair<Var, int>> own_jets_;
 };

@@ -17,6 +17,7 @@ struct Options
   bool resume = false;                        ///< --resume: skip runs with a complete result file
   std::optional<std::int64_t> max_iterations; ///< --max-iterations N caps training.iterations
   std::string data_dir;                       ///< --data-dir DIR, default $PINNBENCH_DATA
+  bool skip_missing_data = false;             ///< --skip-missing-data: leave out runs lacking data
   bool help = false;                          ///< --help / -h
   bool version = false;                       ///< --version
 };

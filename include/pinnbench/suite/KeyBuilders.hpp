@@ -43,6 +43,8 @@ KeySpec tolerance_key(std::string name, std::string def, std::string description
 KeySpec bool_key(std::string name, std::string def, std::string description);
 /// The first choice is the default.
 KeySpec choice_key(std::string name, std::vector<std::string> choices, std::string description);
+/// A free string (a file path), empty by default.
+KeySpec text_key(std::string name, std::string description);
 KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
                      std::string description);
 /// Nested keys; the children carry the defaults.

@@ -24,6 +24,7 @@ enum class ValueKind
   mapping,      ///< nested keys (`children`)
   point_set,    ///< mapping with a `kind` discriminator; `kinds` lists each kind's keys
   term_weights, ///< mapping task loss term -> real in the real range
+  text,         ///< any string (a file path); '' when unset
 };
 
 struct KeySpec;

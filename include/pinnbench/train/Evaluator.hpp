@@ -5,14 +5,13 @@
 #include <pinnbench/nn/Model.hpp>
 #include <pinnbench/parallel/MpiContext.hpp>
 #include <pinnbench/pde/Task.hpp>
+#include <pinnbench/train/TestMetrics.hpp>
 
 namespace pinnbench::train {
 
-struct RelativeErrors
-{
-  double rmae = 0.0; ///< sum |u - u_hat| / sum |u|
-  double rmse = 0.0; ///< sqrt(sum (u - u_hat)^2 / sum u^2)
-};
+/// rmae = sum |u - u_hat| / sum |u|, rmse = sqrt(sum (u - u_hat)^2 / sum u^2),
+/// and PINNacle's other metrics (TestMetrics.hpp).
+using RelativeErrors = TestMetrics;
 
 /// Full test arrays (on rank 0; empty elsewhere), row-major.
 struct TestArrays
@@ -55,6 +54,7 @@ private:
   Matrix<Real> device_points_;
   std::vector<double> local_reference_;
   pde::Term pde_term_;
+  Matrix<Real> device_data_; ///< the PDE term's per-point data at the local test points, or empty
   jet::Tape<Real> tape_;
   Vector<Real> unused_gradient_;
   int residual_features_ = 0;

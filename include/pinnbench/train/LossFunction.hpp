@@ -65,6 +65,7 @@ private:
     std::vector<Matrix<Real>> points; ///< per evaluation, this rank's block [n][d]
     std::int64_t global_offset = 0;
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
+    Matrix<Real> point_data;                 ///< this rank's block of Term::point_data, or empty
     double weight = 1.0;
     std::int64_t alignment = 1; ///< chunks and blocks hold whole multiples of this
   };
