@@ -4,7 +4,8 @@
 Two layouts:
 
 ``ropinn``
-    RoPINN Table 1.  One block per model label; rows Vanilla, gPINN, vPINN,
+    RoPINN Table 1.  One block per model label, in the paper's model order
+    (PINN, QRes, FLS, PINNsFormer, KAN, then others by name); rows Vanilla, gPINN, vPINN,
     RoPINN (objectives ``vanilla``, ``gpinn``, ``vpinn``, ``ropinn``) and a
     Promotion row, ``(vanilla - ropinn) / vanilla`` in percent per metric
     (positive = RoPINN is better); columns Loss / rMAE / rMSE per task label.
@@ -63,6 +64,9 @@ TASK_DISPLAY = {"convection": "Convection", "reaction": "1D-Reaction", "wave": "
                 "allen_cahn": "Allen-Cahn"}
 OBJECTIVE_DISPLAY = {"vanilla": "Vanilla", "gpinn": "gPINN", "vpinn": "vPINN", "ropinn": "RoPINN",
                      "l1": "L1", "l2": "L2", "double_pinn": "Double PINN"}
+
+#: Base models of RoPINN Table 1 (and ProPINN), in the papers' block order.
+MODEL_ORDER = ("pinn", "qres", "fls", "pinnsformer", "kan", "propinn")
 
 #: Objectives of the RoPINN table, in row order.
 ROPINN_OBJECTIVES = ("vanilla", "gpinn", "vpinn", "ropinn")
@@ -365,8 +369,13 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
     for record in selected:
         blocks[block_of(record)].append(record)
 
+    def block_order(block: tuple) -> tuple:
+        model = blocks[block][0].model
+        rank = MODEL_ORDER.index(model) if model in MODEL_ORDER else len(MODEL_ORDER)
+        return (rank, *(_sort_value(v) for v in block))
+
     sections = []
-    for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
+    for block in sorted(blocks, key=block_order):
         block_records = blocks[block]
         model = block_records[0]
         title = display_name(MODEL_DISPLAY, model.model, model.model_label)

@@ -1,5 +1,6 @@
-// Seconds per closure (loss + parameter gradient) of the reference PINN on the
-// RoPINN 101 x 101 grid, the number benchmarks/torch_baseline.py measures for
+// Seconds per closure (loss + parameter gradient) of a RoPINN base model (PINN,
+// QRes or KAN at the papers' sizes unless --width/--hidden-layers say otherwise)
+// on the RoPINN 101 x 101 grid, the number benchmarks/torch_baseline.py measures for
 // PyTorch's nested autograd. One configuration per process, so the peak memory
 // is the configuration's. Prints one JSON line (rank 0).
 //
@@ -23,8 +24,10 @@
 #include <memory>
 #include <mpi.h>
 #include <pinnbench/core/BuildInfo.hpp>
+#include <pinnbench/nn/Kan.hpp>
 #include <pinnbench/nn/Mlp.hpp>
 #include <pinnbench/nn/ProPinn.hpp>
+#include <pinnbench/nn/QRes.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
 #include <pinnbench/pde/Task.hpp>
@@ -47,9 +50,9 @@ struct Options
   int repeats = 5;
   int warmup = 1;
   int grid = 101;
-  int points = 32768;    ///< pnd only
-  int width = 0;         ///< 0: the problem's (512; pnd 100)
-  int hidden_layers = 0; ///< 0: the problem's (3; pnd 5)
+  int points = 32768;     ///< pnd only
+  int width = -1;         ///< -1: the model's paper size (PINN 512, QRes 256, KAN 5; pnd 100)
+  int hidden_layers = -1; ///< -1: PINN 3, QRes 3 (point scripts), KAN 2 ([2, 5, 5, 1]); pnd 5
   int chunk = 1024;
   bool collapse = true;
 };
@@ -59,7 +62,9 @@ struct Options
   std::printf("usage: pinnbench_closure_benchmark [--problem convection|wave|gpinn_wave|pnd]\n"
               "  [--precision fp32|fp64] [--repeats R] [--warmup W] [--grid N] [--points N]\n"
               "  [--width W] [--hidden-layers L] [--chunk C] [--collapse on|off]\n"
-              "  [--model pinn|propinn]\n"
+              "  [--model pinn|qres|kan|propinn]\n"
+              "pinn, qres, kan: the papers' sizes unless --width / --hidden-layers say otherwise\n"
+              "  (PINN 512 x 3, QRes 256 x 3 blocks, KAN [2, 5, 5, 1]; pnd: PINN 100 x 5).\n"
               "propinn: the paper's ProPINN (15 030 parameters; pi (x, t) on the wave problems);\n"
               "  --width / --hidden-layers do not apply to it.\n"
               "Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; ranks: mpirun -np.\n");
@@ -78,6 +83,8 @@ Options parse(int argc, char** argv)
     };
     if (arg == "--problem")
       o.problem = value();
+    else if (arg == "--model")
+      o.model = value();
     else if (arg == "--precision")
       o.precision = value();
     else if (arg == "--repeats")
@@ -99,8 +106,6 @@ Options parse(int argc, char** argv)
       o.hidden_layers = std::stoi(value());
     else if (arg == "--chunk")
       o.chunk = std::stoi(value());
-    else if (arg == "--model")
-      o.model = value();
     else if (arg == "--help" || arg == "-h")
       usage(0);
     else if (arg.rfind("--kokkos", 0) != 0)
@@ -109,12 +114,13 @@ Options parse(int argc, char** argv)
   if ((o.problem != "convection" && o.problem != "wave" && o.problem != "gpinn_wave" &&
        o.problem != "pnd") ||
       (o.precision != "fp32" && o.precision != "fp64") || o.repeats < 1 || o.points < 1 ||
-      (o.model != "pinn" && o.model != "propinn") || (o.model == "propinn" && o.problem == "pnd"))
+      (o.model != "pinn" && o.model != "qres" && o.model != "kan" && o.model != "propinn") ||
+      (o.model != "pinn" && o.problem == "pnd"))
     usage(2);
-  if (o.width == 0)
-    o.width = o.problem == "pnd" ? 100 : 512;
-  if (o.hidden_layers == 0)
-    o.hidden_layers = o.problem == "pnd" ? 5 : 3;
+  if (o.width < 0)
+    o.width = o.problem == "pnd" ? 100 : o.model == "kan" ? 5 : o.model == "qres" ? 256 : 512;
+  if (o.hidden_layers < 0)
+    o.hidden_layers = o.problem == "pnd" ? 5 : o.model == "kan" ? 2 : 3;
   return o;
 }
 
@@ -248,6 +254,17 @@ void run(const Options& o, const parallel::MpiContext& mpi)
     shape.input_scale = o.problem == "convection" ? 1.0 : 3.141592653589793;
     network = std::make_unique<nn::ProPinn<Real>>(shape);
     gemm_width = shape.head_width;
+  } else if (o.model == "qres") {
+    nn::QResShape shape;
+    shape.width = o.width;
+    shape.hidden_layers = o.hidden_layers;
+    network = std::make_unique<nn::QRes<Real>>(shape);
+  } else if (o.model == "kan") {
+    nn::KanShape shape;
+    shape.width.assign(static_cast<std::size_t>(o.hidden_layers + 2), o.width);
+    shape.width.front() = 2;
+    shape.width.back() = 1;
+    network = std::make_unique<nn::Kan<Real>>(shape);
   } else {
     nn::MlpShape shape;
     shape.inputs = task->dimension();

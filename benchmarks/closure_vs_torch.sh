@@ -3,7 +3,7 @@
 #
 #   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave pnd"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
-#                                   [--model pinn|propinn] [--points N] [--chunk C]
+#                                   [--models "pinn qres kan propinn"] [--model NAME] [--points N] [--chunk C]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1
@@ -23,7 +23,7 @@ problems="convection wave gpinn_wave"
 precisions="fp32 fp64"
 workers="t1 t2 r2"
 grid=101
-model=pinn
+models="pinn"
 points=32768
 chunk=1024
 while [ $# -gt 0 ]; do
@@ -34,7 +34,8 @@ while [ $# -gt 0 ]; do
     --precisions) precisions=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --grid) grid=$2; shift 2 ;;
-    --model) model=$2; shift 2 ;;
+    --models) models=$2; shift 2 ;;
+    --model) models=$2; shift 2 ;;
     --points) points=$2; shift 2 ;;
     --chunk) chunk=$2; shift 2 ;;
     -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
@@ -48,8 +49,9 @@ log=closure_vs_torch.jsonl
 : > "$log"
 mpirun_flags="--allow-run-as-root --oversubscribe --bind-to none"
 
-printf '%-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' problem prec wrk \
+printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' model problem prec wrk \
   pinnbench_s torch_s speedup cpu_x gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
+for model in $models; do
 for problem in $problems; do
   variants=on
   [ "$problem" = pnd ] && variants="on off"
@@ -61,8 +63,8 @@ for problem in $problems; do
         r2) threads=1; ranks=2 ;;
         *) echo "unknown worker spec $worker" >&2; exit 2 ;;
       esac
-      args=(--problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid"
-            --model "$model" --points "$points")
+      args=(--model "$model" --problem "$problem" --precision "$precision" --repeats "$repeats"
+            --grid "$grid" --points "$points")
       torch_threads=$((threads * ranks))
       theirs=$(OMP_NUM_THREADS=$torch_threads "$python" "$here/torch_baseline.py" "${args[@]}" \
                --threads "$torch_threads" --warmup 1)
@@ -84,8 +86,8 @@ memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
 problem = ours["problem"]
 if problem == "pnd":
     problem += "/lap" if ours["collapse"] else "/full"
-print("%-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
-    problem, ours["precision"], worker, ours["seconds_per_closure"],
+print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
+    ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
     theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],
     ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
     theirs["peak_rss_mb"], memory))
@@ -93,5 +95,6 @@ PY
       done
     done
   done
+done
 done
 echo "raw results: $log"

@@ -9,18 +9,17 @@ namespace pinnbench::nn {
 namespace models {
 ModelEntry pinn();
 ModelEntry fls();
+ModelEntry qres();
+ModelEntry kan();
 ModelEntry propinn();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
 {
   static const std::vector<ModelEntry> entries = {
-      models::pinn(),
-      models::fls(),
-      planned_model("qres", "quadratic residual network"),
-      planned_model("pinnsformer", "transformer on pseudo-sequences"),
-      planned_model("kan", "Kolmogorov-Arnold network"),
-      models::propinn(),
+      models::pinn(), models::fls(),
+      models::qres(), planned_model("pinnsformer", "transformer on pseudo-sequences"),
+      models::kan(),  models::propinn(),
   };
   return entries;
 }

@@ -332,15 +332,15 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                {"'beta' in 'defaults.task' applies to every task, but task 'reaction' has no "
                 "such key",
                 "valid choices: rho, points, test, weights"});
-  // A pinn setting at the shared level does not fit the (known, unimplemented) qres.
+  // A pinn setting at the shared level does not fit the (known, unimplemented) pinnsformer.
   expect_error("defaults:\n"
                "  model: {width: 64}\n"
                "matrix:\n"
                "  tasks: [convection]\n"
-               "  models: [pinn, qres]\n"
+               "  models: [pinn, pinnsformer]\n"
                "  objectives: [vanilla]\n"
                "  optimizers: [lbfgs]\n",
-               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'qres'"});
+               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'pinnsformer'"});
 }
 
 TEST(SuiteErrors, MergedPointSetPointsAtTheOverride)
