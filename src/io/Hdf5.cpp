@@ -613,8 +613,26 @@ Dataset create_and_write(Group& group, const std::string& child, const std::stri
                          hid_t memory_type)
 {
   const Dataspace space = Dataspace::simple(shape);
+  // Every non-empty dataset carries HDF5's Fletcher-32 checksum (per chunk), which
+  // every HDF5 reader verifies on every read: damaged data fails to read instead
+  // of being returned. The filter needs chunks: up to 2^20 elements each.
+  Handle dcpl(checked(group.where(), "cannot create property list",
+                      [] { return H5Pcreate(H5P_DATASET_CREATE); }),
+              H5Pclose);
+  if (space.element_count() > 0) {
+    std::vector<hsize_t> chunk(shape.begin(), shape.end());
+    hsize_t inner = 1;
+    for (std::size_t d = 1; d < chunk.size(); ++d) {
+      inner *= std::max<hsize_t>(1, chunk[d]);
+    }
+    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(chunk[0], (hsize_t(1) << 20) / inner));
+    checked(group.where(), "cannot set chunking for " + quoted(child),
+            [&] { return H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()); });
+    checked(group.where(), "cannot add a checksum to " + quoted(child),
+            [&] { return H5Pset_fletcher32(dcpl.get()); });
+  }
   const hid_t dataset_id = checked(group.where(), "cannot create dataset " + quoted(child), [&] {
-    return H5Dcreate2(group.id(), child.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT,
+    return H5Dcreate2(group.id(), child.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.get(),
                       H5P_DEFAULT);
   });
   Dataset dataset(Handle(dataset_id, H5Dclose), group.file_path(), child_path);

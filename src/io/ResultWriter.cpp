@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/FaultInjection.hpp>
 #include <pinnbench/io/Hdf5.hpp>
 #include <pinnbench/io/ResultWriter.hpp>
 #include <set>
@@ -226,6 +227,9 @@ public:
       Group run = file.create_group(schema::run_group);
       write_attributes(run, result_.run);
       write_history(run);
+      if (fault::should_fail("result_write"))
+        throw Hdf5Error(path.string() + ": cannot write dataset: errno = 28, error message = "
+                                        "'No space left on device' (injected fault)");
       write_parameters(run);
       write_test_set(run);
     }

@@ -9,6 +9,8 @@ namespace {
 
 constexpr double infinity = std::numeric_limits<double>::infinity();
 constexpr std::int64_t no_int_limit = std::numeric_limits<std::int64_t>::max();
+/// Integer settings are read as `int` unless their key says otherwise.
+constexpr std::int64_t int_limit = std::numeric_limits<int>::max();
 
 // --- Builders that keep the table below one line per key -------------------
 
@@ -59,7 +61,7 @@ ValueSpec int_value(std::int64_t min, std::int64_t max)
 }
 
 KeySpec int_key(std::string name, std::string def, std::int64_t min, std::string description,
-                std::int64_t max = no_int_limit)
+                std::int64_t max = int_limit)
 {
   return {std::move(name), int_value(min, max), std::move(def), std::move(description)};
 }
@@ -97,7 +99,7 @@ KeySpec choice_key(std::string name, std::vector<std::string> choices, std::stri
 KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
                      std::string description)
 {
-  ValueSpec v = int_value(min, no_int_limit);
+  ValueSpec v = int_value(min, int_limit);
   v.kind = ValueKind::int_list;
   v.list_length = length;
   return {std::move(name), std::move(v), std::move(def), std::move(description)};
@@ -120,7 +122,7 @@ KeySpec point_set_key(std::string name, std::string description)
       {"grid",
        {int_key("nx", "101", 2, "points along x, edges included"),
         int_key("nt", "101", 2, "points along t, edges included")}},
-      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain")}},
+      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain", no_int_limit)}},
   };
   return {std::move(name), std::move(v), "{kind: grid, nx: 101, nt: 101}", std::move(description)};
 }
@@ -130,6 +132,15 @@ KeySpec weights_key()
   ValueSpec v = real_value(at_least(0));
   v.kind = ValueKind::term_weights;
   return {"weights", std::move(v), "1", "loss weight per term (the task's term names)"};
+}
+
+/// An integer key whose value must be even (e.g. a real FFT's length).
+KeySpec even(KeySpec key)
+{
+  key.value.int_check = [](std::int64_t value) {
+    return value % 2 == 0 ? std::string() : "must be even";
+  };
+  return key;
 }
 
 VariantSpec variant(std::string name, std::vector<KeySpec> keys, std::string description,
@@ -178,10 +189,11 @@ SectionSpec task_section()
           "allen_cahn",
           {real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
            real_key("reaction", "5", at_least(0), "reaction coefficient R"),
-           mapping_key("reference",
-                       {int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)"),
-                        real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
-                       "spectral reference solver")},
+           mapping_key(
+               "reference",
+               {even(int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)")),
+                real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
+               "spectral reference solver")},
           "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x",
           {"residual", "initial", "boundary", "boundary_derivative"}),
   };
@@ -290,17 +302,18 @@ std::vector<KeySpec> run_keys()
 {
   return {
       choice_key("precision", {"fp32", "fp64"}, "floating-point precision of the run"),
-      int_key("seed", "0", 0, "initialisation, random point sets, RoPINN draws"),
+      int_key("seed", "0", 0, "initialisation, random point sets, RoPINN draws", no_int_limit),
       mapping_key(
           "training",
-          {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)"),
-           int_key("history_every", "10", 1, "history (and evaluation) cadence"),
+          {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)",
+                   no_int_limit),
+           int_key("history_every", "10", 1, "history (and evaluation) cadence", no_int_limit),
            int_key("chunk_points", "1024", 1, "points per rank processed at once"),
            real_key("checkpoint_seconds", "600", at_least(0),
                     "training seconds between checkpoints (0: none)"),
            mapping_key("stopping",
                        {choice_key("rule", {"none", "relative_change"}, "early-stopping rule"),
-                        int_key("window", "100", 1, "w of relative_change"),
+                        int_key("window", "100", 1, "w of relative_change", no_int_limit),
                         tolerance_key("tolerance", "sqrt_eps", "threshold of relative_change")},
                        "early stopping")},
           "optimisation loop"),

@@ -82,29 +82,48 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
 template <class Real>
 RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
 {
-  const auto prediction = predict(parameters);
-  // [sum |e|, sum |u|, sum e^2, sum u^2] over all points and outputs, then over ranks.
-  double sums[4] = {0, 0, 0, 0};
-  for (std::size_t i = 0; i < prediction.size(); ++i) {
-    const double u = local_reference_[i];
-    const double e = u - prediction[i];
-    sums[0] += std::fabs(e);
-    sums[1] += std::fabs(u);
-    sums[2] += e * e;
-    sums[3] += u * u;
+  // [sum |e|, sum |u|, sum e^2, sum u^2] over all points and outputs, then over
+  // ranks, with a failure count behind them: a rank that failed still reduces.
+  double sums[5] = {0, 0, 0, 0, 0};
+  std::string local_error;
+  try {
+    const auto prediction = predict(parameters);
+    for (std::size_t i = 0; i < prediction.size(); ++i) {
+      const double u = local_reference_[i];
+      const double e = u - prediction[i];
+      sums[0] += std::fabs(e);
+      sums[1] += std::fabs(u);
+      sums[2] += e * e;
+      sums[3] += u * u;
+    }
+  } catch (const std::exception& e) {
+    local_error = e.what();
+    sums[4] = 1;
   }
-  mpi_.allreduce_sum(sums, 4);
+  mpi_.allreduce_sum(sums, 5);
+  if (sums[4] != 0)
+    mpi_.agree(local_error);
   return RelativeErrors{sums[0] / sums[1], std::sqrt(sums[2] / sums[3])};
 }
 
 template <class Real>
 TestArrays Evaluator<Real>::gather(const Vector<Real>& parameters)
 {
+  // Local work first; the gathers only once every rank has its part.
+  std::vector<double> prediction, residual;
+  std::string local_error;
+  try {
+    prediction = predict(parameters);
+    residual = residuals(parameters);
+  } catch (const std::exception& e) {
+    local_error = e.what();
+  }
+  mpi_.agree(local_error);
   TestArrays arrays;
   arrays.x = mpi_.gather_to_root(local_points_.coordinates);
-  arrays.u_pred = mpi_.gather_to_root(predict(parameters));
+  arrays.u_pred = mpi_.gather_to_root(prediction);
   arrays.u_ref = mpi_.gather_to_root(local_reference_);
-  arrays.residual = mpi_.gather_to_root(residuals(parameters));
+  arrays.residual = mpi_.gather_to_root(residual);
   arrays.dimension = task_.dimension();
   arrays.outputs = model_.outputs();
   arrays.points = static_cast<std::int64_t>(arrays.x.size()) / arrays.dimension;

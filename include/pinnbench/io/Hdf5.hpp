@@ -151,7 +151,7 @@ protected:
   std::string name_;
 };
 
-/// A numeric dataset (contiguous, row-major, no chunking).
+/// A numeric dataset (row-major; non-empty ones chunked with a Fletcher-32 checksum).
 class Dataset : public Object
 {
 public:

@@ -18,10 +18,12 @@ struct Options
   std::optional<std::int64_t> max_iterations; ///< --max-iterations N caps training.iterations
   std::string data_dir;                       ///< --data-dir DIR, default $PINNBENCH_DATA
   bool help = false;                          ///< --help / -h
+  bool help_kokkos = false;                   ///< --help-kokkos: Kokkos' own options
   bool version = false;                       ///< --version
 };
 
-/// Parses the arguments after argv[0]. Both `--opt value` and `--opt=value` work.
+/// Parses the arguments after argv[0]. Both `--opt value` and `--opt=value` work;
+/// `--kokkos-*` arguments are left for Kokkos.
 /// Unknown options, missing or invalid values, stray arguments and a missing
 /// --suite (unless --help or --version) are ConfigErrors.
 Options parse_command_line(int argc, char** argv);
