@@ -252,9 +252,9 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
       have_result = true;
     } catch (const train::RunInterrupted& e) {
       // Every rank stopped at the same iteration after the same checkpoint.
-      throw SuiteStopped{exit_stopped, "run " + run.run_id + " " + e.what() + " (signal " +
-                                           std::to_string(static_cast<int>(stop_signal)) +
-                                           "); rerun with --resume to continue"};
+      throw SuiteStopped{exit_stopped, "run " + run.run_id + " " + e.what() +
+                                           " on a stop signal (SIGTERM or SIGUSR1); rerun with "
+                                           "--resume to continue"};
     } catch (const NotImplementedError& e) {
       error = e.what();
       not_implemented = true;

@@ -222,14 +222,14 @@ public:
   void write(const fs::path& path) const
   {
     File file = File::create(path);
+    if (fault::should_fail("result_write")) {
+      file.fail_next_write_as_full_disk();
+    }
     write_root_attributes(file);
     {
       Group run = file.create_group(schema::run_group);
       write_attributes(run, result_.run);
       write_history(run);
-      if (fault::should_fail("result_write"))
-        throw Hdf5Error(path.string() + ": cannot write dataset: errno = 28, error message = "
-                                        "'No space left on device' (injected fault)");
       write_parameters(run);
       write_test_set(run);
     }

@@ -279,7 +279,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     parts.emplace_back("trainer", std::move(trainer));
     parts.emplace_back("optimizer", lbfgs ? lbfgs->save_state() : adam->save_state());
     parts.emplace_back("objective", objective->save_state());
-    write_checkpoint(context.checkpoint, run.config_yaml(), parts);
+    write_checkpoint(context.checkpoint, run.config_yaml(), std::move(parts));
   };
   // Rank 0 writes, then every rank learns whether that worked (a failed write
   // leaving rank 0 alone would strand the others in the next closure's allreduce).
