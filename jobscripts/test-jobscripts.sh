@@ -209,9 +209,10 @@ requeued_job_resumes() {
     PINNBENCH_OUT="$work/long-out" bash "$here/pinnbench-cpu.sbatch"
 }
 check "the requeued job finishes the run" requeued_job_resumes
+requeued_log=$LAST_LOG
 check "the requeued job continued from the checkpoint" \
-  grep -q 'continuing from the checkpoint at iteration' "$LAST_LOG"
-check "the requeued job ends with exit_code=0" ends_with_exit_0 "$LAST_LOG"
+  grep -q 'continuing from the checkpoint at iteration' "$requeued_log"
+check "the requeued job ends with exit_code=0" ends_with_exit_0 "$requeued_log"
 
 echo "$passed passed, $failed failed"
 ((failed == 0))

@@ -118,15 +118,27 @@ std::vector<suite::RunSpec> selected_runs(const suite::Options& options, const s
 {
   auto runs = suite::apply_filter(suite.runs, options.filter);
   suite::require_selection(suite, options.filter, runs);
-  runs = suite::apply_shard(runs, options.shard.index, options.shard.count);
-  // --max-iterations changes what a run is: it goes into the resolved
-  // configuration, so result files and --resume see it.
-  if (options.max_iterations)
-    for (auto& run : runs) {
-      auto iterations = run.config["training"]["iterations"];
-      iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
-    }
-  return runs;
+  return suite::apply_shard(runs, options.shard.index, options.shard.count);
+}
+
+/// The run's configuration as a tree, with --max-iterations applied: it changes
+/// what a run is, so it goes into the resolved configuration, and result files
+/// and --resume see it.
+suite::RunSpec ready_to_run(suite::RunSpec run, const suite::Options& options)
+{
+  run.materialize();
+  if (options.max_iterations) {
+    auto iterations = run.config["training"]["iterations"];
+    iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
+  }
+  return run;
+}
+
+/// Suites are held compactly (configuration text, not trees): a 200 000-run
+/// matrix lists and runs in a few hundred MB.
+suite::Suite load(const suite::Options& options)
+{
+  return suite::load_suite(options.suite, suite::default_suite_search_dirs(), true);
 }
 
 /// --help, --version and --list: no Kokkos (a GPU build must answer them on a
@@ -145,7 +157,7 @@ bool answer_without_kokkos(const suite::Options& options, bool root)
     return true;
   }
   if (options.list) {
-    const suite::Suite suite = suite::load_suite(options.suite, suite::default_suite_search_dirs());
+    const suite::Suite suite = load(options);
     const auto runs = selected_runs(options, suite);
     if (root)
       for (const auto& run : runs)
@@ -181,7 +193,7 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
   if (!options.data_dir.empty() && !std::filesystem::is_directory(options.data_dir))
     throw ConfigError("--data-dir: '" + options.data_dir + "' is not a directory");
 
-  const suite::Suite suite = suite::load_suite(options.suite, suite::default_suite_search_dirs());
+  const suite::Suite suite = load(options);
   const auto runs = selected_runs(options, suite);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
   // Everything that can be known wrong before training: rank 0 looks, all follow.
@@ -201,7 +213,7 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
   std::vector<RunRow> rows;
   bool any_failed = false;
   for (std::size_t index = 0; index < runs.size(); ++index) {
-    const auto& run = runs[index];
+    const suite::RunSpec run = ready_to_run(runs[index], options);
     const auto path = directory / (run.run_id + ".h5");
     RunRow row;
     row.run_id = run.run_id;

@@ -103,7 +103,9 @@ std::string preflight_memory(const Suite& suite, const std::vector<RunSpec>& run
   for (const auto& run : runs) {
     long double total = 0, largest = 0;
     std::string largest_path;
-    count_points(run.config, "", total, largest, largest_path);
+    RunSpec resolved = run;
+    resolved.materialize();
+    count_points(resolved.config, "", total, largest, largest_path);
     // A lower bound: two coordinates of 8 bytes per point, held on the host and
     // on the device. Training, tests and gathers need more.
     const long double bytes = total * 2 * 8 * 2;

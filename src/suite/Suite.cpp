@@ -202,7 +202,7 @@ std::string run_keys_expected()
 class SuiteReader
 {
 public:
-  explicit SuiteReader(std::string file) : file_(std::move(file)) {}
+  SuiteReader(std::string file, bool compact) : file_(std::move(file)), compact_(compact) {}
 
   Suite read(const YAML::Node& root)
   {
@@ -227,6 +227,7 @@ public:
 
 private:
   const std::string file_;
+  const bool compact_;
   const Schema& schema_ = schema();
   YAML::Mark root_mark_;
   YAML::Node defaults_, matrix_, overrides_;
@@ -1048,6 +1049,9 @@ private:
                 }
                 if (!excluded) {
                   suite.runs.push_back(resolve(point, suite.name));
+                  if (compact_) {
+                    suite.runs.back().compact();
+                  }
                 }
               }
             }
@@ -1129,7 +1133,8 @@ std::vector<std::string> suite_names_in(const std::vector<std::filesystem::path>
 
 } // namespace
 
-Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label)
+Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label,
+                             bool compact)
 {
   std::vector<YAML::Node> documents;
   try {
@@ -1147,24 +1152,25 @@ Suite load_suite_from_string(const std::string& yaml_text, const std::string& fi
     fail(file_label, documents[1].Mark(),
          "a suite file holds one YAML document, this one has " + std::to_string(documents.size()));
   }
-  return SuiteReader(file_label).read(documents.empty() ? YAML::Node() : documents[0]);
+  return SuiteReader(file_label, compact).read(documents.empty() ? YAML::Node() : documents[0]);
 }
 
 Suite load_suite(const std::string& name_or_path,
-                 const std::vector<std::filesystem::path>& search_dirs)
+                 const std::vector<std::filesystem::path>& search_dirs, bool compact)
 {
   if (name_or_path.empty()) {
     throw ConfigError("no suite given (expected a suite name or a path to a .yaml file)");
   }
   if (names_a_path(name_or_path)) {
-    return load_suite_from_string(read_file(name_or_path, name_or_path), name_or_path);
+    return load_suite_from_string(read_file(name_or_path, name_or_path), name_or_path, compact);
   }
   std::vector<std::string> searched;
   for (const auto& dir : search_dirs) {
     const std::filesystem::path candidate = dir / (name_or_path + ".yaml");
     std::error_code error;
     if (std::filesystem::is_regular_file(candidate, error)) {
-      return load_suite_from_string(read_file(candidate, name_or_path), candidate.string());
+      return load_suite_from_string(read_file(candidate, name_or_path), candidate.string(),
+                                    compact);
     }
     searched.push_back(candidate.string());
   }
