@@ -7,6 +7,7 @@
 // Every rank parses the same suite and takes the same decisions; rank 0 prints
 // and writes files, and tells the others whether that worked.
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
@@ -113,12 +114,33 @@ io::RunResult failed_result(const suite::RunSpec& run, const io::RunMetadata& me
   return result;
 }
 
-/// The runs this invocation does, after --filter, --shard and --max-iterations.
-std::vector<suite::RunSpec> selected_runs(const suite::Options& options, const suite::Suite& suite)
+/// Suites are held compactly (configuration text, not trees): a 200 000-run
+/// matrix lists and runs in a few hundred MB.
+suite::Suite load(const suite::Options& options)
 {
-  auto runs = suite::apply_filter(suite.runs, options.filter);
-  suite::require_selection(suite, options.filter, runs);
-  return suite::apply_shard(runs, options.shard.index, options.shard.count);
+  return suite::load_suite(options.suite, suite::default_suite_search_dirs(), true);
+}
+
+/// The runs this invocation does, after --filter and --shard, taken out of the
+/// suite in place (no copies: a matrix may have hundreds of thousands of runs).
+std::vector<suite::RunSpec> selected_runs(const suite::Options& options, suite::Suite& suite)
+{
+  std::vector<suite::RunSpec> runs = std::move(suite.runs);
+  suite.runs.clear();
+  runs.erase(
+      std::remove_if(runs.begin(), runs.end(),
+                     [&](const suite::RunSpec& run) { return !options.filter.matches(run); }),
+      runs.end());
+  if (runs.empty()) {
+    // The reasons need every run of the suite: load it again (cheap next to nothing to do).
+    suite::require_selection(load(options), options.filter, runs);
+  }
+  // Shard i/n keeps positions i, i + n, ... of the selection (apply_shard's rule).
+  std::size_t kept = 0;
+  for (std::size_t k = options.shard.index; k < runs.size(); k += options.shard.count)
+    runs[kept++] = std::move(runs[k]);
+  runs.resize(kept);
+  return runs;
 }
 
 /// The run's configuration as a tree, with --max-iterations applied: it changes
@@ -132,13 +154,6 @@ suite::RunSpec ready_to_run(suite::RunSpec run, const suite::Options& options)
     iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
   }
   return run;
-}
-
-/// Suites are held compactly (configuration text, not trees): a 200 000-run
-/// matrix lists and runs in a few hundred MB.
-suite::Suite load(const suite::Options& options)
-{
-  return suite::load_suite(options.suite, suite::default_suite_search_dirs(), true);
 }
 
 /// --help, --version and --list: no Kokkos (a GPU build must answer them on a
@@ -157,7 +172,7 @@ bool answer_without_kokkos(const suite::Options& options, bool root)
     return true;
   }
   if (options.list) {
-    const suite::Suite suite = load(options);
+    suite::Suite suite = load(options);
     const auto runs = selected_runs(options, suite);
     if (root)
       for (const auto& run : runs)
@@ -193,7 +208,7 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
   if (!options.data_dir.empty() && !std::filesystem::is_directory(options.data_dir))
     throw ConfigError("--data-dir: '" + options.data_dir + "' is not a directory");
 
-  const suite::Suite suite = load(options);
+  suite::Suite suite = load(options);
   const auto runs = selected_runs(options, suite);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
   // Everything that can be known wrong before training: rank 0 looks, all follow.
