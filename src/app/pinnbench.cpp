@@ -20,6 +20,7 @@
 #include <pinnbench/io/ResultReader.hpp>
 #include <pinnbench/io/ResultWriter.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/CommandLine.hpp>
 #include <pinnbench/suite/Preflight.hpp>
 #include <pinnbench/suite/RunSelection.hpp>
@@ -224,6 +225,13 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
       throw ConfigError(problem);
   }
 
+  // Every data file of every selected run is there before the first run starts.
+  for (const auto& compact_run : runs) {
+    suite::RunSpec run = compact_run;
+    run.materialize();
+    pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+  }
+
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   std::vector<RunRow> rows;
   bool any_failed = false;
@@ -266,6 +274,7 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
     train::RunContext context(mpi, metadata);
     context.checkpoint = train::checkpoint_path(path);
     context.resume = options.resume;
+    context.data_dir = options.data_dir;
     context.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

@@ -97,7 +97,7 @@ TEST(SuiteSchema, DescriptionsOfValues)
   EXPECT_EQ(describe(find_key(stopping->value.children, "tolerance")->value),
             "float > 0 or sqrt_eps");
   EXPECT_EQ(describe(find_key(stopping->value.children, "window")->value), "int >= 1");
-  const KeySpec* points = find_key(task.shared_keys, "points");
+  const KeySpec* points = find_key(task.find_variant("wave")->keys, "points");
   EXPECT_EQ(describe(find_key(points->value.children, "domain")->value),
             "a point set {kind: grid, nx, nt} or {kind: random, n}");
   const SectionSpec& optimizer = schema().section("optimizer");
