@@ -86,10 +86,12 @@ done
 : "${PINNBENCH_OUT:=results}"    # --out, unless the arguments give one
 : "${PINNBENCH_ARGS:=}"          # more pinnbench options, split at whitespace
 : "${PINNBENCH_RESUME:=1}"       # 1: add --resume, so a resubmitted job skips finished runs
+: "${PINNBENCH_REQUEUE:=1}"      # 1: requeue a job that stopped at the time-limit signal (exit 3)
 
 PB_STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-PB_CHILDREN=()                   # pids to pass a TERM/INT on to
+PB_CHILDREN=()                   # pids to pass a TERM/INT/USR1 on to
 PB_RC=0
+PB_TIME_LIMIT=0                  # 1: the time-limit warning (USR1) arrived
 
 # pb_has_opt OPT ARG...: whether OPT appears as "OPT" or "OPT=value".
 pb_has_opt() {
@@ -199,20 +201,53 @@ pb_on_signal() {
   exit "$2"
 }
 
+# pb_on_time_limit: `#SBATCH --signal=B:USR1@300` warns the batch shell five
+# minutes before the time limit. Pass USR1 on (srun forwards it to every
+# rank): pinnbench writes a checkpoint at its next iteration on all ranks and
+# exits 3, and pb_requeue puts the job back in the queue.
+# shellcheck disable=SC2317  # reached through the trap
+pb_on_time_limit() {
+  echo "pinnbench job: caught SIGUSR1 (time limit near), asking pinnbench to checkpoint" >&2
+  PB_TIME_LIMIT=1
+  local pid
+  for pid in "${PB_CHILDREN[@]}"; do kill -USR1 "$pid" 2>/dev/null || true; done
+}
+
 # pb_run CMD...: run CMD in the background and wait for it: bash runs a trap
 # only once the foreground command has ended, but interrupts `wait` at once.
+# A USR1 trap lets CMD run on, so `wait` again until CMD has really ended.
 # Sets PB_RC to CMD's exit status.
 pb_run() {
   "$@" &
   PB_CHILDREN=("$!")
-  PB_RC=0
-  wait "${PB_CHILDREN[0]}" || PB_RC=$?
+  while :; do
+    PB_RC=0
+    wait "${PB_CHILDREN[0]}" || PB_RC=$?
+    kill -0 "${PB_CHILDREN[0]}" 2>/dev/null || break
+  done
   PB_CHILDREN=()
+}
+
+# pb_requeue: after pinnbench stopped at the time-limit warning (exit 3, every
+# run's state in a checkpoint), requeue this job: it starts again with
+# --resume and continues each run where it stopped. Sets PB_RC to 0 when the
+# job was requeued (it is not finished, but nothing failed).
+# shellcheck disable=SC2317  # run-local.sh never calls it
+pb_requeue() {
+  if [[ $PB_RC == 3 && $PB_TIME_LIMIT == 1 && $PINNBENCH_REQUEUE == 1 && -n ${SLURM_JOB_ID:-} ]]; then
+    if scontrol requeue "$SLURM_JOB_ID"; then
+      echo "pinnbench job: requeued job $SLURM_JOB_ID; it continues with --resume" >&2
+      PB_RC=0
+    else
+      echo "pinnbench job: scontrol requeue failed; submit the job again to continue" >&2
+    fi
+  fi
 }
 
 trap pb_footer EXIT
 trap 'pb_on_signal TERM 143' TERM
 trap 'pb_on_signal INT 130' INT
+trap pb_on_time_limit USR1
 # ==== pinnbench common: end ==================================================
 
 : "${MPIRUN:=mpirun}"

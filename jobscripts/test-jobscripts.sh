@@ -165,5 +165,54 @@ for kind in cpu gpu; do
 done
 check "still one result file per run id" results_complete "$out"
 
+# ---- the time-limit warning: checkpoint, exit 3, requeue, resume ------------------
+# `sbatch --signal=B:USR1@300` signals the batch shell; a stand-in scontrol
+# records the requeue. A run long enough to be caught mid-way.
+cat >"$work/bin/scontrol" <<STUB
+#!/bin/bash
+echo "\$*" >>"$work/scontrol.calls"
+STUB
+chmod +x "$work/bin/scontrol"
+cat >"$work/long.yaml" <<'SUITE'
+name: long
+defaults:
+  task:
+    name: wave
+    points: {domain: {kind: grid, nx: 7, nt: 7}, initial: 7, boundary: 7}
+    test: {domain: {kind: grid, nx: 7, nt: 7}, initial: 7, boundary: 7}
+  model: {name: pinn, width: 6, hidden_layers: 2}
+  objective: {name: vanilla}
+  optimizer: {name: lbfgs, max_iter: 4}
+  precision: fp64
+  training: {iterations: 400, history_every: 10, checkpoint_seconds: 0}
+SUITE
+time_limit_job() {
+  local log=$work/time-limit.log pid i
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=3 SLURM_CPUS_PER_TASK=1 PINNBENCH_SUITE="$work/long.yaml" \
+    PINNBENCH_OUT="$work/long-out" bash "$here/pinnbench-cpu.sbatch" >"$log" 2>&1 &
+  pid=$!
+  for ((i = 0; i < 600; i++)); do
+    grep -q 'iteration *20 ' "$log" && break
+    sleep 0.1
+  done
+  kill -USR1 "$pid"
+  wait "$pid"
+  cat "$log"
+  grep -q 'stopped after iteration .*; checkpoint written' "$log" &&
+    [[ $(cat "$work/scontrol.calls") == "requeue 3" ]] && ends_with_exit_0 "$log" &&
+    [[ -e $work/long-out/long/.wave-pinn-vanilla-lbfgs-fp64-s0.checkpoint.h5 ]]
+}
+check "USR1 before the time limit: checkpoint, exit 3, requeue" time_limit_job
+# The requeued job: the same script again, which continues from the checkpoint.
+requeued_job_resumes() {
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=3 SLURM_CPUS_PER_TASK=1 PINNBENCH_SUITE="$work/long.yaml" \
+    PINNBENCH_OUT="$work/long-out" bash "$here/pinnbench-cpu.sbatch"
+}
+check "the requeued job finishes the run" requeued_job_resumes
+requeued_log=$LAST_LOG
+check "the requeued job continued from the checkpoint" \
+  grep -q 'continuing from the checkpoint at iteration' "$requeued_log"
+check "the requeued job ends with exit_code=0" ends_with_exit_0 "$requeued_log"
+
 echo "$passed passed, $failed failed"
 ((failed == 0))

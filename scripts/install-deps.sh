@@ -5,7 +5,8 @@
 #
 #   scripts/install-deps.sh            build and run (compiler, Kokkos, MPI, HDF5, ...)
 #   scripts/install-deps.sh --tests    also what the test suite needs (GoogleTest,
-#                                      pytest, and PyTorch for the independent checks)
+#                                      pytest, PyTorch for the independent checks, and
+#                                      clang for the second compiler's build)
 #   scripts/install-deps.sh --baselines  also PyTorch, for benchmarks/closure_vs_torch.sh
 set -euo pipefail
 
@@ -21,7 +22,7 @@ packages=(
 )
 for option in "$@"; do
   case "$option" in
-    --tests) packages+=(libgtest-dev python3-pytest python3-torch) ;;
+    --tests) packages+=(libgtest-dev python3-pytest python3-torch clang) ;;
     --baselines) packages+=(python3-torch) ;;
     -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$option' (see --help)" >&2; exit 2 ;;

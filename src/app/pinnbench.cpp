@@ -1,22 +1,28 @@
 // pinnbench: expand a suite into runs, train each, write one HDF5 result per run.
 //
 // Exit codes: 0 every selected run finished (ok or diverged); 1 at least one run
-// failed or is not implemented yet; 2 bad input (suite file, command line).
+// failed or is not implemented yet, or a result could not be written; 2 bad
+// input (suite file, command line, output directory), found before any training;
+// 3 stopped by SIGTERM/SIGUSR1 after writing a checkpoint (rerun with --resume).
 // Every rank parses the same suite and takes the same decisions; rank 0 prints
-// and writes files.
+// and writes files, and tells the others whether that worked.
 #include <Kokkos_Core.hpp>
+#include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <mpi.h>
 #include <pinnbench/core/BuildInfo.hpp>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/FaultInjection.hpp>
 #include <pinnbench/io/ResultReader.hpp>
 #include <pinnbench/io/ResultWriter.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/CommandLine.hpp>
+#include <pinnbench/suite/Preflight.hpp>
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
@@ -28,6 +34,30 @@
 using namespace pinnbench;
 
 namespace {
+
+constexpr int exit_stopped = 3;
+
+/// SIGTERM (scancel, the time limit) or SIGUSR1 (sbatch --signal) arrived:
+/// runs checkpoint at their next iteration and the suite stops.
+volatile std::sig_atomic_t stop_signal = 0;
+
+extern "C" void request_stop(int signal_number)
+{
+  stop_signal = signal_number;
+}
+
+void install_stop_handlers()
+{
+  std::signal(SIGTERM, request_stop);
+  std::signal(SIGUSR1, request_stop);
+}
+
+/// Thrown on every rank to end the suite early (signal, unwritable result).
+struct SuiteStopped
+{
+  int code;
+  std::string message;
+};
 
 struct RunRow
 {
@@ -86,47 +116,122 @@ io::RunResult failed_result(const suite::RunSpec& run, const io::RunMetadata& me
   return result;
 }
 
-int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
+/// Suites are held compactly (configuration text, not trees): a 200 000-run
+/// matrix lists and runs in a few hundred MB.
+suite::Suite load(const suite::Options& options)
 {
-  const suite::Options options = suite::parse_command_line(argc, argv);
-  const bool root = mpi.is_root();
+  return suite::load_suite(options.suite, suite::default_suite_search_dirs(), true);
+}
+
+/// The runs this invocation does, after --filter and --shard, taken out of the
+/// suite in place (no copies: a matrix may have hundreds of thousands of runs).
+std::vector<suite::RunSpec> selected_runs(const suite::Options& options, suite::Suite& suite)
+{
+  std::vector<suite::RunSpec> runs = std::move(suite.runs);
+  suite.runs.clear();
+  runs.erase(
+      std::remove_if(runs.begin(), runs.end(),
+                     [&](const suite::RunSpec& run) { return !options.filter.matches(run); }),
+      runs.end());
+  if (runs.empty()) {
+    // The reasons need every run of the suite: load it again (cheap next to nothing to do).
+    suite::require_selection(load(options), options.filter, runs);
+  }
+  // Shard i/n keeps positions i, i + n, ... of the selection (apply_shard's rule).
+  std::size_t kept = 0;
+  for (std::size_t k = options.shard.index; k < runs.size(); k += options.shard.count)
+    runs[kept++] = std::move(runs[k]);
+  runs.resize(kept);
+  return runs;
+}
+
+/// The run's configuration as a tree, with --max-iterations applied: it changes
+/// what a run is, so it goes into the resolved configuration, and result files
+/// and --resume see it.
+suite::RunSpec ready_to_run(suite::RunSpec run, const suite::Options& options)
+{
+  run.materialize();
+  if (options.max_iterations) {
+    auto iterations = run.config["training"]["iterations"];
+    iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
+  }
+  return run;
+}
+
+/// --help, --version and --list: no Kokkos (a GPU build must answer them on a
+/// login node without a GPU). Returns true when one of them was answered.
+bool answer_without_kokkos(const suite::Options& options, bool root)
+{
   if (options.help) {
     if (root)
       std::cout << suite::usage();
-    return 0;
+    return true;
   }
   if (options.version) {
     if (root)
       std::cout << version_line() << "\nKokkos " << kokkos_version() << " (" << kokkos_backends()
                 << "), " << compiler() << "\n";
-    return 0;
+    return true;
   }
+  if (options.list) {
+    suite::Suite suite = load(options);
+    const auto runs = selected_runs(options, suite);
+    if (root)
+      for (const auto& run : runs)
+        std::cout << run.run_id << "\n";
+    return true;
+  }
+  return false;
+}
+
+/// The status of a complete result of this configuration, or nothing. Damaged
+/// files (failed checksum, unreadable) are reported and set aside to be redone.
+std::optional<io::ResultSummary> kept_result(const std::filesystem::path& path,
+                                             const suite::RunSpec& run)
+{
+  auto summary = io::read_result_summary(path);
+  if (summary && summary->config_yaml == run.config_yaml() && summary->status != "failed") {
+    if (const auto problem = io::verify_result_file(path)) {
+      const auto aside = io::set_aside(path);
+      std::fprintf(stderr, "pinnbench: %s is damaged (%s); moved to %s, run %s is redone\n",
+                   path.c_str(), problem->c_str(), aside.c_str(), run.run_id.c_str());
+      return std::nullopt;
+    }
+    return summary;
+  }
+  return std::nullopt;
+}
+
+int run_suite(const suite::Options& options, int argc, char** argv, const parallel::MpiContext& mpi)
+{
+  const bool root = mpi.is_root();
   if (options.suite.empty())
     throw ConfigError("no suite given: use --suite NAME|PATH (see --help)");
   if (!options.data_dir.empty() && !std::filesystem::is_directory(options.data_dir))
     throw ConfigError("--data-dir: '" + options.data_dir + "' is not a directory");
 
-  const suite::Suite suite = suite::load_suite(options.suite, suite::default_suite_search_dirs());
-  auto runs = suite::apply_filter(suite.runs, options.filter);
-  runs = suite::apply_shard(runs, options.shard.index, options.shard.count);
-  // --max-iterations changes what a run is: it goes into the resolved
-  // configuration, so result files and --resume see it.
-  if (options.max_iterations)
-    for (auto& run : runs) {
-      auto iterations = run.config["training"]["iterations"];
-      iterations = std::min(iterations.as<std::int64_t>(), *options.max_iterations);
+  suite::Suite suite = load(options);
+  const auto runs = selected_runs(options, suite);
+  const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
+  // Everything that can be known wrong before training: rank 0 looks, all follow.
+  {
+    std::string problem;
+    if (root) {
+      problem = suite::preflight_memory(suite, runs, suite::physical_memory_bytes());
+      if (problem.empty())
+        problem = suite::preflight_output(options.out_dir, directory, suite, runs);
     }
-  if (options.list) {
-    if (root)
-      for (const auto& run : runs)
-        std::cout << run.run_id << "\n";
-    return 0;
+    problem = mpi.broadcast(problem);
+    if (!problem.empty())
+      throw ConfigError(problem);
   }
 
   // Every data file of every selected run is there before the first run starts
   // (--skip-missing-data leaves out the runs whose files are missing instead).
   std::vector<suite::RunSpec> ready;
-  for (const auto& run : runs) {
+  for (const auto& compact_run : runs) {
+    suite::RunSpec run = compact_run;
+    run.materialize();
     if (!options.skip_missing_data)
       pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
     else if (const auto missing = pde::missing_data_files(run.config["task"], options.data_dir);
@@ -136,27 +241,32 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
                     run.run_id.c_str(), missing.front().string().c_str());
       continue;
     }
-    ready.push_back(run);
+    ready.push_back(compact_run);
   }
   runs = std::move(ready);
   // Bad parameter files are configuration errors: found before any run starts.
   train::check_initial_parameters(runs, options.data_dir);
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
-  const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
   std::vector<RunRow> rows;
   bool any_failed = false;
   for (std::size_t index = 0; index < runs.size(); ++index) {
-    const auto& run = runs[index];
+    const suite::RunSpec run = ready_to_run(runs[index], options);
     const auto path = directory / (run.run_id + ".h5");
     RunRow row;
     row.run_id = run.run_id;
+    if (mpi.any(stop_signal != 0))
+      throw SuiteStopped{exit_stopped, "stopped by a signal before run " + run.run_id +
+                                           "; rerun with --resume to continue"};
     // Rank 0 looks at the file system; every rank follows its decision.
     bool skip = false;
     if (options.resume && root) {
-      const auto summary = io::read_result_summary(path);
-      skip = summary && summary->config_yaml == run.config_yaml() && summary->status != "failed";
-      if (skip) {
+      train::remove_stale_checkpoint_temporaries(path);
+      if (const auto summary = kept_result(path, run)) {
+        skip = true;
+        // A complete result supersedes any checkpoint left next to it.
+        std::error_code ignored;
+        std::filesystem::remove(train::checkpoint_path(path), ignored);
         row.status = summary->status + " (kept)";
         const auto* iterations = summary->run.get<std::int64_t>("iterations");
         row.iterations = iterations ? *iterations : 0;
@@ -184,42 +294,55 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);
     };
+    context.stop_requested = [] { return stop_signal != 0; };
     std::string error;
     io::RunResult result;
-    bool have_result = false;
+    bool have_result = false, not_implemented = false;
     try {
       result = train::run_training(run, context);
       have_result = true;
+    } catch (const train::RunInterrupted& e) {
+      // Every rank stopped at the same iteration after the same checkpoint.
+      throw SuiteStopped{exit_stopped, "run " + run.run_id + " " + e.what() +
+                                           " on a stop signal (SIGTERM or SIGUSR1); rerun with "
+                                           "--resume to continue"};
     } catch (const NotImplementedError& e) {
       error = e.what();
-      row.status = "not implemented";
-    } catch (const ConfigError& e) {
-      error = e.what();
-      row.status = "failed";
+      not_implemented = true;
     } catch (const std::exception& e) {
       error = e.what();
-      row.status = "failed";
-      result = failed_result(run, metadata, error);
-      have_result = true;
     }
-    // A run that failed on any rank failed everywhere.
-    if (mpi.any(!error.empty()) && error.empty()) {
-      error = "failed on another rank";
-      row.status = "failed";
-      result = failed_result(run, metadata, error);
-      have_result = true;
-    }
+    // A run that failed on any rank failed everywhere, with one message.
+    error = mpi.first_error(error);
     if (!error.empty()) {
       any_failed = true;
+      row.status = not_implemented ? "not implemented" : "failed";
+      have_result = !not_implemented;
+      if (have_result)
+        result = failed_result(run, metadata, error);
       if (root)
         std::fprintf(stderr, "pinnbench: run %s: %s\n", run.run_id.c_str(), error.c_str());
     }
-    if (root && have_result) {
-      io::write_result_file(path, result);
-      // The result supersedes the checkpoint (a failed run keeps it for a retry).
-      if (error.empty())
-        std::filesystem::remove(train::checkpoint_path(path));
-      if (error.empty()) {
+    if (have_result) {
+      std::string write_error;
+      if (root) {
+        try {
+          io::write_result_file(path, result);
+          // The result supersedes the checkpoint (a failed run keeps it for a retry).
+          if (error.empty()) {
+            std::error_code ignored;
+            std::filesystem::remove(train::checkpoint_path(path), ignored);
+          }
+        } catch (const std::exception& e) {
+          write_error = e.what();
+        }
+      }
+      write_error = mpi.first_error(write_error);
+      if (!write_error.empty())
+        throw SuiteStopped{1, "cannot write the result of run " + run.run_id + ": " + write_error +
+                                  "; stopping (results written so far are kept; rerun with "
+                                  "--resume once the problem is fixed)"};
+      if (root && error.empty()) {
         const auto* status = result.run.get<std::string>("status");
         row.status = status ? *status : "ok";
         const auto* iterations = result.run.get<std::int64_t>("iterations");
@@ -229,13 +352,25 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
         row.rmse = attribute(result.run, "rMSE");
         row.seconds = attribute(result.run, "wall_seconds");
       }
-      std::printf("  -> %s (%s)\n", path.c_str(), row.status.c_str());
+      if (root)
+        std::printf("  -> %s (%s)\n", path.c_str(), row.status.c_str());
     }
     rows.push_back(row);
   }
   if (root)
     print_table(suite.name, rows);
   return any_failed ? 1 : 0;
+}
+
+/// Kokkos' own options (--kokkos-help's text) without starting a run.
+int print_kokkos_help()
+{
+  char program[] = "pinnbench";
+  char help[] = "--kokkos-help";
+  char* arguments[] = {program, help, nullptr};
+  int count = 2;
+  Kokkos::ScopeGuard kokkos(count, arguments);
+  return 0;
 }
 
 } // namespace
@@ -245,18 +380,30 @@ int main(int argc, char** argv)
   MPI_Init(&argc, &argv);
   int code = 0;
   {
-    // Kokkos after MPI so it sees the binding MPI set up; finalised before MPI.
-    Kokkos::ScopeGuard kokkos(argc, argv);
     const parallel::MpiContext mpi;
-    try {
-      code = run_suite(argc, argv, mpi);
-    } catch (const ConfigError& e) {
+    const auto report = [&](const char* prefix, const std::string& message) {
       if (mpi.is_root())
-        std::fprintf(stderr, "pinnbench: %s\n", e.what());
+        std::fprintf(stderr, "pinnbench: %s%s\n", prefix, message.c_str());
+    };
+    try {
+      fault::set_rank(mpi.rank());
+      const suite::Options options = suite::parse_command_line(argc, argv);
+      if (options.help_kokkos) {
+        code = mpi.is_root() ? print_kokkos_help() : 0;
+      } else if (!answer_without_kokkos(options, mpi.is_root())) {
+        install_stop_handlers();
+        // Kokkos after MPI so it sees the binding MPI set up; finalised before MPI.
+        Kokkos::ScopeGuard kokkos(argc, argv);
+        code = run_suite(options, argc, argv, mpi);
+      }
+    } catch (const SuiteStopped& stopped) {
+      report("", stopped.message);
+      code = stopped.code;
+    } catch (const ConfigError& e) {
+      report("", e.what());
       code = 2;
     } catch (const std::exception& e) {
-      if (mpi.is_root())
-        std::fprintf(stderr, "pinnbench: error: %s\n", e.what());
+      report("error: ", e.what());
       code = 1;
     }
   }

@@ -1,6 +1,11 @@
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <pinnbench/io/Hdf5.hpp>
+#include <unistd.h>
 #include <utility>
 
 namespace pinnbench::io {
@@ -613,8 +618,26 @@ Dataset create_and_write(Group& group, const std::string& child, const std::stri
                          hid_t memory_type)
 {
   const Dataspace space = Dataspace::simple(shape);
+  // Every non-empty dataset carries HDF5's Fletcher-32 checksum (per chunk), which
+  // every HDF5 reader verifies on every read: damaged data fails to read instead
+  // of being returned. The filter needs chunks: up to 2^20 elements each.
+  Handle dcpl(checked(group.where(), "cannot create property list",
+                      [] { return H5Pcreate(H5P_DATASET_CREATE); }),
+              H5Pclose);
+  if (space.element_count() > 0) {
+    std::vector<hsize_t> chunk(shape.begin(), shape.end());
+    hsize_t inner = 1;
+    for (std::size_t d = 1; d < chunk.size(); ++d) {
+      inner *= std::max<hsize_t>(1, chunk[d]);
+    }
+    chunk[0] = std::max<hsize_t>(1, std::min<hsize_t>(chunk[0], (hsize_t(1) << 20) / inner));
+    checked(group.where(), "cannot set chunking for " + quoted(child),
+            [&] { return H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()); });
+    checked(group.where(), "cannot add a checksum to " + quoted(child),
+            [&] { return H5Pset_fletcher32(dcpl.get()); });
+  }
   const hid_t dataset_id = checked(group.where(), "cannot create dataset " + quoted(child), [&] {
-    return H5Dcreate2(group.id(), child.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT,
+    return H5Dcreate2(group.id(), child.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.get(),
                       H5P_DEFAULT);
   });
   Dataset dataset(Handle(dataset_id, H5Dclose), group.file_path(), child_path);
@@ -658,20 +681,139 @@ Dataset Group::open_dataset(const std::string& child) const
 
 // --- File --------------------------------------------------------------------
 
-File::File(Handle handle, std::string path) : Group(std::move(handle), std::move(path), "/")
+/// The core driver's buffer: HDF5 allocates it through these callbacks and, at
+/// close, hands it to image_free, which keeps it instead of freeing it.
+struct File::ImageSink
+{
+  void* buffer = nullptr;
+  std::size_t size = 0; ///< bytes of the image (its EOF) measured before the close
+  ~ImageSink() { std::free(buffer); }
+};
+
+namespace {
+
+void* image_malloc(std::size_t size, H5FD_file_image_op_t, void*)
+{
+  return std::malloc(size);
+}
+
+void* image_memcpy(void* destination, const void* source, std::size_t size, H5FD_file_image_op_t,
+                   void*)
+{
+  return std::memcpy(destination, source, size);
+}
+
+void* image_realloc(void* pointer, std::size_t size, H5FD_file_image_op_t, void*)
+{
+  return std::realloc(pointer, size);
+}
+
+herr_t image_free(void* pointer, H5FD_file_image_op_t operation, void* udata)
+{
+  auto* sink = static_cast<File::ImageSink*>(udata);
+  if (operation == H5FD_FILE_IMAGE_OP_FILE_CLOSE && sink != nullptr && sink->buffer == nullptr) {
+    sink->buffer = pointer;
+  } else {
+    std::free(pointer);
+  }
+  return 0;
+}
+
+// The sink outlives every copy of the property list: no copying, no freeing.
+void* udata_copy(void* udata)
+{
+  return udata;
+}
+
+herr_t udata_free(void*)
+{
+  return 0;
+}
+
+/// Writes `size` bytes to a new file at `path` and syncs it; on failure the
+/// partial file is removed and Hdf5Error carries the system's message.
+void write_to_disk(const std::string& path, const void* data, std::size_t size,
+                   bool fail_as_full_disk)
+{
+  const auto failed = [&](const char* what, int error) {
+    ::unlink(path.c_str());
+    throw Hdf5Error(path + ": " + what + ": " + std::strerror(error));
+  };
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    throw Hdf5Error(path + ": cannot create file: " + std::strerror(errno));
+  }
+  const char* bytes = static_cast<const char*>(data);
+  std::size_t written = 0;
+  while (written < size) {
+    std::size_t chunk = std::min<std::size_t>(size - written, std::size_t(1) << 26);
+    if (fail_as_full_disk) {
+      // A full disk: part of the bytes land, then write() fails with ENOSPC.
+      chunk = std::min<std::size_t>(chunk, size / 2);
+      if (written > 0 || chunk == 0) {
+        ::close(fd);
+        failed("cannot write file", ENOSPC);
+      }
+    }
+    const ssize_t n = ::write(fd, bytes + written, chunk);
+    if (n < 0 && errno == EINTR) {
+      continue;
+    }
+    if (n <= 0) {
+      const int error = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      failed("cannot write file", error);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    const int error = errno;
+    ::close(fd);
+    failed("cannot sync file", error);
+  }
+  if (::close(fd) != 0) {
+    failed("cannot close file", errno);
+  }
+}
+
+} // namespace
+
+File::File(Handle handle, std::string path, std::unique_ptr<ImageSink> sink)
+    : Group(std::move(handle), std::move(path), "/"), sink_(std::move(sink))
 {}
+
+File::~File()
+{
+  if (handle_.valid()) {
+    try {
+      close();
+    } catch (const std::exception&) {
+      // Silent by contract: close() left nothing open and no partial file.
+    }
+  }
+}
 
 File File::create(const std::filesystem::path& path)
 {
   const std::string where = path.string();
   const Handle fcpl = creation_order_plist(H5P_FILE_CREATE, where);
-  // Strong close: closing the file closes everything in it, so once close()
-  // returns the bytes are on disk and the file may be renamed.
+  // Strong close: closing the file closes everything in it.
   const Handle fapl = file_access_plist(H5F_CLOSE_STRONG, where);
+  auto sink = std::make_unique<ImageSink>();
+  // The 1.10 format indexes a dataset held in one chunk without a B-tree: the
+  // checksummed (chunked) datasets cost a few bytes instead of ~2 KB each.
+  checked(where, "cannot set the file format version",
+          [&] { return H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST); });
+  checked(where, "cannot select the in-memory driver",
+          [&] { return H5Pset_fapl_core(fapl.get(), std::size_t(1) << 20, false); });
+  H5FD_file_image_callbacks_t callbacks = {image_malloc, image_memcpy, image_realloc, image_free,
+                                           udata_copy,   udata_free,   sink.get()};
+  checked(where, "cannot set file image callbacks",
+          [&] { return H5Pset_file_image_callbacks(fapl.get(), &callbacks); });
   const hid_t file_id = checked(where, "cannot create HDF5 file", [&] {
     return H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get());
   });
-  return File(Handle(file_id, H5Fclose), where);
+  return File(Handle(file_id, H5Fclose), where, std::move(sink));
 }
 
 File File::open_read_only(const std::filesystem::path& path)
@@ -680,7 +822,7 @@ File File::open_read_only(const std::filesystem::path& path)
   const Handle fapl = file_access_plist(H5F_CLOSE_WEAK, where);
   const hid_t file_id = checked(where, "cannot open HDF5 file",
                                 [&] { return H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl.get()); });
-  return File(Handle(file_id, H5Fclose), where);
+  return File(Handle(file_id, H5Fclose), where, nullptr);
 }
 
 void File::flush()
@@ -690,7 +832,33 @@ void File::flush()
 
 void File::close()
 {
+  if (!sink_) {
+    checked(file_path_, "cannot close HDF5 file", [&] { return handle_.close(); });
+    return;
+  }
+  if (!handle_.valid()) {
+    return;
+  }
+  // Everything into the image first, so its size is final; memory only, so a
+  // failure here is HDF5's own (and the close below still releases the file).
+  std::string error;
+  try {
+    flush();
+    sink_->size =
+        static_cast<std::size_t>(checked(file_path_, "cannot measure the file image",
+                                         [&] { return H5Fget_file_image(id(), nullptr, 0); }));
+  } catch (const Hdf5Error& e) {
+    error = e.what();
+  }
   checked(file_path_, "cannot close HDF5 file", [&] { return handle_.close(); });
+  if (!error.empty()) {
+    throw Hdf5Error(error);
+  }
+  if (sink_->buffer == nullptr && sink_->size > 0) {
+    throw Hdf5Error(file_path_ + ": HDF5 kept the file image");
+  }
+  const std::unique_ptr<ImageSink> image = std::move(sink_);
+  write_to_disk(file_path_, image->buffer, image->size, fail_as_full_disk_);
 }
 
 std::string hdf5_library_version()

@@ -1,8 +1,10 @@
 #include "ResultSchema.hpp"
 
+#include <ctime>
 #include <pinnbench/io/Hdf5.hpp>
 #include <pinnbench/io/ResultReader.hpp>
 #include <system_error>
+#include <unistd.h>
 
 namespace pinnbench::io {
 
@@ -182,6 +184,29 @@ RunResult read_result_file(const fs::path& path)
     }
   }
   return result;
+}
+
+std::optional<std::string> verify_result_file(const fs::path& path)
+{
+  try {
+    read_result_file(path);
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+fs::path set_aside(const fs::path& path)
+{
+  char stamp[32];
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  fs::path aside = path;
+  aside += ".corrupt-" + std::string(stamp) + "-" + std::to_string(::getpid());
+  fs::rename(path, aside);
+  return aside;
 }
 
 } // namespace pinnbench::io

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/FaultInjection.hpp>
 #include <pinnbench/io/Hdf5.hpp>
 #include <pinnbench/io/ResultWriter.hpp>
 #include <set>
@@ -222,6 +223,9 @@ public:
   void write(const fs::path& path) const
   {
     File file = File::create(path);
+    if (fault::should_fail("result_write")) {
+      file.fail_next_write_as_full_disk();
+    }
     write_root_attributes(file);
     {
       Group run = file.create_group(schema::run_group);

@@ -66,6 +66,30 @@ std::string MpiContext::broadcast(const std::string& text) const
   return result;
 }
 
+std::string MpiContext::first_error(const std::string& local_error) const
+{
+  // The lowest failing rank speaks for all: deterministic, one message.
+  int local = local_error.empty() ? size_ : rank_, first = size_;
+  check(MPI_Allreduce(&local, &first, 1, MPI_INT, MPI_MIN, comm_), "MPI_Allreduce");
+  if (first == size_)
+    return {};
+  int length = static_cast<int>(local_error.size());
+  check(MPI_Bcast(&length, 1, MPI_INT, first, comm_), "MPI_Bcast");
+  std::string message =
+      rank_ == first ? local_error : std::string(static_cast<std::size_t>(length), '\0');
+  check(MPI_Bcast(message.data(), length, MPI_CHAR, first, comm_), "MPI_Bcast");
+  // A message that already names its rank (passed on from an earlier agree) keeps it.
+  const bool named = message.rfind("rank ", 0) == 0;
+  return size_ > 1 && !named ? "rank " + std::to_string(first) + ": " + message : message;
+}
+
+void MpiContext::agree(const std::string& local_error) const
+{
+  const std::string message = first_error(local_error);
+  if (!message.empty())
+    throw CollectiveFailure(message);
+}
+
 template <>
 void ReductionSlots<double>::pack(double value, double* slots)
 {

@@ -72,7 +72,7 @@ TaskEntry allen_cahn()
       real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
       real_key("reaction", "5", at_least(0), "reaction coefficient R"),
       mapping_key("reference",
-                  {int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)"),
+                  {even(int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)")),
                    real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
                   "spectral reference solver")};
   for (auto& key : space_time_point_keys())

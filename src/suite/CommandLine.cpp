@@ -67,6 +67,9 @@ const std::vector<OptionSpec>& option_specs()
        [](Options& o, const std::string&) { o.skip_missing_data = true; }},
       {"--help", "", "print this help and exit",
        [](Options& o, const std::string&) { o.help = true; }},
+      {"--help-kokkos", "",
+       "print Kokkos' own options (--kokkos-*, given as --kokkos-name=value) and exit",
+       [](Options& o, const std::string&) { o.help_kokkos = true; }},
       {"--version", "", "print the version and exit",
        [](Options& o, const std::string&) { o.version = true; }},
   };
@@ -156,6 +159,10 @@ Options parse_command_line(int argc, char** argv)
   std::set<std::string> seen;
   for (int i = 1; i < argc; ++i) {
     const std::string argument = argv[i];
+    // Kokkos reads its own options when it starts (after this parse).
+    if (argument.rfind("--kokkos-", 0) == 0) {
+      continue;
+    }
     std::string name = argument;
     std::string value;
     bool inline_value = false;
@@ -198,7 +205,7 @@ Options parse_command_line(int argc, char** argv)
     }
     spec->apply(options, value);
   }
-  if (options.suite.empty() && !options.help && !options.version) {
+  if (options.suite.empty() && !options.help && !options.version && !options.help_kokkos) {
     bad_option("no suite given", "--suite NAME|PATH");
   }
   return options;
@@ -252,8 +259,12 @@ std::string usage()
   text += "\n"
           "Exit codes:\n"
           "  0  every selected run finished (or was skipped by --resume)\n"
-          "  1  at least one run failed (its result file records what happened)\n"
-          "  2  bad input: command line, suite file or data files; nothing was run\n"
+          "  1  at least one run failed (its result file records what happened), or a\n"
+          "     result file could not be written (the suite stops there)\n"
+          "  2  bad input: command line, suite file, data files or output directory;\n"
+          "     found before any run started\n"
+          "  3  stopped by SIGTERM or SIGUSR1 (e.g. sbatch --signal): the current run\n"
+          "     wrote a checkpoint; rerun with --resume to continue where it stopped\n"
           "\n"
           "Examples:\n"
           "  pinnbench --suite quickstart --list\n"

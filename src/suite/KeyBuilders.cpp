@@ -88,10 +88,18 @@ KeySpec text_key(std::string name, std::string description)
   return {std::move(name), std::move(v), "''", std::move(description)};
 }
 
+KeySpec even(KeySpec key)
+{
+  key.value.int_check = [](std::int64_t value) {
+    return value % 2 == 0 ? std::string() : "must be even";
+  };
+  return key;
+}
+
 KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
                      std::string description)
 {
-  ValueSpec v = int_value(min, no_int_limit);
+  ValueSpec v = int_value(min, int_limit);
   v.kind = ValueKind::int_list;
   v.list_length = length;
   return {std::move(name), std::move(v), std::move(def), std::move(description)};
@@ -113,7 +121,7 @@ KeySpec point_set_key(std::string name, std::string description)
       {"grid",
        {int_key("nx", "101", 2, "points along x, edges included"),
         int_key("nt", "101", 2, "points along t, edges included")}},
-      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain")}},
+      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain", no_int_limit)}},
   };
   return {std::move(name), std::move(v), "{kind: grid, nx: 101, nt: 101}", std::move(description)};
 }

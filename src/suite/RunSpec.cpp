@@ -31,7 +31,10 @@ RunSpec& RunSpec::operator=(const RunSpec& other)
     copy.optimizer_label = other.optimizer_label;
     copy.precision = other.precision;
     copy.seed = other.seed;
-    copy.config.reset(YAML::Clone(other.config));
+    if (other.config.IsMap()) {
+      copy.config.reset(YAML::Clone(other.config));
+    }
+    copy.config_text = other.config_text;
     *this = std::move(copy);
   }
   return *this;
@@ -54,15 +57,34 @@ RunSpec& RunSpec::operator=(RunSpec&& other) noexcept
     seed = other.seed;
     config.reset(other.config);
     other.config.reset();
+    config_text = std::move(other.config_text);
   }
   return *this;
 }
 
 std::string RunSpec::config_yaml() const
 {
+  if (!config.IsMap() && config_text) {
+    return *config_text;
+  }
   YAML::Emitter out;
   out << config;
   return std::string(out.c_str()) + "\n";
+}
+
+void RunSpec::materialize()
+{
+  if (!config.IsMap() && config_text) {
+    config.reset(YAML::Load(*config_text));
+  }
+}
+
+void RunSpec::compact()
+{
+  if (config.IsMap()) {
+    config_text = std::make_shared<const std::string>(config_yaml());
+    config.reset();
+  }
 }
 
 void require_implemented(const RunSpec& run)

@@ -114,17 +114,18 @@ std::vector<KeySpec> run_keys()
 {
   return {
       choice_key("precision", {"fp32", "fp64"}, "floating-point precision of the run"),
-      int_key("seed", "0", 0, "initialisation, random point sets, RoPINN draws"),
+      int_key("seed", "0", 0, "initialisation, random point sets, RoPINN draws", no_int_limit),
       mapping_key(
           "training",
-          {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)"),
-           int_key("history_every", "10", 1, "history (and evaluation) cadence"),
+          {int_key("iterations", "1000", 0, "optimiser steps (--max-iterations caps it)",
+                   no_int_limit),
+           int_key("history_every", "10", 1, "history (and evaluation) cadence", no_int_limit),
            int_key("chunk_points", "1024", 1, "points per rank processed at once"),
            real_key("checkpoint_seconds", "600", at_least(0),
                     "training seconds between checkpoints (0: none)"),
            mapping_key("stopping",
                        {choice_key("rule", {"none", "relative_change"}, "early-stopping rule"),
-                        int_key("window", "100", 1, "w of relative_change"),
+                        int_key("window", "100", 1, "w of relative_change", no_int_limit),
                         tolerance_key("tolerance", "sqrt_eps", "threshold of relative_change")},
                        "early stopping")},
           "optimisation loop"),

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/suite/Schema.hpp>
 #include <pinnbench/suite/Suite.hpp>
@@ -71,6 +72,11 @@ bool is_suite_name(const std::string& text)
          std::all_of(text.begin(), text.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
          });
+}
+
+std::string suite_name_rule()
+{
+  return "letters, digits, '_', '.' and '-', not starting with '.' or '-'";
 }
 
 /// The entry `key` of a mapping and the position of its key; false when absent.
@@ -196,7 +202,7 @@ std::string run_keys_expected()
 class SuiteReader
 {
 public:
-  explicit SuiteReader(std::string file) : file_(std::move(file)) {}
+  SuiteReader(std::string file, bool compact) : file_(std::move(file)), compact_(compact) {}
 
   Suite read(const YAML::Node& root)
   {
@@ -204,6 +210,14 @@ public:
     suite.source_path = file_;
     suite.name = std::filesystem::path(file_).stem().string();
     read_top_level(root, suite);
+    // The name becomes a directory under --out: one safe path component, also
+    // when it comes from the file name ('...yaml' would give '..').
+    if (!has_name_ && !is_suite_name(suite.name)) {
+      fail(file_, YAML::Mark::null_mark(),
+           "the suite name taken from the file name, " + in_quotes(suite.name) +
+               ", cannot name a results directory",
+           "a file name made of " + suite_name_rule() + ", or a `name:` key in the suite");
+    }
     check_defaults();
     read_matrix();
     read_overrides();
@@ -213,11 +227,13 @@ public:
 
 private:
   const std::string file_;
+  const bool compact_;
   const Schema& schema_ = schema();
   YAML::Mark root_mark_;
   YAML::Node defaults_, matrix_, overrides_;
   YAML::Mark defaults_mark_, matrix_mark_, overrides_mark_;
   bool has_matrix_ = false;
+  bool has_name_ = false;
   std::vector<std::vector<AxisEntry>> axes_; ///< one per schema section
   std::vector<std::string> precisions_;
   std::vector<std::uint64_t> seeds_;
@@ -246,6 +262,7 @@ private:
           const YAML::Mark mark = key_node.Mark();
           if (key == "name") {
             suite.name = read_suite_name(value, mark);
+            has_name_ = true;
           } else if (key == "description") {
             if (!value.IsScalar() && !value.IsNull()) {
               fail(file_, value_mark(value, mark),
@@ -272,9 +289,7 @@ private:
 
   std::string read_suite_name(const YAML::Node& value, const YAML::Mark& key_mark)
   {
-    const std::string expected =
-        "letters, digits, '_', '.' and '-', not starting with '.' or '-' (it names the "
-        "results directory)";
+    const std::string expected = suite_name_rule() + " (it names the results directory)";
     if (!value.IsScalar()) {
       fail(file_, value_mark(value, key_mark), "wrong type for 'name': got " + describe_node(value),
            expected);
@@ -1034,6 +1049,9 @@ private:
                 }
                 if (!excluded) {
                   suite.runs.push_back(resolve(point, suite.name));
+                  if (compact_) {
+                    suite.runs.back().compact();
+                  }
                 }
               }
             }
@@ -1071,6 +1089,32 @@ std::string read_file(const std::filesystem::path& path, const std::string& show
   return text.str();
 }
 
+/// Where the first tab in a line's leading whitespace is, on lines up to
+/// `last_line` (0-based; -1: every line).
+std::optional<YAML::Mark> first_indentation_tab(const std::string& text, int last_line)
+{
+  int line = 0;
+  std::size_t start = 0;
+  while (start <= text.size() && (last_line < 0 || line <= last_line)) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    for (std::size_t i = start; i < end && (text[i] == ' ' || text[i] == '\t'); ++i) {
+      if (text[i] == '\t') {
+        YAML::Mark mark;
+        mark.pos = static_cast<int>(i);
+        mark.line = line;
+        mark.column = static_cast<int>(i - start);
+        return mark;
+      }
+    }
+    start = end + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
 /// Suite names in the search directories, for "did you mean".
 std::vector<std::string> suite_names_in(const std::vector<std::filesystem::path>& dirs)
 {
@@ -1089,36 +1133,44 @@ std::vector<std::string> suite_names_in(const std::vector<std::filesystem::path>
 
 } // namespace
 
-Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label)
+Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label,
+                             bool compact)
 {
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(yaml_text);
   } catch (const YAML::Exception& e) {
+    // yaml-cpp reports a tab in indentation as whatever it broke ("illegal map
+    // value"); name the actual cause, at the first tab up to the error's line.
+    if (const auto tab = first_indentation_tab(yaml_text, e.mark.is_null() ? -1 : e.mark.line)) {
+      fail(file_label, *tab, "YAML forbids tabs in indentation (found one here)",
+           "spaces for indentation");
+    }
     fail(file_label, e.mark, "YAML syntax error: " + e.msg);
   }
   if (documents.size() > 1) {
     fail(file_label, documents[1].Mark(),
          "a suite file holds one YAML document, this one has " + std::to_string(documents.size()));
   }
-  return SuiteReader(file_label).read(documents.empty() ? YAML::Node() : documents[0]);
+  return SuiteReader(file_label, compact).read(documents.empty() ? YAML::Node() : documents[0]);
 }
 
 Suite load_suite(const std::string& name_or_path,
-                 const std::vector<std::filesystem::path>& search_dirs)
+                 const std::vector<std::filesystem::path>& search_dirs, bool compact)
 {
   if (name_or_path.empty()) {
     throw ConfigError("no suite given (expected a suite name or a path to a .yaml file)");
   }
   if (names_a_path(name_or_path)) {
-    return load_suite_from_string(read_file(name_or_path, name_or_path), name_or_path);
+    return load_suite_from_string(read_file(name_or_path, name_or_path), name_or_path, compact);
   }
   std::vector<std::string> searched;
   for (const auto& dir : search_dirs) {
     const std::filesystem::path candidate = dir / (name_or_path + ".yaml");
     std::error_code error;
     if (std::filesystem::is_regular_file(candidate, error)) {
-      return load_suite_from_string(read_file(candidate, name_or_path), candidate.string());
+      return load_suite_from_string(read_file(candidate, name_or_path), candidate.string(),
+                                    compact);
     }
     searched.push_back(candidate.string());
   }

@@ -83,6 +83,13 @@ std::string canonical_int(const YAML::Node& written, const YAML::Mark& key_mark,
   if (overflow || value < spec.int_min || value > spec.int_max) {
     out_of_range(written, key_mark, spec, path, file);
   }
+  if (spec.int_check) {
+    const std::string problem = spec.int_check(value);
+    if (!problem.empty()) {
+      fail(file, value_mark(written, key_mark),
+           in_quotes(path) + " " + problem + ": got " + written.Scalar(), describe(spec));
+    }
+  }
   return std::to_string(value);
 }
 
@@ -355,11 +362,14 @@ void for_each_entry(const YAML::Node& mapping, const YAML::Mark& key_mark, const
   }
   std::vector<std::pair<std::string, YAML::Mark>> seen;
   for (auto it = mapping.begin(); it != mapping.end(); ++it) {
-    const YAML::Node& key = it->first;
+    // Copies: `it->` goes through a proxy that lives only until the end of the
+    // expression, so a reference to its members would dangle.
+    const YAML::Node key = it->first;
+    const YAML::Node value = it->second;
     if (!key.IsScalar()) {
       fail(file, key.Mark(), "a key in " + what + " is not a name", "a plain name");
     }
-    const std::string& name = key.Scalar();
+    const std::string name = key.Scalar();
     for (const auto& [earlier, mark] : seen) {
       if (earlier == name) {
         fail(file, key.Mark(),
@@ -368,7 +378,7 @@ void for_each_entry(const YAML::Node& mapping, const YAML::Mark& key_mark, const
       }
     }
     seen.emplace_back(name, key.Mark());
-    visit(name, key, it->second);
+    visit(name, key, value);
   }
 }
 

@@ -104,9 +104,16 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
 template <class Real>
 RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
 {
-  const auto prediction = predict(parameters);
+  // A rank that failed still joins the agreement, so no rank waits for it.
   ErrorSums sums(model_.outputs());
-  sums.add(prediction.data(), local_reference_.data(), prediction.size());
+  std::string local_error;
+  try {
+    const auto prediction = predict(parameters);
+    sums.add(prediction.data(), local_reference_.data(), prediction.size());
+  } catch (const std::exception& e) {
+    local_error = e.what();
+  }
+  mpi_.agree(local_error);
   sums.reduce(mpi_);
   return sums.metrics();
 }
@@ -114,11 +121,21 @@ RelativeErrors Evaluator<Real>::errors(const Vector<Real>& parameters)
 template <class Real>
 TestArrays Evaluator<Real>::gather(const Vector<Real>& parameters)
 {
+  // Local work first; the gathers only once every rank has its part.
+  std::vector<double> prediction, residual;
+  std::string local_error;
+  try {
+    prediction = predict(parameters);
+    residual = residuals(parameters);
+  } catch (const std::exception& e) {
+    local_error = e.what();
+  }
+  mpi_.agree(local_error);
   TestArrays arrays;
   arrays.x = mpi_.gather_to_root(local_points_.coordinates);
-  arrays.u_pred = mpi_.gather_to_root(predict(parameters));
+  arrays.u_pred = mpi_.gather_to_root(prediction);
   arrays.u_ref = mpi_.gather_to_root(local_reference_);
-  arrays.residual = mpi_.gather_to_root(residuals(parameters));
+  arrays.residual = mpi_.gather_to_root(residual);
   arrays.dimension = task_.dimension();
   arrays.outputs = model_.outputs();
   arrays.points = static_cast<std::int64_t>(arrays.x.size()) / arrays.dimension;

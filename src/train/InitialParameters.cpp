@@ -83,7 +83,9 @@ std::vector<double> load_initial_parameters(const std::string& file,
 void check_initial_parameters(const std::vector<suite::RunSpec>& runs,
                               const std::filesystem::path& data_dir)
 {
-  for (const auto& run : runs) {
+  for (const auto& compact_run : runs) {
+    suite::RunSpec run = compact_run;
+    run.materialize();
     const YAML::Node model = run.config["model"];
     const std::string file = model["initial_parameters"].as<std::string>("");
     if (file.empty())

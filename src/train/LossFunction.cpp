@@ -1,5 +1,6 @@
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/FaultInjection.hpp>
 #include <pinnbench/jet/Kernels.hpp>
 #include <pinnbench/pde/DevicePoints.hpp>
 #include <pinnbench/train/LossFunction.hpp>
@@ -112,7 +113,8 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
       weights_.push_back(weight);
     }
   local_terms_.assign(names_.size(), 0.0);
-  const std::size_t head = names_.size() * parallel::ReductionSlots<Real>::per_value;
+  // Term sums, then one failure count (see evaluate).
+  const std::size_t head = names_.size() * parallel::ReductionSlots<Real>::per_value + 1;
   const std::size_t parameters = model.layout().size();
   reduction_ = Kokkos::View<Real*, MemorySpace>("pinnbench::loss::reduction", head + parameters);
   gradient_ = Vector<Real>(reduction_.data() + head, parameters);
@@ -135,13 +137,15 @@ int LossFunction<Real>::slot_of(const std::string& name) const
 }
 
 template <class Real>
-LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with_gradient,
-                                       std::uint64_t closure_index)
+void LossFunction<Real>::evaluate_locally(const Vector<Real>& parameters, bool with_gradient,
+                                          std::uint64_t closure_index)
 {
   tape_.bind_parameters(parameters, gradient_);
   std::fill(local_terms_.begin(), local_terms_.end(), 0.0);
-  if (with_gradient)
+  if (with_gradient) {
     Kokkos::deep_copy(reduction_, Real(0));
+    fault::maybe_throw("closure", "closure " + std::to_string(closure_index) + " failed");
+  }
   for (const auto& prepared : terms_) {
     const objective::Perturbation perturbation =
         objective_ ? objective_->perturbation(prepared.term) : objective::Perturbation{};
@@ -154,13 +158,29 @@ LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with
         evaluate_chunk(prepared, sample, begin, std::min<std::int64_t>(chunk, local - begin),
                        perturbation, closure_index, with_gradient);
   }
+}
 
-  // One allreduce: the loss-term sums in the head, the gradient behind them.
+template <class Real>
+LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with_gradient,
+                                       std::uint64_t closure_index)
+{
+  // A rank whose local part fails still joins the allreduce, with a failure
+  // count in the last head slot: every rank learns of it there, none waits.
+  std::string local_error;
+  try {
+    evaluate_locally(parameters, with_gradient, closure_index);
+  } catch (const std::exception& e) {
+    local_error = e.what();
+  }
+
+  // One allreduce: the loss-term sums and the failure count in the head, the gradient behind them.
   const int per_value = parallel::ReductionSlots<Real>::per_value;
-  const std::size_t head = names_.size() * static_cast<std::size_t>(per_value);
+  const std::size_t terms_head = names_.size() * static_cast<std::size_t>(per_value);
+  const std::size_t head = terms_head + 1;
   std::vector<Real> packed(head);
   for (std::size_t k = 0; k < names_.size(); ++k)
     parallel::ReductionSlots<Real>::pack(local_terms_[k], packed.data() + k * per_value);
+  packed[terms_head] = local_error.empty() ? Real(0) : Real(1);
   auto head_view = Kokkos::subview(reduction_, std::make_pair(std::size_t(0), head));
   Kokkos::deep_copy(head_view,
                     Kokkos::View<Real*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
@@ -169,6 +189,8 @@ LossValue LossFunction<Real>::evaluate(const Vector<Real>& parameters, bool with
   Kokkos::deep_copy(Kokkos::View<Real*, Kokkos::HostSpace, Kokkos::MemoryTraits<Kokkos::Unmanaged>>(
                         packed.data(), head),
                     head_view);
+  if (packed[terms_head] != Real(0))
+    mpi_.agree(local_error);
 
   LossValue value;
   value.terms.resize(names_.size());

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <limits>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/io/ResultReader.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/jet/Kernels.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
@@ -307,15 +308,40 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
                                     : optax ? optax->save_state()
                                             : adam->save_state());
     parts.emplace_back("objective", objective->save_state());
-    write_checkpoint(context.checkpoint, run.config_yaml(), parts);
+    write_checkpoint(context.checkpoint, run.config_yaml(), std::move(parts));
+  };
+  // Rank 0 writes, then every rank learns whether that worked (a failed write
+  // leaving rank 0 alone would strand the others in the next closure's allreduce).
+  const auto checkpoint_collectively = [&] {
+    std::string error;
+    try {
+      save_checkpoint();
+    } catch (const std::exception& e) {
+      error = "cannot write checkpoint " + context.checkpoint.string() + ": " + e.what();
+    }
+    mpi.agree(error);
   };
   bool resumed = false;
   if (context.resume && !context.checkpoint.empty()) {
-    auto parts = read_checkpoint(context.checkpoint, run.config_yaml());
+    std::string damage;
+    auto parts = read_checkpoint(context.checkpoint, run.config_yaml(), &damage);
     // All ranks must continue from the same iteration or their allreduces would
     // pair different closures: one rank that cannot read the file restarts all.
     if (mpi.any(!parts.has_value()))
       parts.reset();
+    if (mpi.any(!damage.empty()) && mpi.is_root()) {
+      std::error_code error;
+      std::string aside = "(could not be moved)";
+      if (std::filesystem::exists(context.checkpoint, error))
+        try {
+          aside = io::set_aside(context.checkpoint).string();
+        } catch (const std::exception&) {
+        }
+      std::fprintf(stderr,
+                   "pinnbench: checkpoint %s is damaged (%s); moved to %s, run %s starts over\n",
+                   context.checkpoint.c_str(), damage.empty() ? "on another rank" : damage.c_str(),
+                   aside.c_str(), run.run_id.c_str());
+    }
     if (parts) {
       const auto& trainer = parts->at(0).second;
       done = trainer.count("done");
@@ -416,15 +442,23 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       break;
     if (!context.checkpoint.empty()) {
       const auto now = std::chrono::steady_clock::now();
-      const bool interrupt = iteration == context.interrupt_after;
-      if (interrupt ||
-          (checkpoint_seconds > 0 &&
-           std::chrono::duration<double>(now - last_checkpoint).count() >= checkpoint_seconds)) {
-        save_checkpoint();
+      // A stop request (SIGTERM/SIGUSR1) may reach one rank only, or ranks at
+      // different iterations: the OR over ranks makes them stop at the same one.
+      const bool requested = context.stop_requested && context.stop_requested();
+      const bool interrupt =
+          iteration == context.interrupt_after || (context.stop_requested && mpi.any(requested));
+      // Time-based checkpoints follow rank 0's clock, for the same reason.
+      const bool due =
+          checkpoint_seconds > 0 &&
+          mpi.any(mpi.is_root() && std::chrono::duration<double>(now - last_checkpoint).count() >=
+                                       checkpoint_seconds);
+      if (interrupt || due) {
+        checkpoint_collectively();
         last_checkpoint = now;
       }
       if (interrupt)
-        throw RunInterrupted("interrupted after iteration " + std::to_string(iteration));
+        throw RunInterrupted("stopped after iteration " + std::to_string(iteration) +
+                             "; checkpoint written");
     }
   }
 

@@ -62,9 +62,10 @@ TEST_P(KilledWriter, LeavesNoResultAndTheNextWriterCleansUp)
 {
   const pid_t child = run_killed_writer(final_path, result, GetParam());
 
-  // The killed writer left its temporary and nothing under the final name.
+  // The killed writer built its file in memory: it left nothing on disk, not
+  // even a temporary, and nothing under the final name.
   const fs::path stale = temporary_result_path(final_path, child);
-  EXPECT_TRUE(fs::exists(stale)) << stale;
+  EXPECT_FALSE(fs::exists(stale)) << stale;
   EXPECT_FALSE(fs::exists(final_path));
   EXPECT_FALSE(read_result_summary(final_path));
   EXPECT_FALSE(is_complete_result(final_path, result.config_yaml));
@@ -100,7 +101,7 @@ TEST_F(KilledWriter, KeepsThePreviousResultIntact)
   ASSERT_TRUE(summary);
   EXPECT_EQ(summary->status, "ok");
   test::expect_same_result(test::expected_after_round_trip(result), read_result_file(final_path));
-  EXPECT_TRUE(fs::exists(temporary_result_path(final_path, child)));
+  EXPECT_FALSE(fs::exists(temporary_result_path(final_path, child)));
 }
 
 TEST_F(KilledWriter, OnlyTemporariesOfTheSameResultAreRemoved)

@@ -287,7 +287,9 @@ TEST(JetKernels, CombineIsExactForSumsDerivativesSlicesAndEmbeddings)
   }
   // d/dt: components of the shifted set are the analytic derivatives one order up.
   {
-    const auto [dt_set, source] = set->shifted(1);
+    // A named variable, not a structured binding: C++17 lambdas cannot capture
+    // those (clang and hipcc reject it).
+    const jet::DerivativeSetPtr dt_set = set->shifted(1).first;
     Owned<double> out("out", dt_set->size(), points.size(), 2);
     combine_forward<double>(out, 1.0, a, device_shift_map(set, 1), {}, 0.0, Owned<double>(),
                             ComponentMap(), {}, 0.0);

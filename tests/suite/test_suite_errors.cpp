@@ -158,7 +158,7 @@ TEST(SuiteErrors, WrongTypes)
   expect_error("defaults:\n"
                "  model: {width: [64]}\n" +
                    minimal_matrix,
-               2, 18, {"wrong type for 'model.width': got a list (expected int >= 1)"});
+               2, 18, {"wrong type for 'model.width': got a list (expected int in [1, 2147483647])"});
   expect_error("defaults:\n"
                "  training: {iterations: 2.5}\n" +
                    minimal_matrix,
@@ -167,7 +167,7 @@ TEST(SuiteErrors, WrongTypes)
                "  tasks: [convection]\n"
                "  objectives: [{name: vpinn, elements: [8]}]\n",
                3, 40,
-               {"'objective.elements' needs 2 entries, got 1", "(expected a list of 2 ints >= 1)"});
+               {"'objective.elements' needs 2 entries, got 1", "(expected a list of 2 ints in [1, 2147483647])"});
   expect_error("matrix:\n"
                "  tasks: convection\n",
                2, 10,
@@ -220,7 +220,7 @@ TEST(SuiteErrors, OutOfRange)
                "  task:\n"
                "    points: {domain: {kind: grid, nx: 1}}\n" +
                    minimal_matrix,
-               3, 39, {"'task.points.domain.nx' is out of range: 1 (expected int >= 2)"});
+               3, 39, {"'task.points.domain.nx' is out of range: 1 (expected int in [2, 2147483647])"});
   expect_error("defaults:\n"
                "  training: {iterations: -5}\n" +
                    minimal_matrix,

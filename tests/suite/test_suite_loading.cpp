@@ -446,6 +446,31 @@ TEST(SuiteLoading, RunSpecCopiesOwnTheirConfig)
   EXPECT_EQ(suite.runs[1].config["model"]["width"].as<int>(), 64);
 }
 
+TEST(SuiteLoading, CompactSuitesKeepTheSameConfigurations)
+{
+  // Every shipped suite: the compact form (text only) gives the same canonical
+  // text, and parsing it back gives a tree that emits that text again and reads
+  // the same values as the tree built by the loader.
+  for (const char* name : {"smoke", "quickstart", "failure-modes", "ropinn-1d"}) {
+    const auto dirs = default_suite_search_dirs();
+    const Suite full = load_suite(name, dirs);
+    const Suite compact = load_suite(name, dirs, true);
+    ASSERT_EQ(full.runs.size(), compact.runs.size()) << name;
+    for (std::size_t i = 0; i < full.runs.size(); ++i) {
+      RunSpec run = compact.runs[i];
+      EXPECT_FALSE(run.config.IsMap());
+      ASSERT_TRUE(run.config_text);
+      EXPECT_EQ(run.config_yaml(), full.runs[i].config_yaml()) << name << " " << run.run_id;
+      run.materialize();
+      EXPECT_EQ(run.config_yaml(), full.runs[i].config_yaml()) << name << " " << run.run_id;
+      EXPECT_EQ(run.config["training"]["iterations"].as<std::int64_t>(),
+                full.runs[i].config["training"]["iterations"].as<std::int64_t>());
+      EXPECT_EQ(run.config["model"]["width"].as<int>(),
+                full.runs[i].config["model"]["width"].as<int>());
+    }
+  }
+}
+
 TEST(SuiteLoading, VariantNamedKeysAndBlocks)
 {
   // allen_cahn has a key named like the reaction task: a mapping is the block of

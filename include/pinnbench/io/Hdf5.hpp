@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <hdf5.h>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -151,7 +152,7 @@ protected:
   std::string name_;
 };
 
-/// A numeric dataset (contiguous, row-major, no chunking).
+/// A numeric dataset (row-major; non-empty ones chunked with a Fletcher-32 checksum).
 class Dataset : public Object
 {
 public:
@@ -193,6 +194,12 @@ public:
 };
 
 /// An HDF5 file; as a Group it is the root group "/".
+///
+/// A created file is built in memory (HDF5's core driver) and written to its
+/// path by close() with plain POSIX writes and an fsync. HDF5 itself therefore
+/// never writes to disk: a full disk (ENOSPC) or a quota fails close() with the
+/// system's message, and no HDF5 close can fail half-way, which in HDF5 1.10
+/// leaves a dangling file that crashes the library at exit (H5F__close_cb).
 class File : public Group
 {
 public:
@@ -200,14 +207,29 @@ public:
   static File create(const std::filesystem::path& path);
   static File open_read_only(const std::filesystem::path& path);
 
-  /// Writes every buffered byte to the operating system.
+  File(File&&) noexcept = default;
+  File& operator=(File&&) noexcept = default;
+  ~File();
+
+  /// Writes every buffered byte into the file's image (or to the operating system).
   void flush();
-  /// Closes the file and every object still open in it; throws when HDF5 fails to
-  /// finish writing. The destructor closes too, but silently.
+  /// Closes the file and every object still open in it, then (for a created
+  /// file) writes it to disk; throws Hdf5Error when that fails, with every HDF5
+  /// resource already released and no partial file left. The destructor of a
+  /// file that was not closed does the same, silently.
   void close();
 
+  /// Tests only: the next close() of a created file fails as a full disk
+  /// would (ENOSPC after part of the bytes), exercising the real error path.
+  void fail_next_write_as_full_disk() { fail_as_full_disk_ = true; }
+
+  struct ImageSink; ///< the in-memory image HDF5 hands over at close
+
 private:
-  File(Handle handle, std::string path);
+  File(Handle handle, std::string path, std::unique_ptr<ImageSink> sink);
+
+  std::unique_ptr<ImageSink> sink_; ///< created files only
+  bool fail_as_full_disk_ = false;
 };
 
 /// Runtime HDF5 library version, e.g. "1.10.8".

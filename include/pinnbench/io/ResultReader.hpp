@@ -36,4 +36,13 @@ bool is_complete_result(const std::filesystem::path& path, const std::string& ex
 /// missing, damaged, incomplete or not laid out as docs/results.md says.
 RunResult read_result_file(const std::filesystem::path& path);
 
+/// Reads every dataset of a result file, which verifies their Fletcher-32
+/// checksums: nullopt when all is intact, else what is wrong.
+std::optional<std::string> verify_result_file(const std::filesystem::path& path);
+
+/// Renames a damaged file to `<path>.corrupt-<UTC time>-<pid>` (kept for a
+/// post-mortem, never deleted) and returns the new path. Throws
+/// std::filesystem::filesystem_error when the rename fails.
+std::filesystem::path set_aside(const std::filesystem::path& path);
+
 } // namespace pinnbench::io

@@ -4,10 +4,19 @@
 // closure ends with ONE allreduce of [loss terms, gradient].
 #include <cstdint>
 #include <mpi.h>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace pinnbench::parallel {
+
+/// Thrown on every rank when some rank failed: what the lowest failing rank
+/// reported, prefixed with "rank R: " when there are several ranks.
+class CollectiveFailure : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
 
 class MpiContext
 {
@@ -28,6 +37,15 @@ public:
   std::vector<double> gather_to_root(const std::vector<double>& local) const;
   /// Rank 0's string on every rank.
   std::string broadcast(const std::string& text) const;
+
+  /// Collective check after work that may fail on some ranks only: `local_error`
+  /// is this rank's failure message (empty: none). Returns "" on every rank when
+  /// no rank failed, else the lowest failing rank's message on every rank. One
+  /// allreduce when all is well, one broadcast more when not; so ranks never
+  /// wait for a rank that left (no hang) and never need MPI_Abort.
+  std::string first_error(const std::string& local_error) const;
+  /// first_error, then throws CollectiveFailure on every rank when any failed.
+  void agree(const std::string& local_error) const;
 
 private:
   MPI_Comm comm_;

@@ -19,10 +19,12 @@ struct Options
   std::string data_dir;                       ///< --data-dir DIR, default $PINNBENCH_DATA
   bool skip_missing_data = false;             ///< --skip-missing-data: leave out runs lacking data
   bool help = false;                          ///< --help / -h
+  bool help_kokkos = false;                   ///< --help-kokkos: Kokkos' own options
   bool version = false;                       ///< --version
 };
 
-/// Parses the arguments after argv[0]. Both `--opt value` and `--opt=value` work.
+/// Parses the arguments after argv[0]. Both `--opt value` and `--opt=value` work;
+/// `--kokkos-*` arguments are left for Kokkos.
 /// Unknown options, missing or invalid values, stray arguments and a missing
 /// --suite (unless --help or --version) are ConfigErrors.
 Options parse_command_line(int argc, char** argv);

@@ -18,6 +18,9 @@
 namespace pinnbench::suite {
 
 constexpr std::int64_t no_int_limit = std::numeric_limits<std::int64_t>::max();
+/// Integer settings are read as `int` unless their key says otherwise (pass
+/// no_int_limit for keys read as 64-bit): a larger value fails at its line.
+constexpr std::int64_t int_limit = std::numeric_limits<int>::max();
 
 /// The range of a real key; the bounds are inclusive unless said otherwise.
 struct RealRange
@@ -36,7 +39,10 @@ ValueSpec real_value(RealRange range);
 ValueSpec int_value(std::int64_t min, std::int64_t max);
 
 KeySpec int_key(std::string name, std::string def, std::int64_t min, std::string description,
-                std::int64_t max = no_int_limit);
+                std::int64_t max = int_limit);
+/// The validation hook of an integer key: its value must also be even (e.g. a
+/// real FFT's length). Checked where the value is written, FILE:LINE:COL.
+KeySpec even(KeySpec key);
 KeySpec real_key(std::string name, std::string def, RealRange range, std::string description);
 /// A positive float, or `sqrt_eps` (the square root of the run precision's epsilon).
 KeySpec tolerance_key(std::string name, std::string def, std::string description);

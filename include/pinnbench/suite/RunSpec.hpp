@@ -2,6 +2,7 @@
 // One run of a suite: which task, model, objective and optimiser, in which
 // precision and with which seed, and every setting resolved (docs/suites.md).
 #include <cstdint>
+#include <memory>
 #include <pinnbench/core/Types.hpp>
 #include <string>
 #include <yaml-cpp/yaml.h>
@@ -23,6 +24,10 @@ struct RunSpec
   /// Keys are in schema order; floats are written so they read back as floats
   /// (also in YAML 1.1 readers: "1.0e-05", "50.0").
   YAML::Node config;
+  /// Suites loaded compactly (200 000 runs fit in a few hundred MB) hold the
+  /// configuration as its canonical text instead, shared by copies, and leave
+  /// `config` empty until materialize() parses it.
+  std::shared_ptr<const std::string> config_text;
 
   // YAML::Node has reference semantics, and its operator= rewrites the node it
   // held (every other handle sees the change). Copies of a RunSpec therefore get
@@ -37,6 +42,10 @@ struct RunSpec
   /// `config` as block YAML in its stable key order; equal configurations give
   /// equal text (what `--resume` compares).
   std::string config_yaml() const;
+  /// Fills `config` from `config_text` (no-op when it is there already).
+  void materialize();
+  /// Keeps only `config_text` (no-op when it is there already).
+  void compact();
 };
 
 /// Throws NotImplementedError ("not implemented yet: model 'qres'") for the first

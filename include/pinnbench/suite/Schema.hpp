@@ -8,6 +8,7 @@
 // written with the builders of suite/KeyBuilders.hpp.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ struct ValueSpec
   std::size_t list_length = 0;       ///< int_list
   std::vector<KeySpec> children;     ///< mapping
   std::vector<PointSetKind> kinds;   ///< point_set
+  /// A constraint beyond the range that a task (or model, ...) declares for one
+  /// of its integer keys, checked where the value is written: returns what is
+  /// wrong with `value` ("must be even"), or "" when it is fine.
+  std::function<std::string(std::int64_t value)> int_check;
 };
 
 struct KeySpec

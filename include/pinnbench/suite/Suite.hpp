@@ -21,12 +21,15 @@ struct Suite
 /// read from <dir>/NAME.yaml for the first of `search_dirs` that has it; anything
 /// else is a path. Every problem with the file is a ConfigError:
 /// "FILE:LINE:COL: message (expected ...; valid choices: ...)".
+/// With `compact`, every run keeps only its configuration's text (RunSpec::
+/// materialize() parses it): a few KB per run instead of a YAML tree's ~55 KB.
 Suite load_suite(const std::string& name_or_path,
-                 const std::vector<std::filesystem::path>& search_dirs);
+                 const std::vector<std::filesystem::path>& search_dirs, bool compact = false);
 
 /// Loads suite text held in memory; `file_label` stands for the file name in
 /// messages and gives the default suite name (its stem).
-Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label);
+Suite load_suite_from_string(const std::string& yaml_text, const std::string& file_label,
+                             bool compact = false);
 
 /// Where `--suite NAME` looks: the source tree's suites/, then the install
 /// prefix's share/pinnbench/suites/.

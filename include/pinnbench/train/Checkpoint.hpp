@@ -19,12 +19,18 @@ using CheckpointParts = std::vector<std::pair<std::string, optim::OptimizerState
 /// `<dir>/.<run_id>.checkpoint.h5` next to the result `<dir>/<run_id>.h5`.
 std::filesystem::path checkpoint_path(const std::filesystem::path& result_path);
 
+/// Consumes `parts` (their arrays are released as they are written).
 void write_checkpoint(const std::filesystem::path& path, const std::string& config_yaml,
-                      const CheckpointParts& parts);
+                      CheckpointParts parts);
 
 /// The parts, or nullopt when there is no checkpoint, it is damaged, or it was
-/// written for another configuration. Never throws for a bad file.
+/// written for another configuration. Never throws for a bad file; a damaged
+/// one (unreadable, or a dataset's checksum fails) is described in `*damage`.
 std::optional<CheckpointParts> read_checkpoint(const std::filesystem::path& path,
-                                               const std::string& config_yaml);
+                                               const std::string& config_yaml,
+                                               std::string* damage = nullptr);
+
+/// Removes `.<run_id>.checkpoint.h5.tmp-PID` files left by killed writers.
+void remove_stale_checkpoint_temporaries(const std::filesystem::path& result_path);
 
 } // namespace pinnbench::train

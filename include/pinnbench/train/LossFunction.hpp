@@ -74,6 +74,9 @@ private:
     std::int64_t alignment = 1; ///< chunks and blocks hold whole multiples of this
   };
 
+  /// This rank's share of evaluate(), before the allreduce: may throw.
+  void evaluate_locally(const Vector<Real>& parameters, bool with_gradient,
+                        std::uint64_t closure_index);
   void evaluate_chunk(const PreparedTerm& prepared, int sample, std::int64_t begin,
                       std::int64_t count, const objective::Perturbation& perturbation,
                       std::uint64_t closure_index, bool with_gradient);

@@ -30,9 +30,13 @@ struct RunContext
   /// Tests only: after this iteration, write a checkpoint and throw
   /// RunInterrupted, as if the job had been killed (0: never).
   std::int64_t interrupt_after = 0;
+  /// Polled after every iteration (with checkpoints on): true on any rank makes
+  /// every rank write a checkpoint and throw RunInterrupted (SIGTERM/SIGUSR1).
+  std::function<bool()> stop_requested;
 };
 
-/// Thrown when a run stops at RunContext::interrupt_after.
+/// Thrown when a run stops at RunContext::interrupt_after or on a stop request,
+/// after its checkpoint is written.
 class RunInterrupted : public std::runtime_error
 {
 public:
