@@ -211,7 +211,7 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
     throw ConfigError("--data-dir: '" + options.data_dir + "' is not a directory");
 
   suite::Suite suite = load(options);
-  const auto runs = selected_runs(options, suite);
+  auto runs = selected_runs(options, suite);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
   // Everything that can be known wrong before training: rank 0 looks, all follow.
   {
