@@ -59,6 +59,45 @@ std::vector<double> Box::domain_points(std::int64_t n, UnitSampler& sampler) con
   return points;
 }
 
+std::vector<double> Box::uniform_points(std::int64_t n, bool boundary, UnitSampler&) const
+{
+  if (n < 1)
+    throw LogicError("Box::uniform_points: n must be positive");
+  const auto d = lower_.size();
+  double volume = 1.0;
+  for (std::size_t i = 0; i < d; ++i)
+    volume *= upper_[i] - lower_[i];
+  const double dx = std::pow(volume / static_cast<double>(n), 1.0 / static_cast<double>(d));
+  std::vector<std::vector<double>> axes(d);
+  for (std::size_t i = 0; i < d; ++i) {
+    const auto m = static_cast<std::int64_t>(std::ceil((upper_[i] - lower_[i]) / dx));
+    if (boundary) { // numpy.linspace(lo, hi, m)
+      const double step = m > 1 ? (upper_[i] - lower_[i]) / static_cast<double>(m - 1) : 0.0;
+      for (std::int64_t k = 0; k < m; ++k)
+        axes[i].push_back(lower_[i] + static_cast<double>(k) * step);
+      if (m > 1)
+        axes[i].back() = upper_[i];
+    } else { // numpy.linspace(lo, hi, m + 1, endpoint=False)[1:]
+      const double step = (upper_[i] - lower_[i]) / static_cast<double>(m + 1);
+      for (std::int64_t k = 1; k <= m; ++k)
+        axes[i].push_back(lower_[i] + static_cast<double>(k) * step);
+    }
+  }
+  // itertools.product: the last axis runs fastest.
+  std::size_t total = 1;
+  for (const auto& axis : axes)
+    total *= axis.size();
+  std::vector<double> points(total * d);
+  for (std::size_t p = 0; p < total; ++p) {
+    std::size_t rest = p;
+    for (std::size_t i = d; i-- > 0;) {
+      points[p * d + i] = axes[i][rest % axes[i].size()];
+      rest /= axes[i].size();
+    }
+  }
+  return points;
+}
+
 void Box::append_surfaces(std::vector<std::shared_ptr<const Surface>>& surfaces) const
 {
   for (int axis = 0; axis < dimension(); ++axis)

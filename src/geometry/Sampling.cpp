@@ -47,6 +47,12 @@ pde::PointCloud sample_domain(const Geometry& geometry, std::int64_t n, UnitSamp
   return cloud(geometry.dimension(), geometry.domain_points(n, sampler));
 }
 
+pde::PointCloud uniform_grid(const Geometry& geometry, std::int64_t n, bool boundary,
+                             UnitSampler& fallback)
+{
+  return cloud(geometry.dimension(), geometry.uniform_points(n, boundary, fallback));
+}
+
 pde::PointCloud sample_initial(const SpaceTime& domain, std::int64_t n, UnitSampler& sampler)
 {
   return cloud(domain.dimension(), domain.initial_points(n, sampler));

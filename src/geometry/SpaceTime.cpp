@@ -1,3 +1,4 @@
+#include <cmath>
 #include <cstddef>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/geometry/Box.hpp>
@@ -56,6 +57,43 @@ std::vector<double> SpaceTime::domain_points(std::int64_t n, UnitSampler& sample
     const double u = times[static_cast<std::size_t>(order[k])];
     points[k * (ds + 1) + ds] = (t1_ - t0_) * u + t0_;
   }
+  return points;
+}
+
+std::vector<double> SpaceTime::uniform_points(std::int64_t n, bool boundary,
+                                              UnitSampler& fallback) const
+{
+  const BoundingBox box = space_->bounding_box();
+  double volume = 1.0;
+  for (std::size_t i = 0; i < box.lower.size(); ++i)
+    volume *= box.upper[i] - box.lower[i];
+  const auto nx_wanted = static_cast<std::int64_t>(
+      std::ceil(std::pow(static_cast<double>(n) * volume / (t1_ - t0_), 0.5)));
+  const auto nt =
+      static_cast<std::int64_t>(std::ceil(static_cast<double>(n) / static_cast<double>(nx_wanted)));
+  const std::vector<double> space_points = space_->uniform_points(nx_wanted, boundary, fallback);
+  const auto ds = static_cast<std::size_t>(space_->dimension());
+  const std::size_t nx = space_points.size() / ds;
+  std::vector<double> times;
+  if (boundary) { // numpy.linspace(t0, t1, nt)
+    const double step = nt > 1 ? (t1_ - t0_) / static_cast<double>(nt - 1) : 0.0;
+    for (std::int64_t k = 0; k < nt; ++k)
+      times.push_back(t0_ + static_cast<double>(k) * step);
+    if (nt > 1)
+      times.back() = t1_;
+  } else { // numpy.linspace(t1, t0, nt, endpoint=False)
+    const double step = (t0_ - t1_) / static_cast<double>(nt);
+    for (std::int64_t k = 0; k < nt; ++k)
+      times.push_back(t1_ + static_cast<double>(k) * step);
+  }
+  std::vector<double> points;
+  points.reserve(times.size() * nx * (ds + 1));
+  for (const double t : times)
+    for (std::size_t k = 0; k < nx; ++k) {
+      points.insert(points.end(), space_points.begin() + static_cast<std::ptrdiff_t>(k * ds),
+                    space_points.begin() + static_cast<std::ptrdiff_t>((k + 1) * ds));
+      points.push_back(t);
+    }
   return points;
 }
 

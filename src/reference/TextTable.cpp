@@ -1,4 +1,5 @@
-#include <cerrno>
+#include <algorithm>
+#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <pinnbench/core/Error.hpp>
@@ -33,10 +34,11 @@ TextTable parse_text_table(const std::string& text, const std::string& path, int
     if (end == std::string::npos)
       end = text.size();
     ++line_number;
-    std::size_t stop = end; // data part: up to '%' (a comment) or the line end
-    const std::size_t percent = text.find('%', start);
-    if (percent != std::string::npos && percent < end)
-      stop = percent;
+    // The data part: up to '%' (a comment) or the line end.
+    const std::size_t stop =
+        static_cast<std::size_t>(std::find(text.begin() + static_cast<std::ptrdiff_t>(start),
+                                           text.begin() + static_cast<std::ptrdiff_t>(end), '%') -
+                                 text.begin());
     std::size_t p = start;
     while (p < stop && is_blank(text[p]))
       ++p;
@@ -50,10 +52,16 @@ TextTable parse_text_table(const std::string& text, const std::string& path, int
     int columns = 0;
     while (p < stop) {
       const char* token = text.c_str() + p;
-      char* after = nullptr;
-      errno = 0;
-      const double value = std::strtod(token, &after);
-      const auto consumed = static_cast<std::size_t>(after - token);
+      // from_chars: correctly rounded like strtod and several times faster;
+      // strtod only for what from_chars does not take (a leading '+').
+      double value = 0.0;
+      const auto [after, error] = std::from_chars(token, text.c_str() + stop, value);
+      std::size_t consumed = error == std::errc() ? static_cast<std::size_t>(after - token) : 0;
+      if (error != std::errc() && text[p] == '+') {
+        char* parsed_to = nullptr;
+        value = std::strtod(token, &parsed_to);
+        consumed = static_cast<std::size_t>(parsed_to - token);
+      }
       if (consumed == 0 || p + consumed > stop ||
           (p + consumed < stop && !is_blank(text[p + consumed]))) {
         std::size_t word_end = p;

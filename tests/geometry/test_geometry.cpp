@@ -464,3 +464,51 @@ TEST(Sampling, EveryRankBuildsTheSameCloud)
   EXPECT_EQ(low[0], high[0]);
   EXPECT_EQ(low[1], high[1]);
 }
+
+TEST(UniformGrid, PinnacleAnalyticTestSets)
+{
+  // Spec §4: DeepXDE uniform_points(n, boundary=False) on the (space x time) domain.
+  UnitSampler fallback(Distribution::uniform, 99, pinnbench::random::Stream::test_points);
+  // Wave 1d-C: [0,1]^2, n = 2500 -> 50 x 50 interior nodes k / 51, last axis fastest.
+  const Box wave({0, 0}, {1, 1});
+  const PointCloud w = uniform_grid(wave, 2500, false, fallback);
+  ASSERT_EQ(w.size(), 2500);
+  EXPECT_DOUBLE_EQ(w(0, 0), 1.0 / 51);
+  EXPECT_DOUBLE_EQ(w(0, 1), 1.0 / 51);
+  EXPECT_DOUBLE_EQ(w(1, 1), 2.0 / 51);
+  EXPECT_DOUBLE_EQ(w(50, 0), 2.0 / 51);
+  EXPECT_DOUBLE_EQ(w(2499, 0), 50.0 / 51);
+  // PNd: [0,1]^5, n = 20000 -> dx = 20000^(-1/5), ceil(7.25) = 8 nodes per axis.
+  const Box cube(std::vector<double>(5, 0.0), std::vector<double>(5, 1.0));
+  const PointCloud p = uniform_grid(cube, 20000, false, fallback);
+  ASSERT_EQ(p.size(), 32768);
+  EXPECT_DOUBLE_EQ(p(1, 4), 2.0 / 9);
+  EXPECT_DOUBLE_EQ(p(8, 3), 2.0 / 9);
+  EXPECT_DOUBLE_EQ(p(32767, 0), 8.0 / 9);
+  // With the boundary: numpy.linspace with both ends.
+  const PointCloud b = uniform_grid(wave, 2500, true, fallback);
+  ASSERT_EQ(b.size(), 2500);
+  EXPECT_EQ(b(49, 1), 1.0);
+  EXPECT_DOUBLE_EQ(b(1, 1), 1.0 / 49);
+  // Heat 2d-MS: [0,1]^2 x [0,5], n = 20000 -> nx = ceil(sqrt(4000)) = 64 (8 x 8
+  // interior), nt = ceil(20000 / 64) = 313 times 5, 5 - 5/313, ..., t0 excluded.
+  const SpaceTime heat(std::make_shared<Box>(std::vector<double>{0, 0}, std::vector<double>{1, 1}),
+                       0.0, 5.0);
+  const PointCloud h = uniform_grid(heat, 20000, false, fallback);
+  ASSERT_EQ(h.size(), 20032);
+  EXPECT_EQ(h(0, 2), 5.0);
+  EXPECT_DOUBLE_EQ(h(64, 2), 5.0 - 5.0 / 313);
+  EXPECT_NEAR(h(20031, 2), 5.0 / 313, 1e-15);
+  EXPECT_DOUBLE_EQ(h(9, 0), 2.0 / 9);
+  EXPECT_DOUBLE_EQ(h(9, 1), 2.0 / 9);
+  // HNd: unit ball of R^5 x [0,1] -> nx = ceil(sqrt(20000 * 2^5)) = 800 random
+  // points (DeepXDE has no grid for balls) at 25 times 1, 0.96, ..., 0.04.
+  const SpaceTime hnd(unit_ball(5), 0.0, 1.0);
+  const PointCloud r = uniform_grid(hnd, 20000, false, fallback);
+  ASSERT_EQ(r.size(), 20000);
+  for (std::int64_t k = 0; k < r.size(); ++k) {
+    ASSERT_LE(norm(point(r, k), 5), 1.0);
+    ASSERT_NEAR(r(k, 5), 1.0 - 0.04 * static_cast<double>(k / 800), 1e-12);
+    ASSERT_EQ(r(k, 0), r(k % 800, 0)); // the same spatial points at every time
+  }
+}

@@ -21,6 +21,11 @@ public:
   bool on_boundary(const double* x) const override;
   void boundary_normal(const double* x, double* normal) const override;
   std::vector<double> domain_points(std::int64_t n, UnitSampler& sampler) const override;
+  /// DeepXDE Hypercube.uniform_points: spacing dx = (volume / n)^(1/N), per
+  /// axis ceil(side / dx) points, linspace with both ends (boundary) or the
+  /// interior nodes k / (m + 1) of m + 1 intervals; the last axis runs fastest.
+  std::vector<double> uniform_points(std::int64_t n, bool boundary,
+                                     UnitSampler& fallback) const override;
   void append_surfaces(std::vector<std::shared_ptr<const Surface>>& surfaces) const override;
 
 private:

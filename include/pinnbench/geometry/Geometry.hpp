@@ -43,6 +43,17 @@ public:
   /// n points in the domain, as DeepXDE's random_points(n, distribution).
   virtual std::vector<double> domain_points(std::int64_t n, UnitSampler& sampler) const = 0;
 
+  /// DeepXDE's uniform_points(n, boundary): a grid of about n points for boxes
+  /// and space x time (PINNacle's test sets of analytic tasks, spec §4); shapes
+  /// without one fall back, as DeepXDE does, to n random points, drawn here
+  /// from `fallback`.
+  virtual std::vector<double> uniform_points(std::int64_t n, bool boundary,
+                                             UnitSampler& fallback) const
+  {
+    (void)boundary;
+    return domain_points(n, fallback);
+  }
+
   /// The primitive surfaces whose union contains the boundary (for a CSG shape,
   /// the surfaces of its operands, of which only the parts that lie on the
   /// boundary count).

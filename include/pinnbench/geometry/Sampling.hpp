@@ -35,6 +35,11 @@ pde::PointCloud sample_domain(const Geometry& geometry, std::int64_t n, UnitSamp
 /// n points on the boundary.
 BoundarySample sample_boundary(const Geometry& geometry, std::int64_t n, UnitSampler& sampler);
 
+/// Geometry::uniform_points as a cloud (PINNacle's analytic test sets use
+/// boundary = false, n = 2500 for 2 inputs and 20000 otherwise).
+pde::PointCloud uniform_grid(const Geometry& geometry, std::int64_t n, bool boundary,
+                             UnitSampler& fallback);
+
 /// n points on the initial slice t = t0.
 pde::PointCloud sample_initial(const SpaceTime& domain, std::int64_t n, UnitSampler& sampler);
 

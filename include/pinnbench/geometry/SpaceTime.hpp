@@ -29,6 +29,12 @@ public:
   bool on_boundary(const double* x) const override { return space_->on_boundary(x); }
   void boundary_normal(const double* x, double* normal) const override;
   std::vector<double> domain_points(std::int64_t n, UnitSampler& sampler) const override;
+  /// DeepXDE GeometryXTime.uniform_points: nx = ceil(sqrt(n bbox-volume / T))
+  /// spatial points (the space's uniform_points), nt = ceil(n / nx) times:
+  /// linspace(t0, t1, nt) with boundary, else t1, t1 - T/nt, ... (t0 excluded);
+  /// time-major.
+  std::vector<double> uniform_points(std::int64_t n, bool boundary,
+                                     UnitSampler& fallback) const override;
   void append_surfaces(std::vector<std::shared_ptr<const Surface>>& surfaces) const override;
 
   /// True when x's time is t0 (numpy.isclose), DeepXDE's on_initial.
