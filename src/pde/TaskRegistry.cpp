@@ -19,6 +19,10 @@ TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
 TaskEntry poisson_nd();
+TaskEntry burgers1d();
+TaskEntry heat2d_multiscale();
+TaskEntry burgers2d();
+TaskEntry heat2d_varying_coef();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -29,14 +33,14 @@ const std::vector<TaskEntry>& task_registry()
       tasks::wave(),
       tasks::allen_cahn(),
       // PINNacle (spec/pinnacle.md), in the paper's order.
-      planned_task("burgers1d", "PINNacle Burgers 1d-C"),
-      planned_task("burgers2d", "PINNacle Burgers 2d-C"),
+      tasks::burgers1d(),
+      tasks::burgers2d(),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
       tasks::poisson3d_complex_geometry(),
       tasks::poisson2d_many_area(),
-      planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
-      planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
+      tasks::heat2d_varying_coef(),
+      tasks::heat2d_multiscale(),
       planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
