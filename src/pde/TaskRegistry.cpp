@@ -24,6 +24,7 @@ TaskEntry heat2d_multiscale();
 TaskEntry burgers2d();
 TaskEntry heat2d_varying_coef();
 TaskEntry heat_nd();
+TaskEntry heat2d_complex_geometry();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -42,7 +43,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::poisson2d_many_area(),
       tasks::heat2d_varying_coef(),
       tasks::heat2d_multiscale(),
-      planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
+      tasks::heat2d_complex_geometry(),
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
       tasks::wave1d(),

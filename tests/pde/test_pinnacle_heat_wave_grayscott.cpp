@@ -15,7 +15,12 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <optional>
 #include <pinnbench/core/Math.hpp>
+#include <pinnbench/geometry/Ball.hpp>
+#include <pinnbench/geometry/Box.hpp>
+#include <pinnbench/geometry/MultiDifference.hpp>
+#include <pinnbench/geometry/Sampling.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <sstream>
 
@@ -268,4 +273,219 @@ TEST(PinnacleHeatNd, RandomTestPointsAtPinnaclesTimes)
   const auto other = make("heat_nd", hnd_points, {}, 6);
   EXPECT_NE(other->test_points().coordinates, points.coordinates);
   EXPECT_EQ(make("heat_nd", hnd_points)->test_points().coordinates, points.coordinates);
+}
+
+// --- Heat 2d-CG ----------------------------------------------------------------------------------
+
+namespace {
+
+const std::vector<std::pair<double, double>> big_centers = {{-4, -9}, {-4, -3}, {-4, 3}, {-4, 9},
+                                                            {4, -9},  {4, -3},  {4, 3},  {4, 9},
+                                                            {0, 0},   {0, -6},  {0, 6}};
+const std::vector<std::pair<double, double>> small_centers = {{-3.2, -6}, {-3.2, 6}, {3.2, -6},
+                                                              {3.2, 6},   {-3.2, 0}, {3.2, 0}};
+
+/// The centre of the circle of `radius` that x lies on (to 1e-9), or none.
+std::optional<std::pair<double, double>>
+circle_of(const double* x, const std::vector<std::pair<double, double>>& centers, double radius)
+{
+  for (const auto& c : centers)
+    if (std::fabs(std::hypot(x[0] - c.first, x[1] - c.second) - radius) < 1e-9)
+      return c;
+  return std::nullopt;
+}
+
+/// 18 x 100 boundary points: PINNacle's CSGMultiDifference gives each of the 18
+/// operands (11 big disks, 6 small ones, the rectangle) an equal share.
+const char* const heat_cg_points = "domain_points: 400, boundary_points: 1800, initial_points: 100";
+
+/// A synthetic heat_complex.dat: 2 nodes at t = 0, 1.5, 3.
+void write_heat_complex(const DataDir& dir)
+{
+  dir.write("ref/heat_complex.dat",
+            "% Model:              heat_case3.mph\r\n% Nodes:              2\r\n"
+            "% X  Y  u (K) @ t=0  u (K) @ t=1.5  u (K) @ t=3\r\n"
+            "-8   12   0   0.25   0.5\r\n"
+            "2.5  -1   0   1E-3   -2.5E-2\r\n");
+}
+
+} // namespace
+
+TEST(PinnacleHeatComplexGeometry, ManufacturedSolutionsAndTerms)
+{
+  DataDir dir;
+  write_heat_complex(dir);
+  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  ASSERT_EQ(task->dimension(), 3);
+  EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "big_circles",
+                                                         "small_circles", "outer"}));
+  EXPECT_EQ(term_named(*task, "residual").size(), 100 + 1800 + 400);
+  // u_t = Δu: e^(-2t) sin x sin y and x² + y² + 4t.
+  const ExactModel decaying(3, 1, [](const Vars& z) {
+    return Vars{jet::exp(-2.0 * z[2]) * jet::sin(z[0]) * jet::sin(z[1])};
+  });
+  const ExactModel quadratic(
+      3, 1, [](const Vars& z) { return Vars{z[0] * z[0] + z[1] * z[1] + 4.0 * z[2]}; });
+  expect_vanish(*task, decaying, {"residual"}, 1e-12);
+  expect_vanish(*task, quadratic, {"residual"}, 1e-11);
+  const ExactModel steady(3, 1, [](const Vars& z) { return Vars{z[0] * z[0] + 0.0 * z[2]}; });
+  expect_not_vanish(*task, steady, "residual");
+  // u = 0 at t = 0 on the initial points only.
+  const ExactModel growing(3, 1, [](const Vars& z) { return Vars{z[2] * jet::sin(z[0])}; });
+  expect_vanish(*task, growing, {"initial"}, 0.0);
+  expect_not_vanish(*task, quadratic, "initial");
+  EXPECT_EQ(term_named(*task, "initial").size(),
+            count_points(*task, [](const double* x) { return x[2] == 0.0; }));
+  EXPECT_GE(term_named(*task, "initial").size(), 100);
+}
+
+TEST(PinnacleHeatComplexGeometry, RobinPiecesAgainstFiniteDifferences)
+{
+  DataDir dir;
+  write_heat_complex(dir);
+  const auto f = [](const std::vector<double>& x) {
+    return std::sin(0.3 * x[0]) * std::cos(0.2 * x[1]) + 0.1 * x[2] * x[0];
+  };
+  const ExactModel model(3, 1, [](const Vars& z) {
+    return Vars{jet::sin(0.3 * z[0]) * jet::cos(0.2 * z[1]) + 0.1 * (z[2] * z[0])};
+  });
+  // g keys: 2 on the big circles instead of 5.
+  for (const double g_big : {5.0, 2.0}) {
+    const auto task =
+        make("heat2d_complex_geometry",
+             std::string(heat_cg_points) + ", g_big: " + std::to_string(g_big), dir.path());
+    struct Piece
+    {
+      std::string name;
+      double g;
+      std::int64_t count; ///< 100 per operand
+    };
+    for (const Piece& piece : {Piece{"big_circles", g_big, 1100}, Piece{"small_circles", 1.0, 600},
+                               Piece{"outer", 0.1, 100}}) {
+      const auto term = term_named(*task, piece.name);
+      EXPECT_EQ(term.size(), piece.count) << piece.name;
+      const auto r = test_support::term_residuals(*task, term, model);
+      const auto& points = term.evaluations.front();
+      for (std::int64_t n = 0; n < points.size(); ++n) {
+        const double* p = points.coordinates.data() + n * 3;
+        EXPECT_GE(p[2], 0.0);
+        EXPECT_LE(p[2], 3.0);
+        // The domain-outward normal: into the hole on a circle, out of the rectangle.
+        std::vector<double> normal(3, 0.0);
+        if (piece.name == "outer") {
+          const bool on_x = std::fabs(p[0]) == 8.0, on_y = std::fabs(p[1]) == 12.0;
+          ASSERT_TRUE(on_x || on_y) << p[0] << ", " << p[1];
+          ASSERT_FALSE(on_x && on_y);
+          normal[on_x ? 0 : 1] = on_x ? p[0] / 8 : p[1] / 12;
+        } else {
+          const double radius = piece.name == "big_circles" ? 1.0 : 0.4;
+          const auto c =
+              circle_of(p, piece.name == "big_circles" ? big_centers : small_centers, radius);
+          ASSERT_TRUE(c) << piece.name << " at " << p[0] << ", " << p[1];
+          normal[0] = -(p[0] - c->first) / radius;
+          normal[1] = -(p[1] - c->second) / radius;
+        }
+        const std::vector<double> x(p, p + 3);
+        const double expected = directional_difference(f, x, normal) - (piece.g - f(x));
+        EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-8) << piece.name;
+      }
+    }
+  }
+}
+
+TEST(PinnacleHeatComplexGeometry, BoundaryPointsAreSharedEquallyByTheOperands)
+{
+  DataDir dir;
+  write_heat_complex(dir);
+  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  // 100 on each of the 17 circles and 100 on the rectangle, spread over its
+  // edges by length (16 : 24): 20 + 30 + 20 + 30.
+  const auto on = [&](double cx, double cy, double radius) {
+    return count_points(*task, [=](const double* x) {
+      return std::fabs(std::hypot(x[0] - cx, x[1] - cy) - radius) < 1e-9;
+    });
+  };
+  for (const auto& [cx, cy] : big_centers)
+    EXPECT_EQ(on(cx, cy, 1.0), 100) << cx << ", " << cy;
+  for (const auto& [cx, cy] : small_centers)
+    EXPECT_EQ(on(cx, cy, 0.4), 100) << cx << ", " << cy;
+  for (const double side : {-8.0, 8.0})
+    EXPECT_EQ(count_points(*task, [=](const double* x) { return x[0] == side; }), 30) << side;
+  for (const double side : {-12.0, 12.0})
+    EXPECT_EQ(count_points(*task, [=](const double* x) { return x[1] == side; }), 20) << side;
+  // Domain points avoid the holes.
+  EXPECT_EQ(count_points(*task,
+                         [](const double* x) {
+                           return circle_of(x, big_centers, 1.0) ||
+                                  circle_of(x, small_centers, 0.4) || std::fabs(x[0]) == 8.0 ||
+                                  std::fabs(x[1]) == 12.0;
+                         }),
+            1800);
+  EXPECT_EQ(count_points(*task,
+                         [](const double* x) {
+                           for (const auto& [cx, cy] : big_centers)
+                             if (std::hypot(x[0] - cx, x[1] - cy) < 1 - 1e-9)
+                               return true;
+                           for (const auto& [cx, cy] : small_centers)
+                             if (std::hypot(x[0] - cx, x[1] - cy) < 0.4 - 1e-9)
+                               return true;
+                           return false;
+                         }),
+            0);
+}
+
+TEST(PinnacleHeatComplexGeometry, ReferenceAndDataFile)
+{
+  const auto config = default_config("heat2d_complex_geometry");
+  EXPECT_EQ(config["domain_points"].as<int>(), 32768);
+  EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
+  EXPECT_EQ(config["initial_points"].as<int>(), 8192);
+  EXPECT_EQ(config["g_big"].as<double>(), 5.0);
+  EXPECT_EQ(config["g_small"].as<double>(), 1.0);
+  EXPECT_EQ(config["g_outer"].as<double>(), 0.1);
+  EXPECT_EQ(pde::missing_data_files(config, "/nonexistent"),
+            (std::vector<std::filesystem::path>{"/nonexistent/ref/heat_complex.dat"}));
+  DataDir dir;
+  write_heat_complex(dir);
+  EXPECT_TRUE(pde::missing_data_files(config, dir.path()).empty());
+  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  // Time-transposed: (x, y, t) node-major, time-minor.
+  const auto points = task->test_points();
+  EXPECT_EQ(points.coordinates, (std::vector<double>{-8, 12, 0, -8, 12, 1.5, -8, 12, 3, 2.5, -1, 0,
+                                                     2.5, -1, 1.5, 2.5, -1, 3}));
+  EXPECT_EQ(task->reference(points), (std::vector<double>{0, 0.25, 0.5, 0, 1e-3, -2.5e-2}));
+}
+
+TEST(PinnacleHeatComplexGeometry, MultiDifferenceClipsOverlappingHoles)
+{
+  // [0, 4] x [0, 1] minus two disks of radius 0.5, 0.5 apart: a third of each
+  // circle lies in the other disk. Equal weights per operand, times the part
+  // each keeps: 1 : 2/3 : 2/3 of 300 points = 128.6 : 85.7 : 85.7.
+  const auto disk = [](double cx) {
+    return std::make_shared<geometry::Ball>(std::vector<double>{cx, 0.5}, 0.5);
+  };
+  const geometry::MultiDifference shape(
+      std::make_shared<geometry::Box>(std::vector<double>{0, 0}, std::vector<double>{4, 1}),
+      {disk(1.0), disk(1.5)});
+  geometry::UnitSampler sampler(geometry::Distribution::hammersley, 0);
+  const auto sample = geometry::sample_boundary(shape, 300, sampler);
+  ASSERT_EQ(sample.points.size(), 300);
+  std::int64_t on_first = 0, on_second = 0;
+  for (std::int64_t n = 0; n < 300; ++n) {
+    const double* x = sample.points.coordinates.data() + n * 2;
+    const double r1 = std::hypot(x[0] - 1.0, x[1] - 0.5), r2 = std::hypot(x[0] - 1.5, x[1] - 0.5);
+    EXPECT_TRUE(shape.on_boundary(x)) << x[0] << ", " << x[1];
+    EXPECT_FALSE(r1 < 0.5 - 1e-12 || r2 < 0.5 - 1e-12) << x[0] << ", " << x[1];
+    on_first += std::fabs(r1 - 0.5) < 1e-12 ? 1 : 0;
+    on_second += std::fabs(r2 - 0.5) < 1e-12 ? 1 : 0;
+  }
+  EXPECT_NEAR(static_cast<double>(on_first), 85.7, 2.0);
+  EXPECT_NEAR(static_cast<double>(on_second), 85.7, 2.0);
+  EXPECT_NEAR(static_cast<double>(300 - on_first - on_second), 128.6, 2.0);
+  // Normals point into the holes, as for nested differences.
+  double normal[2];
+  const double left[2] = {0.5, 0.5};
+  shape.boundary_normal(left, normal);
+  EXPECT_NEAR(normal[0], 1.0, 1e-15);
+  EXPECT_NEAR(normal[1], 0.0, 1e-15);
 }
