@@ -25,6 +25,7 @@ TaskEntry burgers2d();
 TaskEntry heat2d_varying_coef();
 TaskEntry heat_nd();
 TaskEntry heat2d_complex_geometry();
+TaskEntry wave2d_heterogeneous();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -47,7 +48,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
       tasks::wave1d(),
-      planned_task("wave2d_heterogeneous", "PINNacle Wave 2d-CG"),
+      tasks::wave2d_heterogeneous(),
       planned_task("gray_scott", "PINNacle Chaotic GS"),
       tasks::poisson_nd(),
       tasks::heat_nd(),

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <optional>
 #include <pinnbench/core/Math.hpp>
@@ -488,4 +489,217 @@ TEST(PinnacleHeatComplexGeometry, MultiDifferenceClipsOverlappingHoles)
   shape.boundary_normal(left, normal);
   EXPECT_NEAR(normal[0], 1.0, 1e-15);
   EXPECT_NEAR(normal[1], 0.0, 1e-15);
+}
+
+// --- Wave 2d-CG ----------------------------------------------------------------------------------
+
+namespace {
+
+/// Rows "x y value" of a headerless np.savetxt "%.18e" table on xs x ys
+/// (meshgrid order, y slowest), CRLF line ends as in darcy_2d_coef_256.dat.
+std::string grid_table(const std::vector<double>& xs, const std::vector<double>& ys,
+                       const std::function<double(double, double)>& f)
+{
+  std::ostringstream out;
+  out.precision(18);
+  out << std::scientific;
+  for (double y : ys)
+    for (double x : xs)
+      out << x << ' ' << y << ' ' << f(x, y) << "\r\n";
+  return out.str();
+}
+
+/// Synthetic speed on the 4 x 4 grid linspace(0, 1, 4): c = 1 + i + 3 j² at node (i/3, j/3).
+double speed_node(int i, int j)
+{
+  return 1 + i + 3 * j * j;
+}
+
+/// Bilinear interpolation of speed_node at (X, Y) in [0, 1]², by hand.
+double speed_by_hand(double X, double Y)
+{
+  const int i = std::min(static_cast<int>(std::floor(3 * X)), 2);
+  const int j = std::min(static_cast<int>(std::floor(3 * Y)), 2);
+  const double s = 3 * X - i, t = 3 * Y - j;
+  return (1 - s) * (1 - t) * speed_node(i, j) + s * (1 - t) * speed_node(i + 1, j) +
+         (1 - s) * t * speed_node(i, j + 1) + s * t * speed_node(i + 1, j + 1);
+}
+
+void write_wave_files(const DataDir& dir, const std::function<double(double, double)>& speed)
+{
+  const std::vector<double> nodes = {0.0, 1.0 / 3, 2.0 / 3, 1.0};
+  dir.write("ref/darcy_2d_coef_256.dat", grid_table(nodes, nodes, speed));
+  dir.write("ref/wave_darcy.dat", "% Model:              wave_darcy.mph\n% Nodes:              2\n"
+                                  "% X  Y  u (1) @ t=0  u (1) @ t=2.5  u (1) @ t=5\n"
+                                  "0     0     1    2    3\n"
+                                  "-0.5  0.25  4    5    6\n");
+}
+
+void write_wave_files(const DataDir& dir)
+{
+  write_wave_files(dir, [](double x, double y) {
+    return speed_node(static_cast<int>(std::lround(3 * x)), static_cast<int>(std::lround(3 * y)));
+  });
+}
+
+const char* const wave_points = "domain_points: 300, boundary_points: 600";
+
+double bump(double x, double y)
+{
+  return std::exp(-((x + 0.5) * (x + 0.5) + y * y) / (2 * 0.09));
+}
+
+} // namespace
+
+TEST(PinnacleWaveHeterogeneous, ResidualIsTheSpecFormulaWithTheInterpolatedSpeed)
+{
+  DataDir dir;
+  write_wave_files(dir);
+  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  ASSERT_EQ(task->dimension(), 3);
+  EXPECT_EQ(term_names(*task),
+            (std::vector<std::string>{"residual", "initial", "initial_velocity", "boundary"}));
+  const auto term = term_named(*task, "residual");
+  ASSERT_EQ(term.size(), 900);
+  ASSERT_EQ(term.point_data.size(), 900);
+  // u = sin x cos y t³: Δu - u_tt / c = -2 sin x cos y t³ - 6t sin x cos y / c.
+  const ExactModel model(3, 1, [](const Vars& z) {
+    return Vars{jet::sin(z[0]) * jet::cos(z[1]) * (z[2] * z[2] * z[2])};
+  });
+  const auto r = test_support::term_residuals(*task, term, model);
+  const auto& points = term.evaluations.front();
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const double x = points(n, 0), y = points(n, 1), t = points(n, 2);
+    const double c = speed_by_hand((x + 1) / 2, (y + 1) / 2);
+    EXPECT_NEAR(term.point_data(n, 0), 1 / c, 1e-14) << x << ", " << y;
+    const double s = std::sin(x) * std::cos(y);
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], -2 * s * t * t * t - 6 * t * s / c,
+                1e-10 * (1 + t * t * t));
+  }
+  // Hand values: (0, 0) -> (1/2, 1/2), the middle of the cell of nodes 5, 6, 14, 15: c = 10;
+  // (-0.5, 0.25) -> (1/4, 5/8): s = 3/4, t = 7/8 in the cell of nodes 4, 5, 13, 14: c = 12.625.
+  EXPECT_EQ(speed_by_hand(0.5, 0.5), 10.0);
+  EXPECT_NEAR(speed_by_hand(0.25, 0.625), 12.625, 1e-14);
+  const auto test = task->test_terms().front();
+  ASSERT_EQ(test.name, "residual");
+  ASSERT_EQ(test.point_data.size(), 6);
+  for (std::int64_t n = 0; n < 3; ++n) {
+    EXPECT_NEAR(test.point_data(n, 0), 1 / 10.0, 1e-15);
+    EXPECT_NEAR(test.point_data(3 + n, 0), 1 / 12.625, 1e-15);
+  }
+}
+
+TEST(PinnacleWaveHeterogeneous, StandingWaveInAUniformMedium)
+{
+  // c = 4 everywhere: u = cos(x) cos(2y) cos(√20 t) solves u_tt = c Δu.
+  DataDir dir;
+  write_wave_files(dir, [](double, double) { return 4.0; });
+  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const double omega = std::sqrt(20.0);
+  const auto wave = [](double w) {
+    return ExactModel(3, 1, [w](const Vars& z) {
+      return Vars{jet::cos(z[0]) * jet::cos(2.0 * z[1]) * jet::cos(w * z[2])};
+    });
+  };
+  expect_vanish(*task, wave(omega), {"residual"}, 1e-11);
+  expect_not_vanish(*task, wave(4.0), "residual");
+}
+
+TEST(PinnacleWaveHeterogeneous, ConditionsOnTheirFaces)
+{
+  DataDir dir;
+  write_wave_files(dir);
+  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto on_t0 = [](const double* x) { return x[2] == 0.0; };
+  const auto on_side = [](const double* x) {
+    return std::fabs(x[0]) == 1.0 || std::fabs(x[1]) == 1.0;
+  };
+  // DeepXDE's Hypercube: each of the 6 faces gets 1/6 of the 600 points, the t = 5 face too.
+  EXPECT_EQ(count_points(*task, on_t0), 100);
+  EXPECT_EQ(count_points(*task, [](const double* x) { return x[2] == 5.0; }), 100);
+  EXPECT_EQ(count_points(*task, on_side), 400);
+  for (const double side : {-1.0, 1.0}) {
+    EXPECT_EQ(count_points(*task, [=](const double* x) { return x[0] == side; }), 100);
+    EXPECT_EQ(count_points(*task, [=](const double* x) { return x[1] == side; }), 100);
+  }
+  EXPECT_EQ(term_named(*task, "initial").size(), 100);
+  EXPECT_EQ(term_named(*task, "initial_velocity").size(), 100);
+  EXPECT_EQ(term_named(*task, "boundary").size(), 400);
+  // u = bump(x, y) + t² satisfies both t = 0 conditions; the bump of another σ does not.
+  const auto with_sigma = [](double sigma) {
+    return ExactModel(3, 1, [sigma](const Vars& z) {
+      const auto dx = z[0] + 0.5;
+      return Vars{jet::exp((-1 / (2 * sigma * sigma)) * (dx * dx + z[1] * z[1])) + z[2] * z[2]};
+    });
+  };
+  expect_vanish(*task, with_sigma(0.3), {"initial", "initial_velocity"}, 1e-14);
+  expect_not_vanish(*task, with_sigma(0.4), "initial");
+  // The keys move the bump: μ = (0.2, -0.1), σ = 0.5.
+  const auto moved =
+      make("wave2d_heterogeneous",
+           std::string(wave_points) + ", mean_x: 0.2, mean_y: -0.1, sigma: 0.5", dir.path());
+  const ExactModel moved_bump(3, 1, [](const Vars& z) {
+    const auto dx = z[0] - 0.2, dy = z[1] + 0.1;
+    return Vars{jet::exp(-2.0 * (dx * dx + dy * dy)) + 0.0 * z[2]};
+  });
+  expect_vanish(*moved, moved_bump, {"initial"}, 1e-14);
+  // Neumann terms against central differences along the face normals.
+  const auto f = [](const std::vector<double>& x) {
+    return std::sin(x[0] + 2 * x[1]) * std::cos(x[2]) + x[2] * x[2] * x[0];
+  };
+  const ExactModel model(3, 1, [](const Vars& z) {
+    return Vars{jet::sin(z[0] + 2.0 * z[1]) * jet::cos(z[2]) + z[2] * z[2] * z[0]};
+  });
+  for (const char* name : {"initial_velocity", "boundary"}) {
+    const auto term = term_named(*task, name);
+    const auto r = test_support::term_residuals(*task, term, model);
+    const auto& points = term.evaluations.front();
+    for (std::int64_t n = 0; n < points.size(); ++n) {
+      const double* p = points.coordinates.data() + n * 3;
+      std::vector<double> normal(3, 0.0);
+      if (std::string(name) == "initial_velocity") {
+        ASSERT_TRUE(on_t0(p));
+        normal[2] = -1;
+      } else {
+        ASSERT_TRUE(on_side(p));
+        normal[std::fabs(p[0]) == 1.0 ? 0 : 1] = std::fabs(p[0]) == 1.0 ? p[0] : p[1];
+      }
+      const double expected = directional_difference(f, std::vector<double>(p, p + 3), normal);
+      EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-8) << name;
+    }
+  }
+  // Every initial point's target is the bump.
+  const ExactModel zero(3, 1, [](const Vars& z) { return Vars{0.0 * z[0]}; });
+  const auto initial = term_named(*task, "initial");
+  const auto r = test_support::term_residuals(*task, initial, zero);
+  for (std::int64_t n = 0; n < initial.size(); ++n) {
+    const auto& points = initial.evaluations.front();
+    EXPECT_NEAR(r[static_cast<std::size_t>(n)], -bump(points(n, 0), points(n, 1)), 1e-15);
+  }
+}
+
+TEST(PinnacleWaveHeterogeneous, ReferenceDataFilesAndBadGrids)
+{
+  const auto config = default_config("wave2d_heterogeneous");
+  EXPECT_EQ(config["domain_points"].as<int>(), 32768);
+  EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
+  EXPECT_FALSE(config["initial_points"]);
+  EXPECT_EQ(config["t_end"].as<double>(), 5.0);
+  EXPECT_EQ(pde::missing_data_files(config, "/nonexistent"),
+            (std::vector<std::filesystem::path>{"/nonexistent/ref/wave_darcy.dat",
+                                                "/nonexistent/ref/darcy_2d_coef_256.dat"}));
+  DataDir dir;
+  write_wave_files(dir);
+  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto points = task->test_points();
+  EXPECT_EQ(points.coordinates, (std::vector<double>{0, 0, 0, 0, 0, 2.5, 0, 0, 5, -0.5, 0.25, 0,
+                                                     -0.5, 0.25, 2.5, -0.5, 0.25, 5}));
+  EXPECT_EQ(task->reference(points), (std::vector<double>{1, 2, 3, 4, 5, 6}));
+  // A grid that does not cover [0, 1]², or a speed that is not positive, is refused.
+  const std::vector<double> half = {0.0, 0.5};
+  dir.write("ref/darcy_2d_coef_256.dat",
+            grid_table(half, half, [](double, double) { return 1.0; }));
+  EXPECT_THROW(make("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
+  write_wave_files(dir, [](double x, double) { return x > 0.5 ? 0.0 : 1.0; });
+  EXPECT_THROW(make("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
 }

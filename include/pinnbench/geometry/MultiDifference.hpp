@@ -11,6 +11,7 @@
 //    with their measures rescaled so that each operand weighs 1, which makes
 //    geometry::sample_boundary allot points the same way.
 #include <pinnbench/geometry/Geometry.hpp>
+#include <pinnbench/geometry/RescaledSurface.hpp>
 
 namespace pinnbench::geometry {
 
@@ -39,24 +40,6 @@ private:
   std::vector<GeometryPtr> holes_;
   GeometryPtr all_holes_; ///< their union
   GeometryPtr shape_;     ///< base \ all_holes_
-};
-
-/// A piece whose measure counts `factor` times its own (sampling weight only).
-class RescaledSurface final : public Surface
-{
-public:
-  RescaledSurface(std::shared_ptr<const Surface> piece, double factor)
-      : piece_(std::move(piece)), factor_(factor)
-  {}
-  int dimension() const override { return piece_->dimension(); }
-  double measure() const override { return factor_ * piece_->measure(); }
-  int variates() const override { return piece_->variates(); }
-  void point(const double* unit, double* x) const override { piece_->point(unit, x); }
-  bool keeps(const double* x) const override { return piece_->keeps(x); }
-
-private:
-  std::shared_ptr<const Surface> piece_;
-  double factor_;
 };
 
 } // namespace pinnbench::geometry
