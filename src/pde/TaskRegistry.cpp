@@ -26,6 +26,7 @@ TaskEntry heat2d_varying_coef();
 TaskEntry heat_nd();
 TaskEntry heat2d_complex_geometry();
 TaskEntry wave2d_heterogeneous();
+TaskEntry gray_scott();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -49,7 +50,7 @@ const std::vector<TaskEntry>& task_registry()
       tasks::ns2d_back_step(),
       tasks::wave1d(),
       tasks::wave2d_heterogeneous(),
-      planned_task("gray_scott", "PINNacle Chaotic GS"),
+      tasks::gray_scott(),
       tasks::poisson_nd(),
       tasks::heat_nd(),
   };

@@ -703,3 +703,136 @@ TEST(PinnacleWaveHeterogeneous, ReferenceDataFilesAndBadGrids)
   write_wave_files(dir, [](double x, double) { return x > 0.5 ? 0.0 : 1.0; });
   EXPECT_THROW(make("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
 }
+
+// --- Gray-Scott ----------------------------------------------------------------------------------
+
+namespace {
+
+const char* const gs_points = "domain_points: 300, boundary_points: 200, initial_points: 100";
+
+/// A synthetic grayscott.dat in the flat format (x, y, t, u, v), x fastest,
+/// then y, then t: a 2 x 2 grid at t = 0 and 10, one row holding a NaN.
+void write_gray_scott(const DataDir& dir)
+{
+  std::ostringstream out;
+  out.precision(17);
+  int k = 0;
+  for (double t : {0.0, 10.0})
+    for (double y : {-1.0, 1.0})
+      for (double x : {-1.0, 1.0}) {
+        out << x << ' ' << y << ' ' << t << ' ';
+        if (k == 5)
+          out << "nan";
+        else
+          out << 0.5 + k;
+        out << ' ' << -0.25 * k << '\n';
+        ++k;
+      }
+  dir.write("ref/grayscott.dat", out.str());
+}
+
+} // namespace
+
+TEST(PinnacleGrayScott, ResidualsAreTheSpecFormulas)
+{
+  DataDir dir;
+  write_gray_scott(dir);
+  const auto task = make("gray_scott", gs_points, dir.path());
+  ASSERT_EQ(task->dimension(), 3);
+  ASSERT_EQ(task->outputs(), 2);
+  EXPECT_EQ(term_names(*task),
+            (std::vector<std::string>{"residual_u", "residual_v", "initial_u", "initial_v"}));
+  // u = sin x cos y e^(-t/100), v = x y + t/50:
+  //   Δu = -2u, Δv = 0, u_t = -u/100, v_t = 1/50.
+  const ExactModel model(3, 2, [](const Vars& z) {
+    return Vars{jet::sin(z[0]) * jet::cos(z[1]) * jet::exp(-0.01 * z[2]),
+                z[0] * z[1] + 0.02 * z[2]};
+  });
+  const double e1 = 1e-5, e2 = 5e-6, b = 0.04, d = 0.1;
+  for (const char* name : {"residual_u", "residual_v"}) {
+    const auto term = term_named(*task, name);
+    ASSERT_EQ(term.size(), 600);
+    const auto r = test_support::term_residuals(*task, term, model);
+    const auto& points = term.evaluations.front();
+    for (std::int64_t n = 0; n < points.size(); ++n) {
+      const double x = points(n, 0), y = points(n, 1), t = points(n, 2);
+      const double u = std::sin(x) * std::cos(y) * std::exp(-t / 100), v = x * y + t / 50;
+      const double expected = std::string(name) == "residual_u"
+                                  ? -u / 100 - (e1 * -2 * u + b * (1 - u) - u * v * v)
+                                  : 1.0 / 50 - (e2 * 0 - d * v + u * v * v);
+      EXPECT_NEAR(r[static_cast<std::size_t>(n)], expected, 1e-12 * (1 + std::fabs(u * v * v)))
+          << name;
+    }
+  }
+  // The trivial steady state (1, 0) solves both; the keys enter: b = 0 leaves u_t = ε₁Δu - u v²,
+  // which u = 2, v = 0 solves but (2, 0) does not with b = 0.04.
+  const ExactModel rest(3, 2, [](const Vars& z) { return Vars{0.0 * z[0] + 1.0, 0.0 * z[0]}; });
+  expect_vanish(*task, rest, {"residual_u", "residual_v"}, 0.0);
+  const ExactModel two(3, 2, [](const Vars& z) { return Vars{0.0 * z[0] + 2.0, 0.0 * z[0]}; });
+  expect_not_vanish(*task, two, "residual_u");
+  const auto no_feed = make("gray_scott", std::string(gs_points) + ", b: 0", dir.path());
+  expect_vanish(*no_feed, two, {"residual_u", "residual_v"}, 0.0);
+  // d and u v² in the second equation: u = 0, v = e^(-d t) with d = 0.3.
+  const auto killed = make("gray_scott", std::string(gs_points) + ", d: 0.3", dir.path());
+  const ExactModel decay(3, 2, [](const Vars& z) {
+    return Vars{0.0 * z[0], jet::exp(-0.3 * z[2])};
+  });
+  expect_vanish(*killed, decay, {"residual_v"}, 1e-15);
+  expect_not_vanish(*task, decay, "residual_v");
+}
+
+TEST(PinnacleGrayScott, InitialStatesAndNoBoundaryCondition)
+{
+  DataDir dir;
+  write_gray_scott(dir);
+  const auto task = make("gray_scott", gs_points, dir.path());
+  for (const char* name : {"initial_u", "initial_v"}) {
+    const auto term = term_named(*task, name);
+    EXPECT_EQ(term.size(), count_points(*task, [](const double* x) { return x[2] == 0.0; }));
+    EXPECT_GE(term.size(), 100);
+  }
+  // The boundary points are PDE points only.
+  EXPECT_GE(
+      count_points(*task,
+                   [](const double* x) { return std::fabs(x[0]) == 1 || std::fabs(x[1]) == 1; }),
+      200);
+  // The spots, plus anything that vanishes at t = 0.
+  const auto spots = [](double k) {
+    return ExactModel(3, 2, [k](const Vars& z) {
+      const auto du = (z[0] + 0.05) * (z[0] + 0.05) + (z[1] + 0.02) * (z[1] + 0.02);
+      const auto dv = (z[0] - 0.05) * (z[0] - 0.05) + (z[1] - 0.02) * (z[1] - 0.02);
+      return Vars{1.0 - jet::exp(-k * du) + z[2] * z[0], jet::exp(-k * dv) + jet::sin(z[2])};
+    });
+  };
+  expect_vanish(*task, spots(80), {"initial_u", "initial_v"}, 1e-15);
+  expect_not_vanish(*task, spots(40), "initial_u");
+  expect_not_vanish(*task, spots(40), "initial_v");
+  const auto wide = make("gray_scott", std::string(gs_points) + ", sharpness: 40", dir.path());
+  expect_vanish(*wide, spots(40), {"initial_u", "initial_v"}, 1e-15);
+}
+
+TEST(PinnacleGrayScott, ReferenceIsTheFlatTable)
+{
+  const auto config = default_config("gray_scott");
+  EXPECT_EQ(config["domain_points"].as<int>(), 32768);
+  EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
+  EXPECT_EQ(config["initial_points"].as<int>(), 8192);
+  EXPECT_EQ(config["epsilon_u"].as<double>(), 1e-5);
+  EXPECT_EQ(config["epsilon_v"].as<double>(), 5e-6);
+  EXPECT_EQ(config["b"].as<double>(), 0.04);
+  EXPECT_EQ(config["d"].as<double>(), 0.1);
+  EXPECT_EQ(pde::missing_data_files(config, "/nonexistent"),
+            (std::vector<std::filesystem::path>{"/nonexistent/ref/grayscott.dat"}));
+  DataDir dir;
+  write_gray_scott(dir);
+  const auto task = make("gray_scott", gs_points, dir.path());
+  // Rows as written, row 5 (x = 1, y = -1, t = 10) dropped for its NaN; outputs (u, v) per row.
+  const auto points = task->test_points();
+  EXPECT_EQ(points.coordinates, (std::vector<double>{-1, -1, 0,  1,  -1, 0, -1, 1, 0, 1, 1,
+                                                     0,  -1, -1, 10, -1, 1, 10, 1, 1, 10}));
+  EXPECT_EQ(task->reference(points), (std::vector<double>{0.5, 0, 1.5, -0.25, 2.5, -0.5, 3.5, -0.75,
+                                                          4.5, -1, 6.5, -1.5, 7.5, -1.75}));
+  // A row with a missing column is an error naming the file.
+  dir.write("ref/grayscott.dat", "0 0 0 1 0\n0 1 0 1\n");
+  EXPECT_THROW(make("gray_scott", gs_points, dir.path()), ConfigError);
+}
