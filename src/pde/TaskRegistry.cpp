@@ -23,6 +23,10 @@ TaskEntry burgers1d();
 TaskEntry heat2d_multiscale();
 TaskEntry burgers2d();
 TaskEntry heat2d_varying_coef();
+TaskEntry heat_nd();
+TaskEntry heat2d_complex_geometry();
+TaskEntry wave2d_heterogeneous();
+TaskEntry gray_scott();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -41,14 +45,14 @@ const std::vector<TaskEntry>& task_registry()
       tasks::poisson2d_many_area(),
       tasks::heat2d_varying_coef(),
       tasks::heat2d_multiscale(),
-      planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
+      tasks::heat2d_complex_geometry(),
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
       tasks::wave1d(),
-      planned_task("wave2d_heterogeneous", "PINNacle Wave 2d-CG"),
-      planned_task("gray_scott", "PINNacle Chaotic GS"),
+      tasks::wave2d_heterogeneous(),
+      tasks::gray_scott(),
       tasks::poisson_nd(),
-      planned_task("heat_nd", "PINNacle high-dim HNd"),
+      tasks::heat_nd(),
   };
   return entries;
 }

@@ -328,7 +328,7 @@ def test_pinnacle_smoke_trains_every_task_whose_data_is_present(tmp_path):
     files = sorted(glob.glob(str(out / "pinnacle-smoke" / "*.h5")))
     ran = {os.path.basename(f).split("-")[0] for f in files}
     # The analytic tasks always run; the others exactly when their data is there.
-    assert {"wave1d", "poisson_nd"} <= ran
+    assert {"wave1d", "poisson_nd", "heat_nd"} <= ran
     left_out = set(listed("--suite", "pinnacle-smoke")) - {os.path.basename(f)[:-3] for f in files}
     for run in left_out:
         assert f"{run}: left out, data file" in result.stdout

@@ -77,7 +77,7 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_TRUE(is_implemented("objective", "double_pinn"));
   EXPECT_TRUE(is_implemented("optimizer", "adam"));
   EXPECT_TRUE(is_implemented("task", "burgers1d"));
-  EXPECT_FALSE(is_implemented("task", "heat_nd"));
+  EXPECT_TRUE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
   EXPECT_TRUE(is_implemented("model", "qres"));
   EXPECT_TRUE(is_implemented("model", "kan"));

@@ -3,7 +3,8 @@
 // order), for Poisson 2d-C (a domain with holes; skipped without the shared
 // data), Wave 1d-C (Neumann normals split across ranks with their points),
 // Poisson 3d-CG (per-point PDE coefficients) and Burgers 2d-C (per-point initial
-// values, periodic pairs).
+// values, periodic pairs), HNd (normals of a ball x time) and Wave 2d-CG
+// (an interpolated per-point speed).
 // Registered at 1 and 2 ranks.
 #include "support/SuiteRuns.hpp"
 
@@ -127,5 +128,32 @@ TEST(PinnacleParallel, InitialValuesAndPeriodicPairsOnAllRanksEqualOneRank)
   std::ofstream(dir / "ref" / "burgers2d_0.dat") << "% X Y u @ t=0 v @ t=0\n0 0 1 2\n4 4 3 4\n";
   expect_world_equals_self("burgers2d",
                            "domain_points: 301, boundary_points: 157, initial_points: 83", dir);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PinnacleParallel, BallTimesTimeNormalsOnAllRanksEqualOneRank)
+{
+  // HNd: Neumann normals of the 5-ball, an initial condition, a 5-D Laplacian.
+  expect_world_equals_self("heat_nd",
+                           "domain_points: 151, boundary_points: 97, initial_points: 53");
+}
+
+TEST(PinnacleParallel, InterpolatedSpeedOnAllRanksEqualsOneRank)
+{
+  // Wave 2d-CG: 1/c per point (bilinear in a stand-in 3 x 3 grid), Neumann on box faces.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("pinnbench-parallel-wave-" + std::to_string(::getpid()) + "-" + std::to_string(rank));
+  std::filesystem::create_directories(dir / "ref");
+  {
+    std::ofstream grid(dir / "ref" / "darcy_2d_coef_256.dat");
+    for (int j = 0; j <= 2; ++j)
+      for (int i = 0; i <= 2; ++i)
+        grid << i / 2.0 << ' ' << j / 2.0 << ' ' << 1 + i + 5 * j << '\n';
+  }
+  std::ofstream(dir / "ref" / "wave_darcy.dat") << "% X Y u @ t=0 u @ t=5\n0 0 1 2\n0.5 0.5 3 4\n";
+  expect_world_equals_self("wave2d_heterogeneous", "domain_points: 301, boundary_points: 157", dir);
   std::filesystem::remove_all(dir);
 }
