@@ -79,8 +79,8 @@ private:
     l.coordinate_names = {"x", "y", "t"};
     l.outputs = 2;
     l.pde_terms = {"residual_u", "residual_v"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2),
-                         jet::MultiIndex::unit(T)};
+    l.pde_derivatives = {jet::MultiIndex::unit(T)};
+    l.pde_laplacians = {{X, Y}};
     const auto at_t0 = [](const double* x, bool on) { return on && isclose(x[T], 0.0); };
     const auto sides_x = [](const double* x, bool on) {
       return on && (isclose(x[X], 0.0) || isclose(x[X], side));

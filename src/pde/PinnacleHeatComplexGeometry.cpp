@@ -93,8 +93,8 @@ private:
         std::make_shared<geometry::MultiDifference>(rectangle, holes), 0.0, 3.0);
     l.coordinate_names = {"x", "y", "t"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2),
-                         jet::MultiIndex::unit(T)};
+    l.pde_derivatives = {jet::MultiIndex::unit(T)};
+    l.pde_laplacians = {{X, Y}};
     l.conditions = {
         initial_condition("initial", [](const double*, bool on) { return on; }),
         robin("big_circles",

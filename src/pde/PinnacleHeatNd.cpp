@@ -85,8 +85,9 @@ private:
       l.coordinate_names.push_back("x" + std::to_string(i + 1));
     l.coordinate_names.push_back("t");
     l.pde_terms = {"residual"};
+    l.pde_laplacians = {std::vector<int>(static_cast<std::size_t>(dimension))};
     for (int i = 0; i < dimension; ++i)
-      l.pde_derivatives.push_back(jet::MultiIndex::unit(i, 2));
+      l.pde_laplacians.front()[static_cast<std::size_t>(i)] = i;
     l.pde_derivatives.push_back(jet::MultiIndex::unit(dimension));
     const auto on = [](const double*, bool on_boundary) { return on_boundary; };
     l.conditions = {neumann("boundary", on), initial_condition("initial", on)};

@@ -76,8 +76,8 @@ private:
         5.0);
     l.coordinate_names = {"x", "y", "t"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2),
-                         jet::MultiIndex::unit(T)};
+    l.pde_derivatives = {jet::MultiIndex::unit(T)};
+    l.pde_laplacians = {{X, Y}};
     l.conditions = {
         initial_condition("initial",
                           [](const double* x, bool on) { return on && isclose(x[T], 0.0); }),

@@ -83,8 +83,8 @@ private:
                                                           std::vector<double>{1, 1, t_end});
     l.coordinate_names = {"x", "y", "t"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2),
-                         jet::MultiIndex::unit(T, 2)};
+    l.pde_derivatives = {jet::MultiIndex::unit(T, 2)};
+    l.pde_laplacians = {{X, Y}};
     const auto on_t0 = [](const double* x, bool on) { return on && isclose(x[T], 0.0); };
     l.conditions = {
         dirichlet("initial", on_t0),

@@ -71,9 +71,15 @@ inline std::vector<double> term_residuals(const pde::Task& task, const pde::Term
   const int d = task.dimension();
   std::vector<jet::Var<double>> outputs, coordinates;
   std::vector<Matrix<double>> keep;
+  // The derivative set the loss selects (a declared Laplacian may be collapsed).
+  const bool collapse = term.evaluations.size() == 1;
+  const auto set_of = [&](std::size_t k) {
+    return jet::DerivativeSet::for_residual(
+        d, term.derivatives[k], term.laplacian_masks(static_cast<int>(k), d), 0, collapse);
+  };
   for (std::size_t k = 0; k < term.evaluations.size(); ++k) {
     keep.push_back(pde::to_device<double>(term.evaluations[k], "points"));
-    const auto set = jet::DerivativeSet::closure_of(d, term.derivatives[k]);
+    const auto set = set_of(k);
     const jet::Var<double> z(tape, tape.coordinates(keep.back(), set));
     coordinates.push_back(z);
     outputs.push_back(model.forward(z));
@@ -81,8 +87,7 @@ inline std::vector<double> term_residuals(const pde::Task& task, const pde::Term
   jet::Var<double> data;
   if (term.point_data.size() > 0) {
     keep.push_back(pde::to_device<double>(term.point_data, "data"));
-    data = jet::Var<double>(
-        tape, tape.constants(keep.back(), jet::DerivativeSet::closure_of(d, term.derivatives[0])));
+    data = jet::Var<double>(tape, tape.constants(keep.back(), set_of(0)));
   }
   const pde::TermContext<double> c(d, outputs, coordinates, 0, data);
   const auto r = task.residual(term, c).value().values;
