@@ -66,7 +66,9 @@ private:
     std::int64_t global_offset = 0;
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
     double weight = 1.0;
-    std::int64_t alignment = 1; ///< chunks and blocks hold whole multiples of this
+    std::int64_t alignment = 1;    ///< chunks and blocks hold whole multiples of this
+    int tokens = 1;                ///< rows per point (pseudo-sequence models)
+    bool first_token_only = false; ///< the loss compares token 0 of every point
   };
 
   void evaluate_chunk(const PreparedTerm& prepared, int sample, std::int64_t begin,
