@@ -103,26 +103,42 @@ def main(source, target):
         name, *values = lines[row].split()
         state[name] = [float(v) for v in values]
         row += 1
-    indices = [tuple(int(v) for v in line.split()) for line in lines[row + 1:] if line.strip()]
+    indices, terms = [], {}
+    row += 1
+    while row < len(lines) and lines[row].strip():
+        if lines[row].startswith("term"):
+            _, name, size = lines[row].split()
+            terms[name] = torch.tensor([[float(v) for v in lines[row + 1 + i].split()]
+                                        for i in range(int(size))])
+            row += 1 + int(size)
+        else:
+            indices.append(tuple(int(v) for v in lines[row].split()))
+            row += 1
 
     model = PinnsFormer(d_model, heads, n, d_ff, hidden, bool(decoder))
     names = [name for name, _ in model.named_parameters()]
     model.load_state_dict({name: torch.tensor(state[name]).reshape(p.shape)
                            for name, p in model.named_parameters()})
 
-    # make_time_sequence: token k at t + k * step; every token its own leaf.
-    seq = points.unsqueeze(1).repeat(1, tokens, 1)
-    seq[:, :, 1] += step * torch.arange(tokens, dtype=torch.float64)
-    x = seq[:, :, 0:1].clone().requires_grad_(True)
-    t = seq[:, :, 1:2].clone().requires_grad_(True)
+    def sequence(p):
+        # make_time_sequence: token k at t + k * step; every token its own leaf.
+        seq = p.unsqueeze(1).repeat(1, tokens, 1)
+        seq[:, :, 1] += step * torch.arange(tokens, dtype=torch.float64)
+        x = seq[:, :, 0:1].clone().requires_grad_(True)
+        t = seq[:, :, 1:2].clone().requires_grad_(True)
+        return x, t
+
+    def grad(value, leaf):
+        return torch.autograd.grad(value, leaf, torch.ones_like(value), create_graph=True)[0]
+
+    x, t = sequence(points)
     leaves = (x, t)
     pred = model(x, t)
 
     def chain(order):
         value = pred
         for c in order:
-            value = torch.autograd.grad(value, leaves[c], torch.ones_like(value),
-                                        create_graph=True)[0]
+            value = grad(value, leaves[c])
         return value
 
     with open(target, "w") as out:
@@ -141,6 +157,26 @@ def main(source, target):
             flat = value.detach().reshape(-1).tolist()
             out.write(" ".join(str(v) for v in alpha) + " " +
                       " ".join(repr(v) for v in flat) + "\n")
+        # The 1D-wave losses of RoPINN's wave scripts (ropinn.md §3.2, §4.5):
+        # residual and boundaries over all tokens, initial value on token 0,
+        # initial velocity over all tokens.
+        losses = {}
+        if "residual" in terms:
+            xr, tr = sequence(terms["residual"])
+            u = model(xr, tr)
+            losses["residual"] = ((grad(grad(u, tr), tr) - 4 * grad(grad(u, xr), xr)) ** 2).mean()
+        if "initial" in terms:
+            xi, ti = sequence(terms["initial"])
+            u = model(xi, ti)
+            x0 = xi[:, 0]
+            target = torch.sin(torch.pi * x0) + 0.5 * torch.sin(3 * torch.pi * x0)
+            losses["initial"] = ((u[:, 0] - target) ** 2).mean()
+            losses["initial_velocity"] = (grad(u, ti) ** 2).mean()
+        for name in ("boundary_lower", "boundary_upper"):
+            if name in terms:
+                losses[name] = (model(*sequence(terms[name])) ** 2).mean()
+        for name, value in losses.items():
+            out.write("loss " + name + " " + repr(value.item()) + "\n")
 
 
 if __name__ == "__main__":

@@ -16,8 +16,11 @@
 #include <cstdio>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <pinnbench/jet/Expression.hpp>
 #include <pinnbench/nn/PinnsFormer.hpp>
+#include <pinnbench/pde/SpaceTimeTask.hpp>
+#include <pinnbench/train/LossFunction.hpp>
 #include <random>
 #include <sstream>
 
@@ -108,9 +111,12 @@ std::vector<test::Point> random_points(std::mt19937& rng, int count)
 }
 
 /// Runs the PyTorch reference; returns false when torch is unavailable.
+using TermPoints = std::vector<std::pair<std::string, pde::PointCloud>>;
+
 bool run_torch(SmallPinnsFormer& fixture, const std::vector<test::Point>& points,
                const DerivativeSetPtr& set, std::vector<std::string>& names,
-               std::vector<std::vector<double>>& values)
+               std::vector<std::vector<double>>& values, const TermPoints& terms = {},
+               std::map<std::string, double>* losses = nullptr)
 {
   const auto& shape = fixture.model.shape();
   const std::string stem = ::testing::TempDir() + "pinnsformer_" + std::to_string(shape.decoder) +
@@ -133,6 +139,11 @@ bool run_torch(SmallPinnsFormer& fixture, const std::vector<test::Point>& points
     in << "indices\n";
     for (const auto& alpha : set->indices())
       in << alpha[X] << ' ' << alpha[T] << '\n';
+    for (const auto& [name, cloud] : terms) {
+      in << "term " << name << ' ' << cloud.size() << '\n';
+      for (std::int64_t n = 0; n < cloud.size(); ++n)
+        in << cloud(n, X) << ' ' << cloud(n, T) << '\n';
+    }
   }
   const std::string command = "/usr/bin/python3 " PINNBENCH_SOURCE_DIR
                               "/tests/jet/pinnsformer_torch.py " +
@@ -150,6 +161,14 @@ bool run_torch(SmallPinnsFormer& fixture, const std::vector<test::Point>& points
   values.assign(static_cast<std::size_t>(set->size()), {});
   while (std::getline(out, line)) {
     std::istringstream row(line);
+    if (line.rfind("loss ", 0) == 0) {
+      std::string tag, name;
+      double value = 0;
+      row >> tag >> name >> value;
+      if (losses)
+        (*losses)[name] = value;
+      continue;
+    }
     int ax = 0, at = 0;
     row >> ax >> at;
     const int c = set->find(MultiIndex::from({ax, at}));
@@ -329,6 +348,38 @@ TEST_P(PinnsFormerVariants, LossGradientMatchesFiniteDifferences)
   // Relative to the largest gradient entry: the loss is large (per-token third
   // derivatives of nearly coincident tokens), so the differences carry its rounding.
   EXPECT_LE(diff / norm, 1e-6) << "largest gradient " << norm;
+}
+
+TEST_P(PinnsFormerVariants, WaveLossTreatsTokensAsTheReference)
+{
+  const auto [decoder, tokens, step] = GetParam();
+  SmallPinnsFormer fixture(decoder, tokens, step);
+  pde::SpaceTimeSettings grid;
+  grid.train.domain.nx = 6;
+  grid.train.domain.nt = 5;
+  grid.train.initial = 7;
+  grid.train.boundary = 5;
+  grid.test = grid.train;
+  const pde::WaveTask wave(2.0, 3.0, grid);
+  TermPoints terms;
+  for (const auto& term : wave.training_terms())
+    terms.emplace_back(term.name, term.evaluations.front());
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> unused;
+  std::map<std::string, double> expected;
+  if (!run_torch(fixture, {{0.1L, 0.2L}}, DerivativeSet::value_only(2), names, unused, terms,
+                 &expected))
+    GTEST_SKIP() << "/usr/bin/python3 has no torch";
+  train::LossSettings settings;
+  settings.chunk_points = 10; // two points of five tokens per chunk
+  train::LossFunction<double> loss(wave, wave.training_terms(), fixture.model, nullptr,
+                                   parallel::MpiContext(MPI_COMM_SELF), settings);
+  const auto value = loss.evaluate(fixture.parameters, false, 0);
+  ASSERT_EQ(expected.size(), loss.term_names().size());
+  for (std::size_t k = 0; k < value.terms.size(); ++k) {
+    const auto& name = loss.term_names()[k];
+    EXPECT_NEAR(value.terms[k], expected.at(name), 1e-10 * std::fabs(expected.at(name))) << name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PinnsFormerVariants,
