@@ -393,40 +393,103 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                              const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2)
 {
   // y = w1 S + w2 C where S, C are the jets of sin z and cos z, so
-  // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>.
+  // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>. The sin table serves
+  // both: cos^(k) = sin^(k+1), and k <= kMaxOrder < kMaxDerivative.
   check_program(program, static_cast<int>(z.extent(0)));
   const int components = static_cast<int>(z.extent(0));
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
-  const int highest = program.max_order;
   const auto terms = program.terms;
   const auto offsets = program.offsets;
+  const Real* z_data = z.data();
+  const Real* g_data = adjoint_y.data();
   for (int which = 0; which < 2; ++which) {
-    const UnaryKind kind = which == 0 ? UnaryKind::sin : UnaryKind::cos;
     double sum = 0.0;
-    Kokkos::parallel_reduce(
-        "pinnbench::jet::wave_parameter_gradient",
-        Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
-        KOKKOS_LAMBDA(const std::int64_t i, double& local) {
-          const int n = static_cast<int>(i / features);
-          const int f = static_cast<int>(i % features);
-          Real d[kMaxDerivative + 1];
-          unary_derivatives(kind, z(0, n, f), highest, d);
-          double value = static_cast<double>(adjoint_y(0, n, f)) * d[0];
-          for (int c = 1; c < components; ++c) {
-            Real acc = Real(0);
-            for (int t = offsets(c); t < offsets(c + 1); ++t) {
-              const FaaDiBrunoTerm& term = terms(t);
-              Real product = static_cast<Real>(term.coefficient) * d[term.order];
-              for (int q = 0; q < term.order; ++q)
-                product *= z(term.factors[q], n, f);
-              acc += product;
+    if (!use_flat(KernelVariant::automatic)) {
+      // host_blocked: one point per iteration, vectorisable loops over feature blocks.
+      Kokkos::parallel_reduce(
+          "pinnbench::jet::wave_parameter_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+          KOKKOS_LAMBDA(const int n, double& local) {
+            const std::size_t plane = static_cast<std::size_t>(points) * features;
+            for (int f0 = 0; f0 < features; f0 += kBlock) {
+              const int count = features - f0 < kBlock ? features - f0 : kBlock;
+              const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+              BlockDerivatives<Real> table;
+              tabulate(UnaryKind::sin, z_data + base, count, Real(1), Real(1), table);
+              Real total = Real(0);
+              for (int f = 0; f < count; ++f)
+                total += g_data[base + f] * table.d[which][f];
+              for (int c = 1; c < components; ++c) {
+                Real acc[kBlock];
+                for (int f = 0; f < count; ++f)
+                  acc[f] = Real(0);
+                for (int t = offsets(c); t < offsets(c + 1); ++t) {
+                  const FaaDiBrunoTerm term = terms(t);
+                  const Real coefficient = static_cast<Real>(term.coefficient);
+                  const Real* dk = table.d[term.order + which];
+                  const Real* z1 = z_data + term.factors[0] * plane + base;
+                  switch (term.order) {
+                  case 1:
+                    for (int f = 0; f < count; ++f)
+                      acc[f] += coefficient * dk[f] * z1[f];
+                    break;
+                  case 2: {
+                    const Real* z2 = z_data + term.factors[1] * plane + base;
+                    for (int f = 0; f < count; ++f)
+                      acc[f] += coefficient * dk[f] * z1[f] * z2[f];
+                    break;
+                  }
+                  case 3: {
+                    const Real* z2 = z_data + term.factors[1] * plane + base;
+                    const Real* z3 = z_data + term.factors[2] * plane + base;
+                    for (int f = 0; f < count; ++f)
+                      acc[f] += coefficient * dk[f] * z1[f] * z2[f] * z3[f];
+                    break;
+                  }
+                  default: {
+                    const Real* z2 = z_data + term.factors[1] * plane + base;
+                    const Real* z3 = z_data + term.factors[2] * plane + base;
+                    const Real* z4 = z_data + term.factors[3] * plane + base;
+                    for (int f = 0; f < count; ++f)
+                      acc[f] += coefficient * dk[f] * z1[f] * z2[f] * z3[f] * z4[f];
+                    break;
+                  }
+                  }
+                }
+                const Real* gc = g_data + c * plane + base;
+                for (int f = 0; f < count; ++f)
+                  total += gc[f] * acc[f];
+              }
+              local += static_cast<double>(total);
             }
-            value += static_cast<double>(adjoint_y(c, n, f)) * acc;
-          }
-          local += value;
-        },
-        sum);
+          },
+          sum);
+    } else {
+      const int highest = program.max_order + 1;
+      Kokkos::parallel_reduce(
+          "pinnbench::jet::wave_parameter_gradient",
+          Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+          KOKKOS_LAMBDA(const std::int64_t i, double& local) {
+            const int n = static_cast<int>(i / features);
+            const int f = static_cast<int>(i % features);
+            Real d[kMaxDerivative + 1];
+            unary_derivatives(UnaryKind::sin, z(0, n, f), highest, d);
+            double value = static_cast<double>(adjoint_y(0, n, f)) * d[which];
+            for (int c = 1; c < components; ++c) {
+              Real acc = Real(0);
+              for (int t = offsets(c); t < offsets(c + 1); ++t) {
+                const FaaDiBrunoTerm& term = terms(t);
+                Real product = static_cast<Real>(term.coefficient) * d[term.order + which];
+                for (int q = 0; q < term.order; ++q)
+                  product *= z(term.factors[q], n, f);
+                acc += product;
+              }
+              value += static_cast<double>(adjoint_y(c, n, f)) * acc;
+            }
+            local += value;
+          },
+          sum);
+    }
     (which == 0 ? grad_w1 : grad_w2) = sum;
   }
 }
