@@ -15,6 +15,7 @@
 #include <pinnbench/io/ResultReader.hpp>
 #include <pinnbench/io/ResultWriter.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/CommandLine.hpp>
 #include <pinnbench/suite/RunSelection.hpp>
 #include <pinnbench/suite/Suite.hpp>
@@ -121,6 +122,10 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     return 0;
   }
 
+  // Every data file of every selected run is there before the first run starts.
+  for (const auto& run : runs)
+    pde::require_data_files(run.config["task"], options.data_dir, run.run_id);
+
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
   std::vector<RunRow> rows;
@@ -158,6 +163,7 @@ int run_suite(int argc, char** argv, const parallel::MpiContext& mpi)
     train::RunContext context(mpi, metadata);
     context.checkpoint = train::checkpoint_path(path);
     context.resume = options.resume;
+    context.data_dir = options.data_dir;
     context.progress = [](const std::string& line) {
       std::printf("%s\n", line.c_str());
       std::fflush(stdout);

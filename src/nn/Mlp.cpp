@@ -1,5 +1,7 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -61,5 +63,63 @@ jet::Var<Real> Mlp<Real>::forward(const jet::Var<Real>& input) const
 
 template class Mlp<float>;
 template class Mlp<double>;
+
+// --- registry entries ------------------------------------------------------------
+
+namespace {
+
+std::vector<suite::KeySpec> mlp_keys()
+{
+  using namespace suite;
+  return {int_key("width", "512", 1, "neurons per hidden layer"),
+          int_key("hidden_layers", "3", 1, "hidden layers (the reference's num_layer - 1)"),
+          choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
+                     "activation after every hidden layer"),
+          choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+          real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+}
+
+/// The MLP of a `model:` mapping; FLS (RoPINN's first-layer-sine network) is
+/// the MLP with sin after the first layer.
+template <class Real, bool first_layer_sine>
+std::unique_ptr<Model<Real>> make_mlp(const ModelInputs& in)
+{
+  MlpShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.width = in.config["width"].as<int>();
+  shape.hidden_layers = in.config["hidden_layers"].as<int>();
+  shape.activation = jet::unary_kind_from_string(in.config["activation"].as<std::string>());
+  shape.first_activation = first_layer_sine ? jet::UnaryKind::sin : shape.activation;
+  shape.weight_init = weight_init_from_string(in.config["init"].as<std::string>());
+  shape.bias_init = in.config["bias_init"].as<double>();
+  return std::make_unique<Mlp<Real>>(shape, first_layer_sine ? "fls" : "pinn");
+}
+
+} // namespace
+
+namespace models {
+ModelEntry pinn()
+{
+  ModelEntry e;
+  e.name = "pinn";
+  e.description = "multilayer perceptron";
+  e.keys = mlp_keys();
+  e.make_fp32 = make_mlp<float, false>;
+  e.make_fp64 = make_mlp<double, false>;
+  return e;
+}
+
+ModelEntry fls()
+{
+  ModelEntry e;
+  e.name = "fls";
+  e.description = "MLP with sin after the first layer (first-layer sine)";
+  e.keys = mlp_keys();
+  e.make_fp32 = make_mlp<float, true>;
+  e.make_fp64 = make_mlp<double, true>;
+  return e;
+}
+} // namespace models
 
 } // namespace pinnbench::nn

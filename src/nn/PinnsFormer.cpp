@@ -1,6 +1,8 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/PinnsFormer.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -175,5 +177,57 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
 
 template class PinnsFormer<float>;
 template class PinnsFormer<double>;
+
+// --- registry entry ---------------------------------------------------------------
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_pinnsformer(const ModelInputs& in)
+{
+  PinnsFormerShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.decoder = in.config["variant"].as<std::string>() == "encoder_decoder";
+  shape.d_model = in.config["d_model"].as<int>();
+  shape.heads = in.config["heads"].as<int>();
+  shape.layers = in.config["layers"].as<int>();
+  shape.d_ff = in.config["d_ff"].as<int>();
+  shape.hidden = in.config["hidden"].as<int>();
+  shape.tokens = in.config["tokens"].as<int>();
+  shape.step = in.config["step"].as<double>();
+  shape.bias_init = in.config["bias_init"].as<double>();
+  if (shape.d_model % shape.heads != 0)
+    throw ConfigError("model.d_model (" + std::to_string(shape.d_model) +
+                      ") must be a multiple of model.heads (" + std::to_string(shape.heads) + ")");
+  return std::make_unique<PinnsFormer<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry pinnsformer()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "pinnsformer";
+  e.description = "PINNsFormer: transformer over k-token pseudo-sequences (x, t + i dt)";
+  e.keys = {
+      choice_key("variant", {"encoder_decoder", "encoder_only"},
+                 "encoder-decoder PINNsFormer, or PINNsFormer_Enc_Only (RoPINN's wave scripts)"),
+      int_key("d_model", "32", 1, "embedding width (a multiple of heads)"),
+      int_key("heads", "2", 1, "attention heads"),
+      int_key("layers", "1", 1, "encoder (and decoder) layers, N"),
+      int_key("d_ff", "256", 1, "hidden width of each layer's feed-forward block"),
+      int_key("hidden", "512", 1, "hidden width of the output MLP (d_hidden)"),
+      int_key("tokens", "5", 1, "pseudo-sequence length k"),
+      real_key("step", "1e-4", at_least(0.0), "time step dt between tokens"),
+      real_key("bias_init", "0.01", any_real(),
+               "initial Linear biases (in_proj_bias starts at 0, WaveAct weights at 1)")};
+  e.make_fp32 = make_pinnsformer<float>;
+  e.make_fp64 = make_pinnsformer<double>;
+  return e;
+}
+} // namespace models
 
 } // namespace pinnbench::nn

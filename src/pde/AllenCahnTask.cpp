@@ -1,6 +1,8 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/pde/AllenCahnTask.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::pde {
 
@@ -58,6 +60,37 @@ jet::Var<Real> AllenCahnTask::residual_of(const Term& term, const TermContext<Re
     return c.d(c.u(0), X, 0) - c.d(c.u(1), X, 1);
   throw LogicError("task 'allen_cahn' has no term '" + term.name + "'");
 }
+
+namespace tasks {
+TaskEntry allen_cahn()
+{
+  using namespace suite;
+  TaskEntry e;
+  e.name = "allen_cahn";
+  e.description = "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x";
+  e.keys = {
+      real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
+      real_key("reaction", "5", at_least(0), "reaction coefficient R"),
+      mapping_key("reference",
+                  {int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)"),
+                   real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
+                  "spectral reference solver")};
+  for (auto& key : space_time_point_keys())
+    e.keys.push_back(std::move(key));
+  e.terms = {"residual", "initial", "boundary", "boundary_derivative"};
+  e.make = [](const TaskInputs& in) {
+    reference::AllenCahnParameters parameters;
+    parameters.diffusion = in.config["diffusion"].as<double>();
+    parameters.reaction = in.config["reaction"].as<double>();
+    reference::SpectralSettings spectral;
+    spectral.fourier_points = in.config["reference"]["fourier_points"].as<int>();
+    spectral.time_step = in.config["reference"]["time_step"].as<double>();
+    return std::make_unique<AllenCahnTask>(parameters, spectral,
+                                           space_time_settings(in.config, in.seed));
+  };
+  return e;
+}
+} // namespace tasks
 
 template jet::Var<float> AllenCahnTask::residual_of<float>(const Term&,
                                                            const TermContext<float>&) const;

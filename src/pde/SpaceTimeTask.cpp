@@ -2,7 +2,9 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/pde/SpaceTimeTask.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/random/Philox.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::pde {
 
@@ -12,6 +14,69 @@ namespace {
 const double two_pi = 2.0 * math::pi<double>;
 const double pi = math::pi<double>;
 } // namespace
+
+// --- settings ----------------------------------------------------------------------
+
+std::vector<suite::KeySpec> space_time_point_keys()
+{
+  using namespace suite;
+  return {
+      mapping_key("points",
+                  {point_set_key("domain", "training collocation points"),
+                   int_key("initial", "101", 2, "linspaced initial-condition points on t = 0"),
+                   int_key("boundary", "101", 2, "linspaced boundary points on each x edge")},
+                  "training points"),
+      mapping_key("test",
+                  {point_set_key("domain", "points for rMAE/rMSE and the test residual"),
+                   int_key("initial", "101", 2, "linspaced initial points for the test loss"),
+                   int_key("boundary", "101", 2, "linspaced boundary points for the test loss")},
+                  "test points"),
+  };
+}
+
+namespace {
+
+DomainSampling domain_sampling(const YAML::Node& node)
+{
+  DomainSampling sampling;
+  if (node["kind"].as<std::string>() == "grid") {
+    sampling.kind = DomainSampling::Kind::grid;
+    sampling.nx = node["nx"].as<int>();
+    sampling.nt = node["nt"].as<int>();
+  } else {
+    sampling.kind = DomainSampling::Kind::random;
+    sampling.count = node["n"].as<std::int64_t>();
+  }
+  return sampling;
+}
+
+SpaceTimeSampling sampling(const YAML::Node& node)
+{
+  SpaceTimeSampling s;
+  s.domain = domain_sampling(node["domain"]);
+  s.initial = node["initial"].as<int>();
+  s.boundary = node["boundary"].as<int>();
+  return s;
+}
+
+/// The task's own keys followed by the family's point keys.
+std::vector<suite::KeySpec> with_point_keys(std::vector<suite::KeySpec> keys)
+{
+  for (auto& key : space_time_point_keys())
+    keys.push_back(std::move(key));
+  return keys;
+}
+
+} // namespace
+
+SpaceTimeSettings space_time_settings(const YAML::Node& config, std::uint64_t seed)
+{
+  SpaceTimeSettings settings;
+  settings.train = sampling(config["points"]);
+  settings.test = sampling(config["test"]);
+  settings.seed = seed;
+  return settings;
+}
 
 // --- geometry --------------------------------------------------------------------
 
@@ -208,6 +273,54 @@ jet::Var<Real> WaveTask::residual_of(const Term& term, const TermContext<Real>& 
     return c.u();
   unknown_term(name(), term);
 }
+
+// --- registry entries ------------------------------------------------------------------
+
+namespace tasks {
+TaskEntry convection()
+{
+  TaskEntry e;
+  e.name = "convection";
+  e.description = "u_t + beta u_x = 0 on [0, 2 pi] x [0, 1], periodic";
+  e.keys = with_point_keys({suite::real_key("beta", "50", suite::any_real(), "convection speed")});
+  e.terms = {"residual", "initial", "boundary"};
+  e.make = [](const TaskInputs& in) {
+    return std::make_unique<ConvectionTask>(in.config["beta"].as<double>(),
+                                            space_time_settings(in.config, in.seed));
+  };
+  return e;
+}
+
+TaskEntry reaction()
+{
+  TaskEntry e;
+  e.name = "reaction";
+  e.description = "u_t - rho u (1 - u) = 0 on [0, 2 pi] x [0, 1], periodic";
+  e.keys = with_point_keys({suite::real_key("rho", "5", suite::any_real(), "reaction rate")});
+  e.terms = {"residual", "initial", "boundary"};
+  e.make = [](const TaskInputs& in) {
+    return std::make_unique<ReactionTask>(in.config["rho"].as<double>(),
+                                          space_time_settings(in.config, in.seed));
+  };
+  return e;
+}
+
+TaskEntry wave()
+{
+  TaskEntry e;
+  e.name = "wave";
+  e.description = "u_tt - c^2 u_xx = 0 on [0, 1] x [0, 1], u = 0 at x = 0, 1";
+  e.keys = with_point_keys(
+      {suite::real_key("c", "2", suite::above(0), "wave speed"),
+       suite::real_key("beta", "3", suite::any_real(), "frequency of the second initial mode")});
+  e.terms = {"residual", "initial", "initial_velocity", "boundary_lower", "boundary_upper"};
+  e.make = [](const TaskInputs& in) {
+    return std::make_unique<WaveTask>(in.config["c"].as<double>(), in.config["beta"].as<double>(),
+                                      space_time_settings(in.config, in.seed));
+  };
+  return e;
+}
+} // namespace tasks
 
 #define PINNBENCH_INSTANTIATE_RESIDUAL(Task, Real)                                                 \
   template jet::Var<Real> Task::residual_of<Real>(const Term&, const TermContext<Real>&) const;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/suite/CommandLine.hpp>
+#include <pinnbench/suite/Schema.hpp>
 #include <set>
 
 namespace pinnbench::suite {
@@ -90,6 +91,54 @@ std::vector<std::string> option_names()
                              const std::vector<std::string>& choices = {})
 {
   throw ConfigError(explain(message, expected, choices) + "; see pinnbench --help");
+}
+
+/// `text` wrapped at about 80 columns, every line indented by `indent` spaces.
+std::string wrapped(const std::string& text, std::size_t indent)
+{
+  std::string out, line(indent, ' ');
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos)
+      end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (line.size() + word.size() + 1 > 80 && line.size() > indent) {
+      out += line + "\n";
+      line.assign(indent, ' ');
+    }
+    line += (line.size() > indent ? " " : "") + word;
+    start = end + 1;
+  }
+  return out + line + "\n";
+}
+
+/// The tasks and models of this build (from their registries): name,
+/// description, keys with their defaults, and a task's loss terms.
+std::string variant_table(const std::string& section_name, const std::string& title)
+{
+  const SectionSpec& section = schema().section(section_name);
+  std::string text = title + "\n";
+  for (const auto& variant : section.variants) {
+    text += "  " + variant.name + "  " + variant.description +
+            (variant.implemented ? "" : " (not implemented yet)") + "\n";
+    std::string keys;
+    for (const auto& key : variant.keys)
+      keys += (keys.empty() ? "" : ", ") + key.name +
+              (key.default_yaml.empty() ? "" : "=" + key.default_yaml);
+    std::string details;
+    if (!keys.empty())
+      details = "keys: " + keys;
+    if (!variant.terms.empty()) {
+      std::string terms;
+      for (const auto& term : variant.terms)
+        terms += (terms.empty() ? "" : ", ") + term;
+      details += (details.empty() ? "" : "; ") + std::string("terms: ") + terms;
+    }
+    if (!details.empty())
+      text += wrapped(details, 6);
+  }
+  return text;
 }
 
 } // namespace
@@ -190,6 +239,10 @@ std::string usage()
     }
     text += line + "\n";
   }
+  text += "\n" +
+          variant_table("task", "Tasks (suite 'task:' names, their keys with defaults and loss "
+                                "terms; docs/suites.md):") +
+          "\n" + variant_table("model", "Models (suite 'model:' names and keys):");
   text += "\n"
           "Exit codes:\n"
           "  0  every selected run finished (or was skipped by --resume)\n"

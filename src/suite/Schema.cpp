@@ -1,222 +1,38 @@
 #include <algorithm>
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 #include <pinnbench/suite/Schema.hpp>
 #include <sstream>
 
 namespace pinnbench::suite {
 namespace {
 
-constexpr double infinity = std::numeric_limits<double>::infinity();
-constexpr std::int64_t no_int_limit = std::numeric_limits<std::int64_t>::max();
-
-// --- Builders that keep the table below one line per key -------------------
-
-struct RealRange
-{
-  double min = -infinity, max = infinity;
-  bool min_inclusive = true, max_inclusive = true;
-};
-RealRange any_real()
-{
-  return {};
-}
-RealRange at_least(double v)
-{
-  return {v, infinity, true, true};
-}
-RealRange above(double v)
-{
-  return {v, infinity, false, true};
-}
-RealRange interval(double lo, double hi, bool hi_inclusive)
-{
-  return {lo, hi, true, hi_inclusive};
-}
-RealRange open_low_interval(double lo, double hi)
-{
-  return {lo, hi, false, true};
-}
-
-ValueSpec real_value(RealRange range)
-{
-  ValueSpec v;
-  v.kind = ValueKind::real;
-  v.real_min = range.min;
-  v.real_max = range.max;
-  v.real_min_inclusive = range.min_inclusive;
-  v.real_max_inclusive = range.max_inclusive;
-  return v;
-}
-
-ValueSpec int_value(std::int64_t min, std::int64_t max)
-{
-  ValueSpec v;
-  v.kind = ValueKind::integer;
-  v.int_min = min;
-  v.int_max = max;
-  return v;
-}
-
-KeySpec int_key(std::string name, std::string def, std::int64_t min, std::string description,
-                std::int64_t max = no_int_limit)
-{
-  return {std::move(name), int_value(min, max), std::move(def), std::move(description)};
-}
-
-KeySpec real_key(std::string name, std::string def, RealRange range, std::string description)
-{
-  return {std::move(name), real_value(range), std::move(def), std::move(description)};
-}
-
-/// A positive float, or `sqrt_eps` (the square root of the run precision's epsilon).
-KeySpec tolerance_key(std::string name, std::string def, std::string description)
-{
-  ValueSpec v = real_value(above(0));
-  v.keywords = {"sqrt_eps"};
-  return {std::move(name), std::move(v), std::move(def), std::move(description)};
-}
-
-KeySpec bool_key(std::string name, std::string def, std::string description)
-{
-  ValueSpec v;
-  v.kind = ValueKind::boolean;
-  return {std::move(name), std::move(v), std::move(def), std::move(description)};
-}
-
-/// The first choice is the default.
-KeySpec choice_key(std::string name, std::vector<std::string> choices, std::string description)
-{
-  ValueSpec v;
-  v.kind = ValueKind::choice;
-  v.choices = std::move(choices);
-  std::string def = v.choices.front();
-  return {std::move(name), std::move(v), std::move(def), std::move(description)};
-}
-
-KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
-                     std::string description)
-{
-  ValueSpec v = int_value(min, no_int_limit);
-  v.kind = ValueKind::int_list;
-  v.list_length = length;
-  return {std::move(name), std::move(v), std::move(def), std::move(description)};
-}
-
-KeySpec mapping_key(std::string name, std::vector<KeySpec> children, std::string description)
-{
-  ValueSpec v;
-  v.kind = ValueKind::mapping;
-  v.children = std::move(children);
-  return {std::move(name), std::move(v), "", std::move(description)};
-}
-
-/// Collocation or test points: `{kind: grid, nx, nt}` or `{kind: random, n}`.
-KeySpec point_set_key(std::string name, std::string description)
-{
-  ValueSpec v;
-  v.kind = ValueKind::point_set;
-  v.kinds = {
-      {"grid",
-       {int_key("nx", "101", 2, "points along x, edges included"),
-        int_key("nt", "101", 2, "points along t, edges included")}},
-      {"random", {int_key("n", "10201", 1, "points drawn uniformly in the domain")}},
-  };
-  return {std::move(name), std::move(v), "{kind: grid, nx: 101, nt: 101}", std::move(description)};
-}
-
-KeySpec weights_key()
-{
-  ValueSpec v = real_value(at_least(0));
-  v.kind = ValueKind::term_weights;
-  return {"weights", std::move(v), "1", "loss weight per term (the task's term names)"};
-}
-
-VariantSpec variant(std::string name, std::vector<KeySpec> keys, std::string description,
-                    std::vector<std::string> terms = {})
-{
-  return {std::move(name), true, std::move(keys), std::move(terms), std::move(description)};
-}
-
-VariantSpec not_implemented(std::string name, std::string description)
-{
-  return {std::move(name), false, {}, {}, std::move(description)};
-}
-
 // --- The table ---------------------------------------------------------------
 
+/// Tasks come from the task registry (pde/TaskRegistry.hpp); `weights` is the
+/// one key every task shares.
 SectionSpec task_section()
 {
-  const std::vector<std::string> periodic_terms = {"residual", "initial", "boundary"};
   SectionSpec s;
   s.name = "task";
   s.axis = "tasks";
-  s.shared_keys = {
-      mapping_key("points",
-                  {point_set_key("domain", "training collocation points"),
-                   int_key("initial", "101", 2, "linspaced initial-condition points on t = 0"),
-                   int_key("boundary", "101", 2, "linspaced boundary points on each x edge")},
-                  "training points"),
-      mapping_key("test",
-                  {point_set_key("domain", "points for rMAE/rMSE and the test residual"),
-                   int_key("initial", "101", 2, "linspaced initial points for the test loss"),
-                   int_key("boundary", "101", 2, "linspaced boundary points for the test loss")},
-                  "test points"),
-      weights_key(),
-  };
-  s.variants = {
-      variant("convection", {real_key("beta", "50", any_real(), "convection speed")},
-              "u_t + beta u_x = 0 on [0, 2 pi] x [0, 1], periodic", periodic_terms),
-      variant("reaction", {real_key("rho", "5", any_real(), "reaction rate")},
-              "u_t - rho u (1 - u) = 0 on [0, 2 pi] x [0, 1], periodic", periodic_terms),
-      variant("wave",
-              {real_key("c", "2", above(0), "wave speed"),
-               real_key("beta", "3", any_real(), "frequency of the second initial mode")},
-              "u_tt - c^2 u_xx = 0 on [0, 1] x [0, 1], u = 0 at x = 0, 1",
-              {"residual", "initial", "initial_velocity", "boundary_lower", "boundary_upper"}),
-      variant(
-          "allen_cahn",
-          {real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),
-           real_key("reaction", "5", at_least(0), "reaction coefficient R"),
-           mapping_key("reference",
-                       {int_key("fourier_points", "512", 16, "Fourier modes of the solver (even)"),
-                        real_key("time_step", "1e-5", open_low_interval(0, 1), "solver time step")},
-                       "spectral reference solver")},
-          "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x",
-          {"residual", "initial", "boundary", "boundary_derivative"}),
-  };
-  for (const char* pinnacle :
-       {"burgers1d", "burgers2d", "poisson2d_classic", "poisson_boltzmann2d",
-        "poisson3d_complex_geometry", "poisson2d_many_area", "heat2d_varying_coef",
-        "heat2d_multiscale", "heat2d_complex_geometry", "ns2d_lid_driven", "ns2d_back_step",
-        "wave1d", "wave2d_heterogeneous", "gray_scott", "poisson_nd", "heat_nd"}) {
-    s.variants.push_back(not_implemented(pinnacle, "PINNacle task"));
-  }
+  s.shared_keys = {weights_key()};
+  for (const auto& task : pde::task_registry())
+    s.variants.push_back({task.name, task.implemented(), task.keys, task.terms, task.description});
   return s;
 }
 
+/// Models come from the model registry (nn/ModelRegistry.hpp).
 SectionSpec model_section()
 {
   SectionSpec s;
   s.name = "model";
   s.axis = "models";
-  const auto mlp_keys = [] {
-    return std::vector<KeySpec>{
-        int_key("width", "512", 1, "neurons per hidden layer"),
-        int_key("hidden_layers", "3", 1, "hidden layers (the reference's num_layer - 1)"),
-        choice_key("activation", {"tanh", "sin", "cos", "sigmoid", "silu"},
-                   "activation after every hidden layer"),
-        choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
-        real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
-  };
-  s.variants = {
-      variant("pinn", mlp_keys(), "multilayer perceptron"),
-      variant("fls", mlp_keys(), "MLP with sin after the first layer (first-layer sine)"),
-      not_implemented("qres", "quadratic residual network"),
-      not_implemented("pinnsformer", "transformer on pseudo-sequences"),
-      not_implemented("kan", "Kolmogorov-Arnold network"),
-      not_implemented("propinn", "ProPINN"),
-  };
+  for (const auto& model : nn::model_registry())
+    s.variants.push_back({model.name, model.implemented(), model.keys, {}, model.description});
   return s;
 }
 
@@ -362,8 +178,8 @@ const KeySpec* SectionSpec::find_key(const VariantSpec& variant, const std::stri
 
 std::vector<std::string> SectionSpec::key_names(const VariantSpec& variant) const
 {
-  std::vector<std::string> names = suite::key_names(shared_keys);
-  for (const auto& k : variant.keys) {
+  std::vector<std::string> names = suite::key_names(variant.keys);
+  for (const auto& k : shared_keys) {
     names.push_back(k.name);
   }
   return names;

@@ -5,11 +5,11 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/jet/Kernels.hpp>
-#include <pinnbench/nn/ModelFactory.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/objective/ObjectiveFactory.hpp>
 #include <pinnbench/optim/Adam.hpp>
 #include <pinnbench/optim/Lbfgs.hpp>
-#include <pinnbench/pde/TaskFactory.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
 #include <pinnbench/train/LossFunction.hpp>
@@ -154,7 +154,11 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   const double checkpoint_seconds = training["checkpoint_seconds"].as<double>();
 
   // --- components ---------------------------------------------------------------
-  const auto task = pde::make_task(config["task"], seed);
+  pde::TaskInputs task_inputs;
+  task_inputs.config = config["task"];
+  task_inputs.seed = seed;
+  task_inputs.data_dir = context.data_dir;
+  const auto task = pde::make_task(task_inputs);
   const auto model = nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
   auto objective =
       objective::make_objective<Real>(config["objective"], model->layout(), seed, *task);

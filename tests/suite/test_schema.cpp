@@ -79,7 +79,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_FALSE(is_implemented("task", "burgers1d"));
   EXPECT_FALSE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
-  for (const char* model : {"qres", "pinnsformer", "kan", "propinn"}) {
+  EXPECT_TRUE(is_implemented("model", "pinnsformer"));
+  for (const char* model : {"qres", "kan", "propinn"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);
@@ -97,7 +98,7 @@ TEST(SuiteSchema, DescriptionsOfValues)
   EXPECT_EQ(describe(find_key(stopping->value.children, "tolerance")->value),
             "float > 0 or sqrt_eps");
   EXPECT_EQ(describe(find_key(stopping->value.children, "window")->value), "int >= 1");
-  const KeySpec* points = find_key(task.shared_keys, "points");
+  const KeySpec* points = find_key(task.find_variant("wave")->keys, "points");
   EXPECT_EQ(describe(find_key(points->value.children, "domain")->value),
             "a point set {kind: grid, nx, nt} or {kind: random, n}");
   const SectionSpec& optimizer = schema().section("optimizer");

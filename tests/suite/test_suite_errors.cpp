@@ -120,7 +120,7 @@ TEST(SuiteErrors, UnknownKeyInAMatrixEntry)
                2, 30,
                {"unknown key 'bta' for task 'convection' in an entry of 'matrix.tasks'; did you "
                 "mean 'beta'?",
-                "valid choices: name, label, points, test, weights, beta"});
+                "valid choices: name, label, beta, points, test, weights"});
   expect_error("matrix:\n"
                "  task: [convection]\n",
                2, 3,
@@ -330,7 +330,7 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                3, 5,
                {"'beta' in 'defaults.task' applies to every task, but task 'reaction' has no "
                 "such key",
-                "valid choices: points, test, weights, rho"});
+                "valid choices: rho, points, test, weights"});
   // A pinn setting at the shared level does not fit the (known, unimplemented) qres.
   expect_error("defaults:\n"
                "  model: {width: 64}\n"

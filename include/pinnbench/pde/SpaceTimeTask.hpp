@@ -5,6 +5,8 @@
 // and the failure-mode suite's layout on request (small grids, random test points,
 // separately counted initial/boundary points).
 #include <pinnbench/pde/Task.hpp>
+#include <pinnbench/suite/Schema.hpp>
+#include <yaml-cpp/yaml.h>
 
 namespace pinnbench::pde {
 
@@ -37,6 +39,11 @@ struct SpaceTimeSettings
   SpaceTimeSampling test;
   std::uint64_t seed = 0; ///< for random point sets
 };
+
+/// The family's point keys, `points` and `test` (after each task's own keys).
+std::vector<suite::KeySpec> space_time_point_keys();
+/// The point settings of a resolved `task:` mapping of this family.
+SpaceTimeSettings space_time_settings(const YAML::Node& config, std::uint64_t seed);
 
 /// A condition term: where its points lie and which derivatives it reads.
 struct ConditionSpec

@@ -2,8 +2,10 @@
 // The table of every setting a suite file may name (docs/suites.md): the four
 // variant sections (task, model, objective, optimizer) with their variants, the
 // other run settings, and for each key its type, range, default and meaning.
-// The loader validates against it and fills defaults from it, so adding a key or
-// a variant is one entry in Schema.cpp.
+// The loader validates against it and fills defaults from it. Tasks and models
+// come from their registries (pde/TaskRegistry.hpp, nn/ModelRegistry.hpp); the
+// objective and optimiser sections and the run keys are tables in Schema.cpp,
+// written with the builders of suite/KeyBuilders.hpp.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -83,7 +85,7 @@ struct SectionSpec
   std::vector<std::string> variant_names() const;
   /// A shared key or one of the variant's own keys; null when it has none by that name.
   const KeySpec* find_key(const VariantSpec& variant, const std::string& key) const;
-  /// Shared keys followed by the variant's keys.
+  /// The variant's keys followed by the shared keys (the order of a resolved run).
   std::vector<std::string> key_names(const VariantSpec& variant) const;
 };
 

@@ -25,6 +25,8 @@ struct RunContext
   /// checkpoint of the same configuration is continued.
   std::filesystem::path checkpoint;
   bool resume = false;
+  /// Where tasks find their data files (--data-dir / $PINNBENCH_DATA; empty: none).
+  std::filesystem::path data_dir;
   /// Tests only: after this iteration, write a checkpoint and throw
   /// RunInterrupted, as if the job had been killed (0: never).
   std::int64_t interrupt_after = 0;
