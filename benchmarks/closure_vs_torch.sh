@@ -3,6 +3,7 @@
 #
 #   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
+#                                   [--model pinn|pinnsformer]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1
@@ -17,6 +18,7 @@ problems="convection wave gpinn_wave"
 precisions="fp32 fp64"
 workers="t1 t2 r2"
 grid=101
+model=pinn
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --precisions) precisions=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --grid) grid=$2; shift 2 ;;
+    --model) model=$2; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -47,7 +50,8 @@ for problem in $problems; do
         r2) threads=1; ranks=2 ;;
         *) echo "unknown worker spec $worker" >&2; exit 2 ;;
       esac
-      args=(--problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid")
+      args=(--problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid"
+            --model "$model")
       if [ "$ranks" = 1 ]; then
         ours=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$bench" "${args[@]}")
       else
