@@ -390,7 +390,8 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2)
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2,
+                             KernelVariant variant)
 {
   // y = w1 S + w2 C where S, C are the jets of sin z and cos z, so
   // dL/dw1 = <adjoint_y, S> and dL/dw2 = <adjoint_y, C>. The sin table serves
@@ -405,7 +406,7 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
   const Real* g_data = adjoint_y.data();
   for (int which = 0; which < 2; ++which) {
     double sum = 0.0;
-    if (!use_flat(KernelVariant::automatic)) {
+    if (!use_flat(variant)) {
       // host_blocked: one point per iteration, vectorisable loops over feature blocks.
       Kokkos::parallel_reduce(
           "pinnbench::jet::wave_parameter_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, points),
@@ -502,7 +503,8 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                                 const ConstJetView<Real>&, const ConstJetView<Real>&,              \
                                 const JetView<Real>&, bool, KernelVariant);                        \
   template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
-                                              const ConstJetView<Real>&, double&, double&);
+                                              const ConstJetView<Real>&, double&, double&,         \
+                                              KernelVariant);
 
 PINNBENCH_INSTANTIATE_UNARY(float)
 PINNBENCH_INSTANTIATE_UNARY(double)

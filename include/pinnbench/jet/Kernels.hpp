@@ -47,7 +47,8 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
 /// dL/dw1 and dL/dw2 of the wave activation y = w1 sin z + w2 cos z, given dL/dy.
 template <class Real>
 void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
-                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2);
+                             const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2,
+                             KernelVariant variant = KernelVariant::automatic);
 
 // --- linear combinations, component gathers --------------------------------------
 
