@@ -9,6 +9,7 @@ namespace models {
 ModelEntry pinn();
 ModelEntry fls();
 ModelEntry propinn();
+ModelEntry pinnsformer();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
@@ -17,7 +18,7 @@ const std::vector<ModelEntry>& model_registry()
       models::pinn(),
       models::fls(),
       planned_model("qres", "quadratic residual network"),
-      planned_model("pinnsformer", "transformer on pseudo-sequences"),
+      models::pinnsformer(),
       planned_model("kan", "Kolmogorov-Arnold network"),
       models::propinn(),
   };

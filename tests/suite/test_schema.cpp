@@ -80,7 +80,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_FALSE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
   EXPECT_TRUE(is_implemented("model", "propinn"));
-  for (const char* model : {"qres", "pinnsformer", "kan"}) {
+  EXPECT_TRUE(is_implemented("model", "pinnsformer"));
+  for (const char* model : {"qres", "kan"}) {
     EXPECT_FALSE(is_implemented("model", model)) << model;
   }
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);
