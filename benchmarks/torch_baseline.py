@@ -65,7 +65,9 @@ importing torch and building the data (before the model), both in MiB
 the class in tests/support/propinn_torch.py: 84 perturbed copies per point,
 15 030 parameters, Xavier-uniform weights, biases 0.01, WaveAct w = 1); on the
 wave problems the network sees pi (x, t) as in ProPINN's wave script.
-``--width``/``--hidden-layers`` then do not apply.
+``--model pinnsformer`` times PINNsFormer at the paper's size on 5-token
+pseudo-sequences (encoder-only on the wave problems). ``--width``/``--hidden-layers``
+do not apply to either.
 
 ``--check`` instead compares the nested-autograd derivatives u_x, u_t, u_xx,
 u_tt (and the gPINN residual derivatives dR/dx, dR/dt; for pnd the gradient
@@ -136,17 +138,24 @@ class GridData:
     upper: PointSet    # x = x1 column ("b_upper")
 
 
-def build_grid(problem: str, n: int, dtype: torch.dtype) -> GridData:
-    """RoPINN ``get_data``: meshgrid 'xy' so data[i, j] = (x_j, t_i)."""
+def build_grid(problem: str, n: int, dtype: torch.dtype, tokens: int = 1) -> GridData:
+    """RoPINN ``get_data``: meshgrid 'xy' so data[i, j] = (x_j, t_i).
+
+    With ``tokens`` > 1 every set becomes PINNsFormer's pseudo-sequence
+    (``make_time_sequence``: token k at t + k 1e-4), leaves of shape (N, k, 1)."""
     x0, x1 = X_RANGES[problem]
     xs = np.linspace(x0, x1, n)
     ts = np.linspace(T_RANGE[0], T_RANGE[1], n)
     gx, gt = np.meshgrid(xs, ts)  # indexing='xy': row index = time
 
     def make(xv: np.ndarray, tv: np.ndarray) -> PointSet:
-        def leaf(a: np.ndarray) -> torch.Tensor:
-            return torch.tensor(a.reshape(-1, 1), dtype=dtype, requires_grad=True)
-        return PointSet(leaf(xv), leaf(tv))
+        def leaf(a: np.ndarray, shift: float) -> torch.Tensor:
+            a = a.reshape(-1, 1)
+            if tokens > 1:
+                a = np.repeat(a[:, None, :], tokens, axis=1)
+                a = a + shift * np.arange(tokens).reshape(1, -1, 1)
+            return torch.tensor(a, dtype=dtype, requires_grad=True)
+        return PointSet(leaf(xv, 0.0), leaf(tv, PINNSFORMER_STEP))
 
     return GridData(res=make(gx, gt),
                     initial=make(gx[0, :], gt[0, :]),
@@ -323,6 +332,109 @@ def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
     return ScaledInput(model, math.pi) if problem != "convection" else model
 
 
+# --- PINNsFormer (ropinn.md section 4.5; --model pinnsformer) ----------------
+
+PINNSFORMER_TOKENS = 5
+PINNSFORMER_STEP = 1e-4
+
+
+class WaveAct(nn.Module):
+    """w1 sin z + w2 cos z with learnable scalars, both starting at 1."""
+
+    def __init__(self):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.ones(1))
+        self.w2 = nn.Parameter(torch.ones(1))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.w1 * torch.sin(z) + self.w2 * torch.cos(z)
+
+
+def _wave_mlp(inputs: int, hidden: int, outputs: int) -> nn.Sequential:
+    return nn.Sequential(nn.Linear(inputs, hidden), WaveAct(), nn.Linear(hidden, hidden),
+                         WaveAct(), nn.Linear(hidden, outputs))
+
+
+class _FeedForward(nn.Module):
+    def __init__(self, d_model: int, d_ff: int):
+        super().__init__()
+        self.linear = _wave_mlp(d_model, d_ff, d_model)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.linear(z)
+
+
+class _AttentionLayer(nn.Module):
+    """Encoder layer (memory None: self-attention) or decoder layer (memory = encoder output)."""
+
+    def __init__(self, d_model: int, heads: int, d_ff: int):
+        super().__init__()
+        self.attn = nn.MultiheadAttention(d_model, heads, batch_first=True)
+        self.ff = _FeedForward(d_model, d_ff)
+        self.act1 = WaveAct()
+        self.act2 = WaveAct()
+
+    def forward(self, x: torch.Tensor, memory: Optional[torch.Tensor] = None) -> torch.Tensor:
+        z = self.act1(x)
+        m = z if memory is None else memory
+        x = x + self.attn(z, m, m)[0]
+        return x + self.ff(self.act2(x))
+
+
+class _Stack(nn.Module):
+    def __init__(self, d_model: int, heads: int, d_ff: int, layers: int):
+        super().__init__()
+        self.layers = nn.ModuleList([_AttentionLayer(d_model, heads, d_ff)
+                                     for _ in range(layers)])
+        self.act = WaveAct()
+
+
+class PinnsFormer(nn.Module):
+    """d_model 32, 2 heads, N = 1, d_ff 256, output MLP 32-512-512-1; the
+    encoder-only variant (RoPINN's wave scripts) applies linear_out to the encoder."""
+
+    def __init__(self, decoder: bool, d_model: int = 32, heads: int = 2, layers: int = 1,
+                 d_ff: int = 256, hidden: int = 512):
+        super().__init__()
+        self.linear_emb = nn.Linear(2, d_model)
+        self.encoder = _Stack(d_model, heads, d_ff, layers)
+        self.has_decoder = decoder
+        if decoder:
+            self.decoder = _Stack(d_model, heads, d_ff, layers)
+        self.linear_out = _wave_mlp(d_model, hidden, 1)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        src = self.linear_emb(torch.cat((x, t), dim=-1))
+        e = src
+        for layer in self.encoder.layers:
+            e = layer(e)
+        e = self.encoder.act(e)
+        out = e
+        if self.has_decoder:
+            out = src
+            for layer in self.decoder.layers:
+                out = layer(out, e)
+            out = self.decoder.act(out)
+        return self.linear_out(out)
+
+
+def build_pinnsformer(problem: str, dtype: torch.dtype) -> PinnsFormer:
+    """RoPINN's init: xavier_uniform Linear weights (out_proj too), bias 0.01;
+    in_proj keeps PyTorch's init; encoder-only on the wave problems."""
+    torch.manual_seed(0)
+    model = PinnsFormer(decoder=problem == "convection")
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            m.bias.data.fill_(BIAS_INIT)
+    return model.to(dtype)
+
+
+def first_token(u: torch.Tensor) -> torch.Tensor:
+    """PINNsFormer compares initial values on token 0 (``pred[:, 0]``)."""
+    return u[:, 0] if u.dim() == 3 else u
+
+
 #: Paper sizes (width, hidden_layers) per model.
 MODEL_SIZES = {"pinn": (512, 3), "qres": (256, 3), "kan": (5, 2)}
 
@@ -380,7 +492,7 @@ def loss_convection(model: nn.Module, data: GridData) -> torch.Tensor:
     u_t = d(u, r.t)
     loss_res = torch.mean((u_t + CONVECTION_BETA * u_x) ** 2)
     loss_bc = torch.mean((u_upper - u_lower) ** 2)
-    loss_ic = torch.mean((u_ini - torch.sin(ini.x)) ** 2)
+    loss_ic = torch.mean((first_token(u_ini) - torch.sin(first_token(ini.x))) ** 2)
     return loss_res + loss_bc + loss_ic
 
 
@@ -390,8 +502,9 @@ def _wave_boundary_terms(model: nn.Module, data: GridData) -> torch.Tensor:
     u_lower = model(data.lower.x, data.lower.t)
     u_upper = model(data.upper.x, data.upper.t)
     ui_t = d(u_ini, ini.t)
-    target = torch.sin(math.pi * ini.x) + 0.5 * torch.sin(3.0 * math.pi * ini.x)
-    loss_ic = torch.mean((u_ini - target) ** 2) + torch.mean(ui_t ** 2)
+    x0 = first_token(ini.x)
+    target = torch.sin(math.pi * x0) + 0.5 * torch.sin(3.0 * math.pi * x0)
+    loss_ic = torch.mean((first_token(u_ini) - target) ** 2) + torch.mean(ui_t ** 2)
     loss_bc = torch.mean(u_upper ** 2) + torch.mean(u_lower ** 2)
     return loss_ic + loss_bc
 
@@ -586,8 +699,11 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="torch intra-op threads (default: 1); inter-op threads = 1")
     parser.add_argument("--grid", type=int, default=101,
                         help="grid points per axis, N x N residual points (default: 101)")
-    parser.add_argument("--model", choices=sorted(MODEL_SIZES) + ["propinn"], default="pinn",
-                        help="network (default: pinn, the tanh MLP)")
+    parser.add_argument("--model", choices=sorted(MODEL_SIZES) + ["propinn", "pinnsformer"],
+                        default="pinn",
+                        help="network (default: pinn, the tanh MLP; --width, --hidden-layers); "
+                             "propinn or pinnsformer at the paper's size (pinnsformer: "
+                             "encoder-only on the wave problems)")
     parser.add_argument("--points", type=int, default=32768,
                         help="pnd: uniform points in [0, 1]^5 (default: 32768)")
     parser.add_argument("--width", type=int, default=None,
@@ -614,6 +730,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         parser.error("--warmup must be >= 0")
     if args.check and args.model not in MODEL_SIZES:
         parser.error(f"--check supports {', '.join(sorted(MODEL_SIZES))}")
+    if pnd and args.model != "pinn":
+        parser.error("--problem pnd runs only --model pinn")
     return args
 
 
@@ -629,14 +747,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                       args.model) else 1
 
     dtype = PRECISIONS[args.precision]
+    pinnsformer = args.model == "pinnsformer"
     if args.problem == "pnd":
         data = build_box(args.points, dtype)
     else:
-        data = build_grid(args.problem, args.grid, dtype)
+        data = build_grid(args.problem, args.grid, dtype, PINNSFORMER_TOKENS if pinnsformer else 1)
     baseline_rss = current_rss_mib()
 
     if args.model == "propinn":
         model = build_propinn(args.problem, dtype)
+    elif pinnsformer:
+        model = build_pinnsformer(args.problem, dtype)
     else:
         model = build_model(args.width, args.hidden_layers, dtype, args.model, args.problem)
     closure = make_closure(model, data, args.problem)

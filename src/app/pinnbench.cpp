@@ -213,19 +213,6 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
   suite::Suite suite = load(options);
   auto runs = selected_runs(options, suite);
   const std::filesystem::path directory = std::filesystem::path(options.out_dir) / suite.name;
-  // Everything that can be known wrong before training: rank 0 looks, all follow.
-  {
-    std::string problem;
-    if (root) {
-      problem = suite::preflight_memory(suite, runs, suite::physical_memory_bytes());
-      if (problem.empty())
-        problem = suite::preflight_output(options.out_dir, directory, suite, runs);
-    }
-    problem = mpi.broadcast(problem);
-    if (!problem.empty())
-      throw ConfigError(problem);
-  }
-
   // Every data file of every selected run is there before the first run starts
   // (--skip-missing-data leaves out the runs whose files are missing instead).
   std::vector<suite::RunSpec> ready;
@@ -246,6 +233,19 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
   runs = std::move(ready);
   // Bad parameter files are configuration errors: found before any run starts.
   train::check_initial_parameters(runs, options.data_dir);
+
+  // Everything that can be known wrong before training: rank 0 looks, all follow.
+  {
+    std::string problem;
+    if (root) {
+      problem = suite::preflight_memory(suite, runs, suite::physical_memory_bytes());
+      if (problem.empty())
+        problem = suite::preflight_output(options.out_dir, directory, suite, runs);
+    }
+    problem = mpi.broadcast(problem);
+    if (!problem.empty())
+      throw ConfigError(problem);
+  }
 
   const io::RunMetadata metadata = io::collect_run_metadata(mpi.comm(), argc, argv);
   std::vector<RunRow> rows;

@@ -24,6 +24,12 @@ void check_selection(const ConstJetView<Real>& input, FeatureSelection sel, int 
     throw LogicError(std::string(what) + ": feature selection outside the input jet");
 }
 
+/// Per coordinate, the component of its unit multi-index (captured by value).
+struct UnitComponents
+{
+  int component[kMaxCoordinates];
+};
+
 template <class Real>
 void zero(const JetView<Real>& view)
 {
@@ -275,16 +281,14 @@ void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
   if (points.extent(0) != out.extent(1))
     throw LogicError("coordinate jet: point count mismatch");
   zero(out);
-  int units[kMaxCoordinates];
+  UnitComponents units{};
   for (int j = 0; j < kMaxCoordinates; ++j)
-    units[j] = j < dimension ? unit_components[static_cast<std::size_t>(j)] : -1;
-  const int u0 = units[0], u1 = units[1], u2 = units[2], u3 = units[3], u4 = units[4],
-            u5 = units[5];
+    units.component[j] = j < dimension ? unit_components[static_cast<std::size_t>(j)] : -1;
   Kokkos::parallel_for(
       "pinnbench::jet::coordinate_jet",
       Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(points.extent(0))),
       KOKKOS_LAMBDA(const int n) {
-        const int unit[kMaxCoordinates] = {u0, u1, u2, u3, u4, u5};
+        const int* unit = units.component;
         for (int j = 0; j < dimension; ++j) {
           out(0, n, j) = points(n, j);
           if (unit[j] >= 0)

@@ -62,6 +62,9 @@ typename Tape<Real>::Node& Tape<Real>::record(Op op, const DerivativeSetPtr& set
   node.features = features;
   node.a = none;
   node.b = none;
+  node.c = none;
+  node.sequence = nullptr;
+  node.scratch = nullptr;
   node.requires_grad = false;
   node.bias_offset = -1;
   node.wave_offset = -1;
@@ -101,8 +104,11 @@ std::size_t Tape<Real>::bytes() const
   std::size_t total = 0;
   for (const auto& node : nodes_)
     total += node.value_storage.bytes();
+  for (const auto& node : nodes_)
+    total += node.scratch_storage.bytes();
   for (const auto& storage : adjoint_pool_)
     total += storage.bytes();
+  total += attention_work_.bytes();
   return total;
 }
 
@@ -499,6 +505,98 @@ typename Tape<Real>::NodeId Tape<Real>::regroup(NodeId a, int rows)
   return last();
 }
 
+// --- pseudo-sequences ----------------------------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sequence_lift(NodeId a, int tokens)
+{
+  const Node& na = node_(a);
+  if (tokens < 1 || na.points % tokens != 0)
+    throw LogicError("sequence_lift: rows are not whole sequences of " + std::to_string(tokens));
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  const SequenceProgram& program = sequence_program(na.set, tokens);
+  Node& node = record(Op::sequence_lift, program.extended, na.points, na.features,
+                      "pinnbench::jet::sequence_lift");
+  node.a = a;
+  node.requires_grad = grad;
+  node.tokens = tokens;
+  node.sequence = &program;
+  sequence_lift_forward<Real>(program, va, node.value);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sequence_collapse(NodeId a, const DerivativeSetPtr& base,
+                                                          int tokens)
+{
+  const Node& na = node_(a);
+  const SequenceProgram& program = sequence_program(base, tokens);
+  if (na.set != program.extended || na.points % tokens != 0)
+    throw LogicError("sequence_collapse: the jet is not on the sequence set of its base");
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node = record(Op::sequence_collapse, base, na.points, na.features,
+                      "pinnbench::jet::sequence_collapse");
+  node.a = a;
+  node.requires_grad = grad;
+  node.tokens = tokens;
+  node.sequence = &program;
+  sequence_collapse_forward<Real>(program, va, node.value);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::attention(NodeId q, NodeId k, NodeId v, int heads,
+                                                  int tokens)
+{
+  if (q == k || q == v || k == v)
+    throw LogicError("attention: queries, keys and values must be distinct nodes");
+  const Node& nq = node_(q);
+  const Node& nk = node_(k);
+  const Node& nv = node_(v);
+  if (nk.set != nq.set || nv.set != nq.set)
+    throw LogicError("attention: operands on different derivative sets");
+  const JetView<Real> vq = nq.value, vk = nk.value, vv = nv.value;
+  const bool grad = nq.requires_grad || nk.requires_grad || nv.requires_grad;
+  Node& node = record(Op::attention, nq.set, nq.points, nq.features, "pinnbench::jet::attention");
+  node.a = q;
+  node.b = k;
+  node.c = v;
+  node.requires_grad = grad;
+  node.tokens = tokens;
+  node.heads = heads;
+  node.leibniz = &leibniz_program(node.set, node.set, node.set);
+  node.faa_di_bruno = &faa_di_bruno_program(node.set);
+  const std::size_t scratch = attention_scratch_per_head(node.set->size(), tokens) *
+                              static_cast<std::size_t>(node.points / std::max(tokens, 1)) *
+                              static_cast<std::size_t>(heads);
+  node.scratch =
+      node.scratch_storage.view(1, 1, static_cast<int>(scratch), "pinnbench::jet::attention_state")
+          .data();
+  attention_forward<Real>(*node.leibniz, *node.faa_di_bruno, heads, tokens, vq, vk, vv,
+                          node.scratch, node.value);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::select_rows(NodeId a, int stride, int offset)
+{
+  const Node& na = node_(a);
+  if (stride < 1 || na.points % stride != 0 || offset < 0 || offset >= stride)
+    throw LogicError("select_rows: rows are not whole groups of " + std::to_string(stride));
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node = record(Op::select_rows, na.set, na.points / stride, na.features,
+                      "pinnbench::jet::select_rows");
+  node.a = a;
+  node.requires_grad = grad;
+  node.stride = stride;
+  node.offset = offset;
+  select_rows_forward<Real>(va, stride, offset, node.value);
+  return last();
+}
+
 // --- reductions -------------------------------------------------------------------------
 
 template <class Real>
@@ -764,6 +862,44 @@ void Tape<Real>::backward_node(Node& node)
     const auto adjoint_out = adjoint_of(node);
     auto adjoint_a = contribute(node.a, accumulate);
     regroup_vjp<Real>(adjoint_out, node.rows, adjoint_a, accumulate, variant_);
+    return;
+  }
+  case Op::sequence_lift: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    sequence_lift_vjp<Real>(*node.sequence, adjoint_out, adjoint_a, accumulate);
+    return;
+  }
+  case Op::sequence_collapse: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    sequence_collapse_vjp<Real>(*node.sequence, adjoint_out, adjoint_a, accumulate);
+    return;
+  }
+  case Op::select_rows: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    select_rows_vjp<Real>(adjoint_out, node.stride, node.offset, adjoint_a, accumulate);
+    return;
+  }
+  case Op::attention: {
+    const auto adjoint_out = adjoint_of(node);
+    const JetView<Real> vq = node_(node.a).value, vk = node_(node.b).value,
+                        vv = node_(node.c).value;
+    // Operands that need no gradient still get their adjoint computed, into a
+    // buffer nobody reads: attention operands always depend on parameters here.
+    bool acc_q = false, acc_k = false, acc_v = false;
+    auto adjoint_q = contribute(node.a, acc_q);
+    auto adjoint_k = contribute(node.b, acc_k);
+    auto adjoint_v = contribute(node.c, acc_v);
+    const std::size_t work = attention_scratch_per_head(node.set->size(), node.tokens) *
+                             static_cast<std::size_t>(node.points / node.tokens) *
+                             static_cast<std::size_t>(node.heads);
+    Real* work_data =
+        attention_work_.view(1, 1, static_cast<int>(work), "pinnbench::jet::attention_work").data();
+    attention_vjp<Real>(*node.leibniz, *node.faa_di_bruno, node.heads, node.tokens, vq, vk, vv,
+                        node.scratch, work_data, adjoint_out, adjoint_q, acc_q, adjoint_k, acc_k,
+                        adjoint_v, acc_v);
     return;
   }
   case Op::mul: {

@@ -12,14 +12,14 @@ ModelEntry fls();
 ModelEntry qres();
 ModelEntry kan();
 ModelEntry propinn();
+ModelEntry pinnsformer();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
 {
   static const std::vector<ModelEntry> entries = {
-      models::pinn(), models::fls(),
-      models::qres(), planned_model("pinnsformer", "transformer on pseudo-sequences"),
-      models::kan(),  models::propinn(),
+      models::pinn(), models::fls(),    models::qres(),
+      models::pinnsformer(), models::kan(), models::propinn(),
   };
   return entries;
 }

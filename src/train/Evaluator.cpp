@@ -13,7 +13,10 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
   const pde::PointCloud all = task.test_points();
   local_points_ = pde::slice(all, pde::local_block(all.size(), mpi.rank(), mpi.size()));
   local_reference_ = task.reference(local_points_);
-  device_points_ = pde::to_device<Real>(local_points_, "pinnbench::evaluator::points");
+  // Pseudo-sequence models predict on token rows; the prediction is token 0's.
+  tokens_ = model.sequence().length;
+  device_points_ = pde::to_device<Real>(nn::sequence_points(local_points_, model.sequence()),
+                                        "pinnbench::evaluator::points");
   // The residual at the test points is the PDE term's, evaluated elsewhere.
   for (const auto& term : task.training_terms())
     if (term.kind == pde::TermKind::pde && term.evaluations.size() == 1) {
@@ -32,7 +35,10 @@ Evaluator<Real>::Evaluator(const pde::Task& task, const nn::Model<Real>& model,
         throw LogicError("task '" + task.name() + "': PDE point data off the test points");
       pde_term_.point_data =
           pde::slice(term.point_data, pde::local_block(all.size(), mpi.rank(), mpi.size()));
-      device_data_ = pde::to_device<Real>(pde_term_.point_data, "pinnbench::evaluator::data");
+      // Every token row of a pseudo-sequence model sees its point's data.
+      device_data_ =
+          pde::to_device<Real>(nn::sequence_points(pde_term_.point_data, {tokens_, 0, 0.0}),
+                               "pinnbench::evaluator::data");
     }
   unused_gradient_ = Vector<Real>("pinnbench::evaluator::gradient", model.layout().size());
 }
@@ -46,8 +52,8 @@ void Evaluator<Real>::for_each_chunk(const Vector<Real>& parameters,
   for (std::int64_t begin = 0; begin < local_points_.size(); begin += chunk_points_) {
     const std::int64_t count = std::min<std::int64_t>(chunk_points_, local_points_.size() - begin);
     tape_.rewind();
-    const auto rows =
-        std::make_pair(static_cast<std::size_t>(begin), static_cast<std::size_t>(begin + count));
+    const auto rows = std::make_pair(static_cast<std::size_t>(begin * tokens_),
+                                     static_cast<std::size_t>((begin + count) * tokens_));
     const jet::Var<Real> z(
         tape_, tape_.coordinates(Kokkos::subview(device_points_, rows, Kokkos::ALL), set));
     body(begin, count, z);
@@ -66,7 +72,7 @@ std::vector<double> Evaluator<Real>::predict(const Vector<Real>& parameters)
                    for (std::int64_t n = 0; n < count; ++n)
                      for (int f = 0; f < outputs; ++f)
                        prediction[static_cast<std::size_t>((begin + n) * outputs + f)] =
-                           host(0, n, f);
+                           host(0, n * tokens_, f);
                  });
   return prediction;
 }
@@ -76,19 +82,21 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
 {
   const int dimension = task_.dimension();
   std::vector<double> values;
+  // Collapsed Laplacians as the loss selects them (none for pseudo-sequence models).
   for_each_chunk(
       parameters,
       jet::DerivativeSet::for_residual(dimension, pde_term_.derivatives.front(),
-                                       pde_term_.laplacian_masks(0, dimension), 0, true),
+                                       pde_term_.laplacian_masks(0, dimension), 0, tokens_ == 1),
       [&](std::int64_t begin, std::int64_t count, const jet::Var<Real>& z) {
         jet::Var<Real> data;
         if (device_data_.extent(0) > 0)
           data = jet::Var<Real>(
               tape_, tape_.constants(
-                         Kokkos::subview(device_data_,
-                                         std::make_pair(static_cast<std::size_t>(begin),
-                                                        static_cast<std::size_t>(begin + count)),
-                                         Kokkos::ALL),
+                         Kokkos::subview(
+                             device_data_,
+                             std::make_pair(static_cast<std::size_t>(begin * tokens_),
+                                            static_cast<std::size_t>((begin + count) * tokens_)),
+                             Kokkos::ALL),
                          z.set()));
         const pde::TermContext<Real> context(dimension, {model_.forward(z)}, {z}, 0, data);
         const auto r = task_.residual(pde_term_, context).value().values;
@@ -96,7 +104,7 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
         auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
         for (std::int64_t n = 0; n < count; ++n)
           for (int f = 0; f < residual_features_; ++f)
-            values.push_back(host(0, n, f));
+            values.push_back(host(0, n * tokens_, f));
       });
   return values;
 }

@@ -67,10 +67,31 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
     terms = objective_->adapt_terms(std::move(terms));
   const int dimension = task.dimension();
   std::size_t most_evaluations = 1;
+  const nn::PseudoSequence sequence = model.sequence();
   for (auto& term : terms) {
     PreparedTerm prepared;
     // Blocks of whole aligned units (vPINN elements) per rank.
     prepared.alignment = objective_ ? objective_->point_alignment(term) : 1;
+    if (sequence.length > 1) {
+      // Pseudo-sequence models (PINNsFormer) see every point as token rows; the
+      // residual and boundary terms average over all tokens, an initial value is
+      // compared on token 0 only (ropinn.md §4.5; an initial derivative such as
+      // the wave's u_t again averages all tokens).
+      if (prepared.alignment != 1)
+        throw NotImplementedError("element-aligned terms (vPINN) with the pseudo-sequence model '" +
+                                  model.name() + "'");
+      for (auto& cloud : term.evaluations)
+        cloud = nn::sequence_points(cloud, sequence);
+      // Every token of a point sees the point's data.
+      term.point_data = nn::sequence_points(term.point_data, {sequence.length, 0, 0.0});
+      prepared.alignment = sequence.length;
+      prepared.tokens = sequence.length;
+      bool values_only = true;
+      for (const auto& derivatives : term.derivatives)
+        for (const auto& alpha : derivatives)
+          values_only = values_only && alpha.is_zero();
+      prepared.first_token_only = term.kind == pde::TermKind::initial && values_only;
+    }
     if (term.size() % prepared.alignment != 0)
       throw LogicError("term '" + term.name + "' is not made of whole aligned units");
     auto block = pde::local_block(term.size() / prepared.alignment, mpi.rank(), mpi.size());
@@ -84,11 +105,12 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
           pde::to_device<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
                                "pinnbench::loss::points"));
       // Collapsed Laplacians only where nothing differentiates the residual again
-      // (raise 0) and the network is evaluated once (no embedding).
-      prepared.sets.push_back(
-          jet::DerivativeSet::for_residual(dimension, term.derivatives[static_cast<std::size_t>(k)],
-                                           term.laplacian_masks(k, dimension), raise,
-                                           settings_.collapse_laplacians && evaluations == 1));
+      // (raise 0), the network is evaluated once (no embedding) and sees single
+      // points: pseudo-sequence jets (Sequence.hpp) carry plain derivative sets.
+      prepared.sets.push_back(jet::DerivativeSet::for_residual(
+          dimension, term.derivatives[static_cast<std::size_t>(k)],
+          term.laplacian_masks(k, dimension), raise,
+          settings_.collapse_laplacians && evaluations == 1 && sequence.length == 1));
     }
     if (term.point_data.size() > 0 && term.point_data.size() != term.size())
       throw NotImplementedError("term '" + term.name +
@@ -260,14 +282,17 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                         prepared.sets.front()));
   const pde::TermContext<Real> context(dimension, outputs, coordinates,
                                        prepared.global_offset + begin, point_data);
-  const jet::Var<Real> residual = task_.residual(prepared.term, context);
+  jet::Var<Real> residual = task_.residual(prepared.term, context);
+  if (prepared.first_token_only)
+    residual = jet::Var<Real>(tape_, tape_.select_rows(residual.id(), prepared.tokens, 0));
 
   contributions_.clear();
   const objective::Objective<Real>& objective =
       objective_ ? *objective_ : static_cast<const objective::Objective<Real>&>(plain_);
   objective.contribute(prepared.term, prepared.weight, residual, context, contributions_);
-  const double normaliser =
-      1.0 / (static_cast<double>(prepared.term.size()) * perturbation.samples);
+  const double compared =
+      static_cast<double>(prepared.term.size()) / (prepared.first_token_only ? prepared.tokens : 1);
+  const double normaliser = 1.0 / (compared * perturbation.samples);
   seeds_.clear();
   for (const auto& contribution : contributions_) {
     const int slot = slot_of(contribution.term);

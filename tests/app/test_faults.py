@@ -386,6 +386,8 @@ def test_help_version_and_list_do_not_start_kokkos(tmp_path):
     assert "--help-kokkos" in help_text.stdout and "Kokkos command line" not in help_text.stdout
     assert pinnbench("--version", broken).stdout.startswith("pinnbench ")
     listed = pinnbench("--suite", "smoke", "--list", broken)
-    assert listed.returncode == 0 and len(listed.stdout.split()) == 40
+    plain = pinnbench("--suite", "smoke", "--list")
+    assert listed.returncode == 0 and listed.stdout == plain.stdout
+    assert len(listed.stdout.split()) > 10
     kokkos = pinnbench("--help-kokkos")
     assert kokkos.returncode == 0 and "--kokkos-" in kokkos.stdout

@@ -436,18 +436,22 @@ TEST(JetVjp, WaveActivationParameters)
   std::mt19937 rng(22);
   const auto set = DerivativeSet::full(2, 3);
   const auto& program = faa_di_bruno_program(set);
-  auto z = random_jet<double>(rng, set->size(), 6, 4);
-  auto adjoint_y = random_jet<double>(rng, set->size(), 6, 4);
-  double g1 = 0, g2 = 0;
-  wave_parameter_gradient<double>(program, z, adjoint_y, g1, g2);
-  const double h = 1e-6, w1 = 0.8, w2 = -0.4;
-  auto loss = [&](double a, double b) {
-    auto y = like(z);
-    unary_forward<double>(UnaryKind::wave, a, b, program, z, y);
-    return dot(adjoint_y, y);
-  };
-  EXPECT_NEAR(g1, (loss(w1 + h, w2) - loss(w1 - h, w2)) / (2 * h), 1e-7 * (1 + std::fabs(g1)));
-  EXPECT_NEAR(g2, (loss(w1, w2 + h) - loss(w1, w2 - h)) / (2 * h), 1e-7 * (1 + std::fabs(g2)));
+  // 70 features: a full feature block and a partial one in the blocked kernel.
+  for (int features : {4, 70})
+    for (KernelVariant variant : {KernelVariant::host_blocked, KernelVariant::flat}) {
+      auto z = random_jet<double>(rng, set->size(), 6, features);
+      auto adjoint_y = random_jet<double>(rng, set->size(), 6, features);
+      double g1 = 0, g2 = 0;
+      wave_parameter_gradient<double>(program, z, adjoint_y, g1, g2, variant);
+      const double h = 1e-6, w1 = 0.8, w2 = -0.4;
+      auto loss = [&](double a, double b) {
+        auto y = like(z);
+        unary_forward<double>(UnaryKind::wave, a, b, program, z, y);
+        return dot(adjoint_y, y);
+      };
+      EXPECT_NEAR(g1, (loss(w1 + h, w2) - loss(w1 - h, w2)) / (2 * h), 1e-7 * (1 + std::fabs(g1)));
+      EXPECT_NEAR(g2, (loss(w1, w2 + h) - loss(w1, w2 - h)) / (2 * h), 1e-7 * (1 + std::fabs(g2)));
+    }
 }
 
 TEST(JetVjp, LeibnizBothOperandsWithBroadcast)

@@ -82,9 +82,7 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_TRUE(is_implemented("model", "qres"));
   EXPECT_TRUE(is_implemented("model", "kan"));
   EXPECT_TRUE(is_implemented("model", "propinn"));
-  for (const char* model : {"pinnsformer"}) {
-    EXPECT_FALSE(is_implemented("model", model)) << model;
-  }
+  EXPECT_TRUE(is_implemented("model", "pinnsformer"));
   EXPECT_THROW(is_implemented("model", "resnet"), LogicError);
   EXPECT_THROW(is_implemented("loss", "pinn"), LogicError);
   EXPECT_EQ(schema().section("task").variants.size(), 4u + 16u);

@@ -332,7 +332,7 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                {"'beta' in 'defaults.task' applies to every task, but task 'reaction' has no "
                 "such key",
                 "valid choices: rho, points, test, weights"});
-  // A pinn setting at the shared level does not fit the (known, unimplemented) pinnsformer.
+  // A pinn setting at the shared level does not fit pinnsformer, which has no width.
   expect_error("defaults:\n"
                "  model: {width: 64}\n"
                "matrix:\n"

@@ -451,7 +451,8 @@ TEST(SuiteLoading, CompactSuitesKeepTheSameConfigurations)
   // Every shipped suite: the compact form (text only) gives the same canonical
   // text, and parsing it back gives a tree that emits that text again and reads
   // the same values as the tree built by the loader.
-  for (const char* name : {"smoke", "quickstart", "failure-modes", "ropinn-1d"}) {
+  for (const char* name : {"smoke", "quickstart", "failure-modes", "ropinn-1d", "propinn-1d",
+                           "pinnacle", "pinnacle-smoke"}) {
     const auto dirs = default_suite_search_dirs();
     const Suite full = load_suite(name, dirs);
     const Suite compact = load_suite(name, dirs, true);
@@ -465,8 +466,10 @@ TEST(SuiteLoading, CompactSuitesKeepTheSameConfigurations)
       EXPECT_EQ(run.config_yaml(), full.runs[i].config_yaml()) << name << " " << run.run_id;
       EXPECT_EQ(run.config["training"]["iterations"].as<std::int64_t>(),
                 full.runs[i].config["training"]["iterations"].as<std::int64_t>());
-      EXPECT_EQ(run.config["model"]["width"].as<int>(),
-                full.runs[i].config["model"]["width"].as<int>());
+      EXPECT_EQ(run.config["model"]["name"].as<std::string>(),
+                full.runs[i].config["model"]["name"].as<std::string>());
+      EXPECT_EQ(run.config["model"]["width"].as<int>(-1),
+                full.runs[i].config["model"]["width"].as<int>(-1));
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <memory>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/PinnsFormer.hpp>
 #include <pinnbench/nn/ProPinn.hpp>
 #include <pinnbench/objective/DoublePinn.hpp>
 #include <pinnbench/objective/Ropinn.hpp>
@@ -161,6 +162,42 @@ TEST(Parallel, ProPinnClosureAndEvaluatorOnAllRanksEqualOneRank)
               evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_SELF), "propinn");
   train::Evaluator<double> world(allen_cahn, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
   train::Evaluator<double> self(allen_cahn, model, parallel::MpiContext(MPI_COMM_SELF), 8);
+  const auto a = world.errors(parameters);
+  const auto b = self.errors(parameters);
+  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
+  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+}
+
+TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
+{
+  // PINNsFormer's token rows: blocks and chunks hold whole points, RoPINN draws
+  // one move per token keyed by its global row, initial values read token 0.
+  pde::ConvectionTask convection(7.0, grid());
+  pde::WaveTask wave(2.0, 3.0, grid());
+  nn::PinnsFormerShape shape;
+  shape.d_model = 4;
+  shape.d_ff = 6;
+  shape.hidden = 5;
+  shape.tokens = 3;
+  shape.step = 0.01;
+  nn::PinnsFormer<double> model(shape);
+  Vector<double> parameters("parameters", model.layout().size());
+  model.initialize(parameters, 4);
+  objective::RopinnSettings ropinn_settings;
+  ropinn_settings.initial_region = 1e-2;
+  ropinn_settings.max_region = 1e-2;
+  for (const pde::Task* task :
+       {static_cast<const pde::Task*>(&convection), static_cast<const pde::Task*>(&wave)}) {
+    objective::Ropinn<double> world_ropinn(ropinn_settings, model.layout().size(), 5);
+    objective::Ropinn<double> self_ropinn(ropinn_settings, model.layout().size(), 5);
+    expect_same(evaluate(*task, model, parameters, nullptr, MPI_COMM_WORLD),
+                evaluate(*task, model, parameters, nullptr, MPI_COMM_SELF), task->name());
+    expect_same(evaluate(*task, model, parameters, &world_ropinn, MPI_COMM_WORLD),
+                evaluate(*task, model, parameters, &self_ropinn, MPI_COMM_SELF),
+                task->name() + " ropinn");
+  }
+  train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
+  train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
   const auto a = world.errors(parameters);
   const auto b = self.errors(parameters);
   EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);

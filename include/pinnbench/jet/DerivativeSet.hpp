@@ -22,7 +22,8 @@
 namespace pinnbench::jet {
 
 /// A group of coordinates as a bit mask (bit d = coordinate d).
-using AxisMask = std::uint8_t;
+using AxisMask = std::uint16_t;
+static_assert(kMaxCoordinates <= 16, "an AxisMask holds one bit per coordinate");
 /// The mask of `axes`; throws when an axis is outside [0, dimension) or repeats,
 /// or when there are none.
 AxisMask axis_mask(const std::vector<int>& axes, int dimension);

@@ -9,8 +9,10 @@
 namespace pinnbench::jet {
 
 /// Most input coordinates a jet can differentiate in (x, y, z, t plus two more
-/// for the high-dimensional tasks, or two paired evaluations of (x, t)).
-inline constexpr int kMaxCoordinates = 6;
+/// for the high-dimensional tasks, two paired evaluations of (x, t), or the
+/// shared plus per-token coordinates of a pseudo-sequence: 2 (1 + 5) for
+/// PINNsFormer on (x, t)).
+inline constexpr int kMaxCoordinates = 12;
 /// Highest derivative order (gPINN and double PINN of a 3rd-order PDE).
 inline constexpr int kMaxOrder = 4;
 

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 #include <pinnbench/jet/Kernels.hpp>
+#include <pinnbench/jet/Sequence.hpp>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,18 @@ public:
   NodeId group_mean(NodeId a, const GroupBounds& bounds, int copies);
   /// [S][N R][F] -> [S][N F][R]: out(c, n F + f, r) = a(c, n R + r, f).
   NodeId regroup(NodeId a, int rows);
+  // --- pseudo-sequences (Sequence.hpp) ---------------------------------------------
+
+  /// A token-row jet (`tokens` consecutive rows per point) on the extended set
+  /// sequence_set(set, tokens): shared plus per-token coordinates.
+  NodeId sequence_lift(NodeId a, int tokens);
+  /// The network output on the extended set back on `base`, with the reference's
+  /// token-summed derivative semantics.
+  NodeId sequence_collapse(NodeId a, const DerivativeSetPtr& base, int tokens);
+  /// Multi-head attention over the `tokens` rows of every point (q, k, v distinct nodes).
+  NodeId attention(NodeId q, NodeId k, NodeId v, int heads, int tokens);
+  /// Row n * stride + offset of a, for every n (one token of every point).
+  NodeId select_rows(NodeId a, int stride, int offset);
 
   // --- reductions (scalar nodes, accumulated in double) ---------------------------
 
@@ -152,6 +165,10 @@ private:
     group_mean,
     regroup,
     affine,
+    sequence_lift,
+    sequence_collapse,
+    attention,
+    select_rows,
     sum_squares,
     sum_values
   };
@@ -195,6 +212,15 @@ private:
     OffsetView<Real> offsets;
     GroupBounds bounds;
     int rows = 1;
+    // pseudo-sequences: the third attention operand, tokens, heads, row selection
+    NodeId c = none;
+    int tokens = 1;
+    int heads = 1;
+    int stride = 1;
+    int offset = 0;
+    const SequenceProgram* sequence = nullptr;
+    JetStorage<Real> scratch_storage; ///< attention state the VJP reads
+    Real* scratch = nullptr;
     // reductions
     double scalar = 0.0;
     double seed = 0.0;
@@ -228,6 +254,7 @@ private:
   Vector<Real> gradient_;
   std::deque<Node> nodes_; // deque: references stay valid while recording
   std::vector<JetStorage<Real>> adjoint_pool_;
+  JetStorage<Real> attention_work_; ///< one attention VJP at a time
   std::vector<int> free_adjoints_;
   int cursor_ = 0;
   GemmStatistics gemm_;

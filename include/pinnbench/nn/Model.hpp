@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <pinnbench/jet/Expression.hpp>
 #include <pinnbench/nn/ParameterLayout.hpp>
+#include <pinnbench/nn/PseudoSequence.hpp>
 #include <string>
 
 namespace pinnbench::nn {
@@ -22,6 +23,8 @@ public:
   virtual void initialize(const Vector<Real>& parameters, std::uint64_t seed) const = 0;
   /// Output jet [S][N][outputs] for input jet [S][N][inputs].
   virtual jet::Var<Real> forward(const jet::Var<Real>& input) const = 0;
+  /// Pointwise models have sequences of length 1.
+  virtual PseudoSequence sequence() const { return {}; }
 };
 
 } // namespace pinnbench::nn

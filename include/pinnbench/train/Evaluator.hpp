@@ -50,6 +50,7 @@ private:
   const nn::Model<Real>& model_;
   parallel::MpiContext mpi_;
   int chunk_points_;
+  int tokens_ = 1; ///< rows per point (pseudo-sequence models)
   pde::PointCloud local_points_;
   Matrix<Real> device_points_;
   std::vector<double> local_reference_;

@@ -71,7 +71,9 @@ private:
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
     Matrix<Real> point_data;                 ///< this rank's block of Term::point_data, or empty
     double weight = 1.0;
-    std::int64_t alignment = 1; ///< chunks and blocks hold whole multiples of this
+    std::int64_t alignment = 1;    ///< chunks and blocks hold whole multiples of this
+    int tokens = 1;                ///< rows per point (pseudo-sequence models)
+    bool first_token_only = false; ///< the loss compares token 0 of every point
   };
 
   /// This rank's share of evaluate(), before the allreduce: may throw.

@@ -1,0 +1,116 @@
+#pragma once
+// Pseudo-sequences on jets (PINNsFormer, ropinn.md §4.5 and failure_modes.md §2.6).
+//
+// A point becomes K token rows n K + k with its own inputs (x, t + k dt). In the
+// reference every token's inputs are separate autograd leaves and derivatives
+// are autograd.grad(pred, x, ones): token k receives sum_j d out_j / d in_k, and
+// a second derivative repeats that on the summed first derivative. With
+// S = sum_j out_j and D_c = sum_k d/d(c of token k) (moving every token's c
+// together), the reference's k-th value of d^r/dc^r is
+//     d/d(c of token k) D_c^{r-1} S.
+// The value itself stays per token: out_k.
+//
+// On jets this is a function of d shared coordinates (D_c) plus d K token-local
+// coordinates tau(c, k) (d/d(c of token k)), needed to first order only:
+//   lift:     a token-row jet on S (over d coordinates) -> the same inputs on
+//             S' = {beta, beta + e_tau(c,k) : beta + e_c in S} over d (K + 1);
+//   collapse: the network output on S' -> a token-row jet on S whose component
+//             alpha (|alpha| = r >= 1) at token k is
+//             sum_c (alpha_c / r) sum_j out_j[alpha - e_c + e_tau(c,k)],
+//             and whose value at token k is out_k.
+// For a pure alpha (d^r/dc^r: every derivative the reference scripts take) the
+// sum has one term and is the reference's value exactly; a mixed alpha (which
+// the reference never forms: it would depend on the order of the autograd
+// calls) gets the symmetric average, so that sum over tokens = D^alpha S holds
+// for every alpha.
+#include <pinnbench/jet/Jet.hpp>
+#include <pinnbench/jet/Programs.hpp>
+
+namespace pinnbench::jet {
+
+/// Coordinate tau(c, k) of the extended set: shared coordinates come first.
+inline int token_coordinate(int dimension, int tokens, int coordinate, int token)
+{
+  return dimension + coordinate * tokens + token;
+}
+
+/// S' for `base` (see above), interned.
+DerivativeSetPtr sequence_set(const DerivativeSetPtr& base, int tokens);
+
+struct SequenceTerm
+{
+  int source;    ///< component of S'
+  double weight; ///< alpha_c / |alpha|
+};
+
+/// Device tables of lift and collapse for one (S, K), built once and cached.
+struct SequenceProgram
+{
+  DerivativeSetPtr base;
+  DerivativeSetPtr extended;
+  int tokens = 1;
+  /// lift(k, c'): component of S read by component c' of token k, or -1 (zero).
+  Kokkos::View<const int**, Kokkos::LayoutRight, MemorySpace> lift;
+  /// Terms of (alpha, k) are [offsets(alpha K + k), offsets(alpha K + k + 1)); alpha = 0 has none.
+  Kokkos::View<const SequenceTerm*, MemorySpace> collapse;
+  Kokkos::View<const int*, MemorySpace> collapse_offsets;
+};
+
+const SequenceProgram& sequence_program(const DerivativeSetPtr& base, int tokens);
+
+// --- kernels (rows are tokens: points * K of them) ------------------------------------
+
+template <class Real>
+void sequence_lift_forward(const SequenceProgram& program, const ConstJetView<Real>& a,
+                           const JetView<Real>& out);
+template <class Real>
+void sequence_lift_vjp(const SequenceProgram& program, const ConstJetView<Real>& adjoint_out,
+                       const JetView<Real>& adjoint_a, bool accumulate);
+
+template <class Real>
+void sequence_collapse_forward(const SequenceProgram& program, const ConstJetView<Real>& a,
+                               const JetView<Real>& out);
+template <class Real>
+void sequence_collapse_vjp(const SequenceProgram& program, const ConstJetView<Real>& adjoint_out,
+                           const JetView<Real>& adjoint_a, bool accumulate);
+
+/// out(c, n, f) = a(c, n * stride + offset, f): one token of every point.
+template <class Real>
+void select_rows_forward(const ConstJetView<Real>& a, int stride, int offset,
+                         const JetView<Real>& out);
+template <class Real>
+void select_rows_vjp(const ConstJetView<Real>& adjoint_out, int stride, int offset,
+                     const JetView<Real>& adjoint_a, bool accumulate);
+
+// --- multi-head attention over the tokens of every point ------------------------------
+
+/// Reals of forward scratch per (point, head): scores, exponentials and
+/// probabilities [K K][C], their row sums and reciprocals [K][C].
+inline std::size_t attention_scratch_per_head(int components, int tokens)
+{
+  return static_cast<std::size_t>(components) *
+         static_cast<std::size_t>(3 * tokens * tokens + 2 * tokens);
+}
+
+/// out_i = sum_j softmax_j(q_i . k_j / sqrt(head_dim)) v_j per point and head,
+/// every product a Leibniz product on the common set (`leibniz` compiled for
+/// (S, S, S)), exp and 1/x by Faa di Bruno. q, k, v, out: [C][points K][heads
+/// head_dim]. `scratch` keeps what the VJP needs (attention_scratch_per_head
+/// times points times heads).
+template <class Real>
+void attention_forward(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno,
+                       int heads, int tokens, const ConstJetView<Real>& q,
+                       const ConstJetView<Real>& k, const ConstJetView<Real>& v, Real* scratch,
+                       const JetView<Real>& out);
+
+/// Adjoints of q, k and v (each written, or added to when its flag is set).
+/// `work` holds the same number of reals as the forward scratch.
+template <class Real>
+void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno, int heads,
+                   int tokens, const ConstJetView<Real>& q, const ConstJetView<Real>& k,
+                   const ConstJetView<Real>& v, const Real* scratch, Real* work,
+                   const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_q,
+                   bool accumulate_q, const JetView<Real>& adjoint_k, bool accumulate_k,
+                   const JetView<Real>& adjoint_v, bool accumulate_v);
+
+} // namespace pinnbench::jet

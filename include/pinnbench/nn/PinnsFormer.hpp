@@ -1,0 +1,104 @@
+#pragma once
+// PINNsFormer (ropinn.md §4.5; AdityaLab/pinnsformer as vendored by RoPINN) and
+// its encoder-only variant, on jets.
+//
+//   src = linear_emb(token inputs)                                  per token
+//   encoder layer: x += MHA(a1(x), a1(x), a1(x)); x += FF(a2(x))     N times
+//   e = encoder.act(x)
+//   decoder layer (x starts at src): x += MHA(a1(x), e, e); x += FF(a2(x))
+//   d = decoder.act(x)                                               (encoder-only: d = e)
+//   out = linear_out(d) = Linear(d_model, hidden) WaveAct Linear(hidden, hidden) WaveAct
+//         Linear(hidden, outputs)
+// with FF = Linear(d_model, d_ff) WaveAct Linear(d_ff, d_ff) WaveAct Linear(d_ff, d_model),
+// every WaveAct w1 sin + w2 cos with its own learnable (w1, w2), MHA the
+// standard multi-head attention (no mask, dropout or layer norm).
+//
+// Tokens (what the loss sees): every point is `tokens` rows (x, t + k dt).
+// forward() lifts the token-row coordinate jet to shared + per-token
+// coordinates (jet/Sequence.hpp), runs the network there and collapses the
+// output to the reference's autograd.grad(pred, x, ones) semantics: the value
+// at token k is out_k, a derivative d^r/dc^r at token k is
+// d/d(c of token k) of D_c^{r-1} sum_j out_j. The loss then averages the
+// residual and boundary terms over all tokens, compares initial values on
+// token 0 only, and the evaluator reads predictions at token 0.
+//
+// Parameters use the reference state_dict names, shapes and order (453,561 at
+// the paper's size; 366,863 encoder-only). Initialisation as RoPINN's
+// init_weights: xavier_uniform weights (in_proj_weight over the whole
+// [3 d_model][d_model] matrix), Linear biases `bias_init`, in_proj_bias 0,
+// WaveAct weights 1.
+#include <pinnbench/nn/Model.hpp>
+
+namespace pinnbench::nn {
+
+struct PinnsFormerShape
+{
+  int inputs = 2;
+  int outputs = 1;
+  int d_model = 32;
+  int heads = 2;
+  int layers = 1;      ///< N: encoder (and decoder) layers
+  int d_ff = 256;      ///< FeedForward's hidden width (its default)
+  int hidden = 512;    ///< linear_out's hidden width (d_hidden)
+  bool decoder = true; ///< false: PINNsFormer_Enc_Only
+  int tokens = 5;      ///< k
+  double step = 1e-4;  ///< dt between tokens
+  double bias_init = 0.01;
+};
+
+template <class Real>
+class PinnsFormer final : public Model<Real>
+{
+public:
+  explicit PinnsFormer(PinnsFormerShape shape);
+
+  std::string name() const override { return "pinnsformer"; }
+  int inputs() const override { return shape_.inputs; }
+  int outputs() const override { return shape_.outputs; }
+  const ParameterLayout& layout() const override { return layout_; }
+  void initialize(const Vector<Real>& parameters, std::uint64_t seed) const override;
+  jet::Var<Real> forward(const jet::Var<Real>& input) const override;
+  PseudoSequence sequence() const override
+  {
+    return PseudoSequence{shape_.tokens, shape_.inputs - 1, shape_.step};
+  }
+
+  const PinnsFormerShape& shape() const { return shape_; }
+
+private:
+  struct Linear
+  {
+    std::size_t weight = 0;
+    std::size_t bias = 0;
+    int outputs = 0;
+  };
+  struct Layer
+  {
+    std::size_t in_proj_weight = 0;
+    std::size_t in_proj_bias = 0;
+    Linear out_proj;
+    Linear ff[3];
+    std::size_t ff_act[2] = {0, 0};
+    std::size_t act1 = 0;
+    std::size_t act2 = 0;
+  };
+
+  Linear add_linear(const std::string& name, int inputs, int outputs);
+  Layer add_layer(const std::string& prefix);
+  /// x + MHA(query, memory, memory) then x + FF(act2(x)), on the tape.
+  int layer_forward(jet::Tape<Real>& tape, const Layer& layer, int x, int query, int memory) const;
+  int linear(jet::Tape<Real>& tape, int input, const Linear& layer) const;
+  int wave(jet::Tape<Real>& tape, int input, std::size_t offset) const;
+
+  PinnsFormerShape shape_;
+  ParameterLayout layout_;
+  Linear embedding_;
+  std::vector<Layer> encoder_;
+  std::size_t encoder_act_ = 0;
+  std::vector<Layer> decoder_;
+  std::size_t decoder_act_ = 0;
+  Linear out_[3];
+  std::size_t out_act_[2] = {0, 0};
+};
+
+} // namespace pinnbench::nn

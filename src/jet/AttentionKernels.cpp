@@ -1,0 +1,323 @@
+// Multi-head attention over the tokens of every point, on jets: one thread per
+// (point, head) runs scores -> softmax -> weighted values with every product a
+// Leibniz product, exp and 1/x by Faa di Bruno. The VJP replays the same chain
+// backwards from the saved scores, exponentials, sums and probabilities.
+// Both kernels keep their per-(point, head) state in caller-owned buffers, so a
+// closure allocates nothing; the same kernel serves host and GPU (the work of a
+// thread is a few thousand flops, negligible next to the linear layers).
+#include <cmath>
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/Sequence.hpp>
+#include <pinnbench/jet/UnaryFunction.hpp>
+
+namespace pinnbench::jet {
+
+namespace {
+
+struct Programs
+{
+  Kokkos::View<const LeibnizTerm*, MemorySpace> product;
+  Kokkos::View<const int*, MemorySpace> product_offsets;
+  Kokkos::View<const FaaDiBrunoTerm*, MemorySpace> chain;
+  Kokkos::View<const int*, MemorySpace> chain_offsets;
+  int components;
+  int max_order;
+};
+
+/// y = f(z) on one jet of `components` entries; d[k] = f^(k)(z[0]).
+template <class Real>
+KOKKOS_INLINE_FUNCTION void chain_rule(const Programs& p, const Real* d, const Real* z, Real* y)
+{
+  y[0] = d[0];
+  for (int c = 1; c < p.components; ++c) {
+    Real value = Real(0);
+    for (int t = p.chain_offsets(c); t < p.chain_offsets(c + 1); ++t) {
+      const FaaDiBrunoTerm& term = p.chain(t);
+      Real product = static_cast<Real>(term.coefficient) * d[term.order];
+      for (int q = 0; q < term.order; ++q)
+        product *= z[term.factors[q]];
+      value += product;
+    }
+    y[c] = value;
+  }
+}
+
+/// z_bar += (dy/dz)^T y_bar for y = f(z); d[k] = f^(k)(z[0]) up to max_order + 1.
+template <class Real>
+KOKKOS_INLINE_FUNCTION void chain_rule_vjp(const Programs& p, const Real* d, const Real* z,
+                                           const Real* y_bar, Real* z_bar)
+{
+  z_bar[0] += y_bar[0] * d[1];
+  for (int c = 1; c < p.components; ++c) {
+    const Real g = y_bar[c];
+    for (int t = p.chain_offsets(c); t < p.chain_offsets(c + 1); ++t) {
+      const FaaDiBrunoTerm& term = p.chain(t);
+      const Real coefficient = static_cast<Real>(term.coefficient) * g;
+      Real all = Real(1);
+      for (int q = 0; q < term.order; ++q)
+        all *= z[term.factors[q]];
+      z_bar[0] += coefficient * d[term.order + 1] * all;
+      // Product of the other factors, one factor dropped at a time (repeated
+      // factors each get their own share).
+      for (int q = 0; q < term.order; ++q) {
+        Real others = Real(1);
+        for (int s = 0; s < term.order; ++s)
+          if (s != q)
+            others *= z[term.factors[s]];
+        z_bar[term.factors[q]] += coefficient * d[term.order] * others;
+      }
+    }
+  }
+}
+
+/// c = a * b (Leibniz) on one jet.
+template <class Real>
+KOKKOS_INLINE_FUNCTION void product(const Programs& p, const Real* a, const Real* b, Real* c)
+{
+  for (int k = 0; k < p.components; ++k) {
+    Real value = Real(0);
+    for (int t = p.product_offsets(k); t < p.product_offsets(k + 1); ++t) {
+      const LeibnizTerm& term = p.product(t);
+      value += static_cast<Real>(term.coefficient) * a[term.left] * b[term.right];
+    }
+    c[k] = value;
+  }
+}
+
+/// a_bar += (dc/da)^T c_bar and b_bar += (dc/db)^T c_bar for c = a * b.
+template <class Real>
+KOKKOS_INLINE_FUNCTION void product_vjp(const Programs& p, const Real* a, const Real* b,
+                                        const Real* c_bar, Real* a_bar, Real* b_bar)
+{
+  for (int k = 0; k < p.components; ++k) {
+    const Real g = c_bar[k];
+    for (int t = p.product_offsets(k); t < p.product_offsets(k + 1); ++t) {
+      const LeibnizTerm& term = p.product(t);
+      const Real share = static_cast<Real>(term.coefficient) * g;
+      a_bar[term.left] += share * b[term.right];
+      b_bar[term.right] += share * a[term.left];
+    }
+  }
+}
+
+Programs programs_of(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno,
+                     int components)
+{
+  if (leibniz.components != components || faa_di_bruno.components != components)
+    throw LogicError("attention: programs compiled for a different derivative set");
+  if (faa_di_bruno.max_order > kMaxOrder)
+    throw LogicError("attention: jet order above kMaxOrder");
+  return Programs{leibniz.terms,        leibniz.offsets, faa_di_bruno.terms,
+                  faa_di_bruno.offsets, components,      faa_di_bruno.max_order};
+}
+
+template <class Real>
+void check_shapes(int heads, int tokens, const ConstJetView<Real>& q, const ConstJetView<Real>& k,
+                  const ConstJetView<Real>& v)
+{
+  const int features = static_cast<int>(q.extent(2));
+  if (heads < 1 || tokens < 1 || features % heads != 0 ||
+      static_cast<int>(q.extent(1)) % tokens != 0)
+    throw LogicError("attention: rows must be whole sequences and features whole heads");
+  for (const auto* other : {&k, &v})
+    if (other->extent(0) != q.extent(0) || other->extent(1) != q.extent(1) ||
+        other->extent(2) != q.extent(2))
+      throw LogicError("attention: queries, keys and values differ in shape");
+}
+
+} // namespace
+
+template <class Real>
+void attention_forward(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno,
+                       int heads, int tokens, const ConstJetView<Real>& q,
+                       const ConstJetView<Real>& k, const ConstJetView<Real>& v, Real* scratch,
+                       const JetView<Real>& out)
+{
+  check_shapes(heads, tokens, q, k, v);
+  const int C = static_cast<int>(q.extent(0));
+  const Programs p = programs_of(leibniz, faa_di_bruno, C);
+  const int T = tokens;
+  const int points = static_cast<int>(q.extent(1)) / T;
+  const int head_dim = static_cast<int>(q.extent(2)) / heads;
+  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  const std::size_t block = attention_scratch_per_head(C, T);
+  Kokkos::parallel_for(
+      "pinnbench::jet::attention_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      KOKKOS_LAMBDA(const std::int64_t index) {
+        const int n = static_cast<int>(index / heads);
+        const int h = static_cast<int>(index % heads);
+        const int row = n * T;
+        const int f0 = h * head_dim;
+        Real* S = scratch + static_cast<std::size_t>(index) * block; // [T T][C]
+        Real* E = S + T * T * C;
+        Real* P = E + T * T * C;
+        Real* Z = P + T * T * C; // [T][C]
+        Real* R = Z + T * C;
+        // Scores: scale * sum over the head's features of q_i * k_j.
+        for (int i = 0; i < T; ++i)
+          for (int j = 0; j < T; ++j) {
+            Real* s = S + (i * T + j) * C;
+            for (int c = 0; c < C; ++c) {
+              Real value = Real(0);
+              for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                const LeibnizTerm& term = p.product(t);
+                Real dot = Real(0);
+                for (int e = 0; e < head_dim; ++e)
+                  dot += q(term.left, row + i, f0 + e) * k(term.right, row + j, f0 + e);
+                value += static_cast<Real>(term.coefficient) * dot;
+              }
+              s[c] = scale * value;
+            }
+          }
+        // Softmax over j; the row maximum is a constant shift (softmax ignores it).
+        Real d[kMaxDerivative + 1];
+        for (int i = 0; i < T; ++i) {
+          Real largest = S[i * T * C];
+          for (int j = 1; j < T; ++j)
+            largest = S[(i * T + j) * C] > largest ? S[(i * T + j) * C] : largest;
+          Real* z = Z + i * C;
+          for (int c = 0; c < C; ++c)
+            z[c] = Real(0);
+          for (int j = 0; j < T; ++j) {
+            Real* s = S + (i * T + j) * C;
+            s[0] -= largest;
+            unary_derivatives(UnaryKind::exp, s[0], p.max_order, d);
+            Real* e = E + (i * T + j) * C;
+            chain_rule(p, d, s, e);
+            for (int c = 0; c < C; ++c)
+              z[c] += e[c];
+          }
+          unary_derivatives(UnaryKind::reciprocal, z[0], p.max_order, d);
+          chain_rule(p, d, z, R + i * C);
+          for (int j = 0; j < T; ++j)
+            product(p, E + (i * T + j) * C, R + i * C, P + (i * T + j) * C);
+        }
+        // out_i = sum_j p_ij * v_j, per feature of the head.
+        for (int i = 0; i < T; ++i)
+          for (int e = 0; e < head_dim; ++e)
+            for (int c = 0; c < C; ++c) {
+              Real value = Real(0);
+              for (int j = 0; j < T; ++j) {
+                const Real* pij = P + (i * T + j) * C;
+                for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                  const LeibnizTerm& term = p.product(t);
+                  value += static_cast<Real>(term.coefficient) * pij[term.left] *
+                           v(term.right, row + j, f0 + e);
+                }
+              }
+              out(c, row + i, f0 + e) = value;
+            }
+      });
+}
+
+template <class Real>
+void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno, int heads,
+                   int tokens, const ConstJetView<Real>& q, const ConstJetView<Real>& k,
+                   const ConstJetView<Real>& v, const Real* scratch, Real* work,
+                   const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_q,
+                   bool accumulate_q, const JetView<Real>& adjoint_k, bool accumulate_k,
+                   const JetView<Real>& adjoint_v, bool accumulate_v)
+{
+  check_shapes(heads, tokens, q, k, v);
+  if (!accumulate_q)
+    Kokkos::deep_copy(adjoint_q, Real(0));
+  if (!accumulate_k)
+    Kokkos::deep_copy(adjoint_k, Real(0));
+  if (!accumulate_v)
+    Kokkos::deep_copy(adjoint_v, Real(0));
+  const int C = static_cast<int>(q.extent(0));
+  const Programs p = programs_of(leibniz, faa_di_bruno, C);
+  const int T = tokens;
+  const int points = static_cast<int>(q.extent(1)) / T;
+  const int head_dim = static_cast<int>(q.extent(2)) / heads;
+  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  const std::size_t block = attention_scratch_per_head(C, T);
+  Kokkos::parallel_for(
+      "pinnbench::jet::attention_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      KOKKOS_LAMBDA(const std::int64_t index) {
+        const int n = static_cast<int>(index / heads);
+        const int h = static_cast<int>(index % heads);
+        const int row = n * T;
+        const int f0 = h * head_dim;
+        const Real* S = scratch + static_cast<std::size_t>(index) * block;
+        const Real* E = S + T * T * C;
+        const Real* P = E + T * T * C;
+        const Real* Z = P + T * T * C;
+        const Real* R = Z + T * C;
+        Real* S_bar = work + static_cast<std::size_t>(index) * block;
+        Real* E_bar = S_bar + T * T * C;
+        Real* P_bar = E_bar + T * T * C;
+        Real* Z_bar = P_bar + T * T * C;
+        Real* R_bar = Z_bar + T * C;
+        for (std::size_t i = 0; i < block; ++i)
+          S_bar[i] = Real(0);
+        // out_i = sum_j p_ij * v_j
+        for (int i = 0; i < T; ++i)
+          for (int j = 0; j < T; ++j) {
+            const Real* pij = P + (i * T + j) * C;
+            Real* pij_bar = P_bar + (i * T + j) * C;
+            for (int e = 0; e < head_dim; ++e)
+              for (int c = 0; c < C; ++c) {
+                const Real g = adjoint_out(c, row + i, f0 + e);
+                for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                  const LeibnizTerm& term = p.product(t);
+                  const Real share = static_cast<Real>(term.coefficient) * g;
+                  pij_bar[term.left] += share * v(term.right, row + j, f0 + e);
+                  adjoint_v(term.right, row + j, f0 + e) += share * pij[term.left];
+                }
+              }
+          }
+        Real d[kMaxDerivative + 1];
+        for (int i = 0; i < T; ++i) {
+          // p_ij = e_ij * r_i
+          for (int j = 0; j < T; ++j)
+            product_vjp(p, E + (i * T + j) * C, R + i * C, P_bar + (i * T + j) * C,
+                        E_bar + (i * T + j) * C, R_bar + i * C);
+          // r_i = 1 / z_i
+          unary_derivatives(UnaryKind::reciprocal, Z[i * C], p.max_order + 1, d);
+          chain_rule_vjp(p, d, Z + i * C, R_bar + i * C, Z_bar + i * C);
+          // z_i = sum_j e_ij, e_ij = exp(s_ij)
+          for (int j = 0; j < T; ++j) {
+            Real* e_bar = E_bar + (i * T + j) * C;
+            for (int c = 0; c < C; ++c)
+              e_bar[c] += Z_bar[i * C + c];
+            const Real* s = S + (i * T + j) * C;
+            unary_derivatives(UnaryKind::exp, s[0], p.max_order + 1, d);
+            chain_rule_vjp(p, d, s, e_bar, S_bar + (i * T + j) * C);
+          }
+        }
+        // s_ij = scale * sum_e q_i * k_j
+        for (int i = 0; i < T; ++i)
+          for (int j = 0; j < T; ++j) {
+            const Real* s_bar = S_bar + (i * T + j) * C;
+            for (int c = 0; c < C; ++c) {
+              const Real g = scale * s_bar[c];
+              for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                const LeibnizTerm& term = p.product(t);
+                const Real share = static_cast<Real>(term.coefficient) * g;
+                for (int e = 0; e < head_dim; ++e) {
+                  adjoint_q(term.left, row + i, f0 + e) += share * k(term.right, row + j, f0 + e);
+                  adjoint_k(term.right, row + j, f0 + e) += share * q(term.left, row + i, f0 + e);
+                }
+              }
+            }
+          }
+      });
+}
+
+#define PINNBENCH_INSTANTIATE_ATTENTION(Real)                                                      \
+  template void attention_forward<Real>(const LeibnizProgram&, const FaaDiBrunoProgram&, int, int, \
+                                        const ConstJetView<Real>&, const ConstJetView<Real>&,      \
+                                        const ConstJetView<Real>&, Real*, const JetView<Real>&);   \
+  template void attention_vjp<Real>(const LeibnizProgram&, const FaaDiBrunoProgram&, int, int,     \
+                                    const ConstJetView<Real>&, const ConstJetView<Real>&,          \
+                                    const ConstJetView<Real>&, const Real*, Real*,                 \
+                                    const ConstJetView<Real>&, const JetView<Real>&, bool,         \
+                                    const JetView<Real>&, bool, const JetView<Real>&, bool);
+
+PINNBENCH_INSTANTIATE_ATTENTION(float)
+PINNBENCH_INSTANTIATE_ATTENTION(double)
+
+} // namespace pinnbench::jet

@@ -1,0 +1,233 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/nn/PinnsFormer.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
+
+namespace pinnbench::nn {
+
+namespace {
+
+std::size_t size(int extent)
+{
+  return static_cast<std::size_t>(extent);
+}
+
+bool ends_with(const std::string& text, const std::string& suffix)
+{
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+template <class Real>
+typename PinnsFormer<Real>::Linear PinnsFormer<Real>::add_linear(const std::string& name,
+                                                                 int inputs, int outputs)
+{
+  Linear layer;
+  layer.weight = layout_.add(name + ".weight", {size(outputs), size(inputs)});
+  layer.bias = layout_.add(name + ".bias", {size(outputs)});
+  layer.outputs = outputs;
+  return layer;
+}
+
+template <class Real>
+typename PinnsFormer<Real>::Layer PinnsFormer<Real>::add_layer(const std::string& prefix)
+{
+  // Registration order of EncoderLayer/DecoderLayer: attn, ff, act1, act2.
+  const int E = shape_.d_model;
+  Layer layer;
+  layer.in_proj_weight = layout_.add(prefix + "attn.in_proj_weight", {size(3 * E), size(E)});
+  layer.in_proj_bias = layout_.add(prefix + "attn.in_proj_bias", {size(3 * E)});
+  layer.out_proj = add_linear(prefix + "attn.out_proj", E, E);
+  layer.ff[0] = add_linear(prefix + "ff.linear.0", E, shape_.d_ff);
+  layer.ff_act[0] = layout_.add(prefix + "ff.linear.1.w1", {1});
+  layout_.add(prefix + "ff.linear.1.w2", {1});
+  layer.ff[1] = add_linear(prefix + "ff.linear.2", shape_.d_ff, shape_.d_ff);
+  layer.ff_act[1] = layout_.add(prefix + "ff.linear.3.w1", {1});
+  layout_.add(prefix + "ff.linear.3.w2", {1});
+  layer.ff[2] = add_linear(prefix + "ff.linear.4", shape_.d_ff, E);
+  layer.act1 = layout_.add(prefix + "act1.w1", {1});
+  layout_.add(prefix + "act1.w2", {1});
+  layer.act2 = layout_.add(prefix + "act2.w1", {1});
+  layout_.add(prefix + "act2.w2", {1});
+  return layer;
+}
+
+template <class Real>
+PinnsFormer<Real>::PinnsFormer(PinnsFormerShape shape) : shape_(shape)
+{
+  if (shape_.inputs < 1 || shape_.outputs < 1 || shape_.d_model < 1 || shape_.heads < 1 ||
+      shape_.d_model % shape_.heads != 0 || shape_.layers < 1 || shape_.d_ff < 1 ||
+      shape_.hidden < 1 || shape_.tokens < 1)
+    throw ConfigError("pinnsformer needs positive sizes, d_model divisible by heads and at "
+                      "least one layer and one token");
+  embedding_ = add_linear("linear_emb", shape_.inputs, shape_.d_model);
+  for (int l = 0; l < shape_.layers; ++l)
+    encoder_.push_back(add_layer("encoder.layers." + std::to_string(l) + "."));
+  encoder_act_ = layout_.add("encoder.act.w1", {1});
+  layout_.add("encoder.act.w2", {1});
+  if (shape_.decoder) {
+    for (int l = 0; l < shape_.layers; ++l)
+      decoder_.push_back(add_layer("decoder.layers." + std::to_string(l) + "."));
+    decoder_act_ = layout_.add("decoder.act.w1", {1});
+    layout_.add("decoder.act.w2", {1});
+  }
+  out_[0] = add_linear("linear_out.0", shape_.d_model, shape_.hidden);
+  out_act_[0] = layout_.add("linear_out.1.w1", {1});
+  layout_.add("linear_out.1.w2", {1});
+  out_[1] = add_linear("linear_out.2", shape_.hidden, shape_.hidden);
+  out_act_[1] = layout_.add("linear_out.3.w1", {1});
+  layout_.add("linear_out.3.w2", {1});
+  out_[2] = add_linear("linear_out.4", shape_.hidden, shape_.outputs);
+}
+
+template <class Real>
+void PinnsFormer<Real>::initialize(const Vector<Real>& parameters, std::uint64_t seed) const
+{
+  if (parameters.extent(0) != layout_.size())
+    throw LogicError("parameter vector does not match the PINNsFormer layout");
+  auto host = Kokkos::create_mirror_view(parameters);
+  std::uint32_t tensor_index = 0;
+  for (const auto& tensor : layout_.tensors()) {
+    if (tensor.shape.size() == 2) {
+      const auto values = initial_weights(WeightInit::xavier_uniform, tensor.shape[0],
+                                          tensor.shape[1], seed, tensor_index);
+      for (std::size_t e = 0; e < values.size(); ++e)
+        host(tensor.offset + e) = static_cast<Real>(values[e]);
+    } else {
+      // WaveAct weights start at 1; MHA's in_proj_bias at 0 (PyTorch's own
+      // init, which RoPINN's init_weights does not touch); Linear biases at bias_init.
+      const double value = ends_with(tensor.name, ".w1") || ends_with(tensor.name, ".w2") ? 1.0
+                           : ends_with(tensor.name, "in_proj_bias")                       ? 0.0
+                                                                    : shape_.bias_init;
+      for (std::size_t e = 0; e < tensor.size; ++e)
+        host(tensor.offset + e) = static_cast<Real>(value);
+    }
+    ++tensor_index;
+  }
+  Kokkos::deep_copy(parameters, host);
+}
+
+template <class Real>
+int PinnsFormer<Real>::linear(jet::Tape<Real>& tape, int input, const Linear& layer) const
+{
+  return tape.linear(input, layer.weight, layer.outputs, static_cast<std::int64_t>(layer.bias));
+}
+
+template <class Real>
+int PinnsFormer<Real>::wave(jet::Tape<Real>& tape, int input, std::size_t offset) const
+{
+  return tape.unary(input, jet::UnaryKind::wave, static_cast<std::int64_t>(offset));
+}
+
+template <class Real>
+int PinnsFormer<Real>::layer_forward(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
+                                     int memory) const
+{
+  const int E = shape_.d_model;
+  const std::size_t block = size(E) * size(E);
+  // in_proj_weight stacks W_q, W_k, W_v; in_proj_bias likewise.
+  const int q =
+      tape.linear(query, layer.in_proj_weight, E, static_cast<std::int64_t>(layer.in_proj_bias));
+  const int k = tape.linear(memory, layer.in_proj_weight + block, E,
+                            static_cast<std::int64_t>(layer.in_proj_bias + size(E)));
+  const int v = tape.linear(memory, layer.in_proj_weight + 2 * block, E,
+                            static_cast<std::int64_t>(layer.in_proj_bias + 2 * size(E)));
+  const int attended = tape.attention(q, k, v, shape_.heads, shape_.tokens);
+  x = tape.add(x, linear(tape, attended, layer.out_proj));
+  int h = wave(tape, x, layer.act2);
+  h = wave(tape, linear(tape, h, layer.ff[0]), layer.ff_act[0]);
+  h = wave(tape, linear(tape, h, layer.ff[1]), layer.ff_act[1]);
+  return tape.add(x, linear(tape, h, layer.ff[2]));
+}
+
+template <class Real>
+jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
+{
+  auto& tape = input.tape();
+  const auto value = input.value();
+  if (value.features() != shape_.inputs)
+    throw LogicError("PINNsFormer expects " + std::to_string(shape_.inputs) + " input features");
+  if (value.points() % shape_.tokens != 0)
+    throw LogicError("PINNsFormer expects whole pseudo-sequences of " +
+                     std::to_string(shape_.tokens) + " token rows");
+  const int lifted = tape.sequence_lift(input.id(), shape_.tokens);
+  const int src = linear(tape, lifted, embedding_);
+  int x = src;
+  for (const auto& layer : encoder_) {
+    const int z = wave(tape, x, layer.act1);
+    x = layer_forward(tape, layer, x, z, z);
+  }
+  const int encoded = wave(tape, x, encoder_act_);
+  int decoded = encoded;
+  if (shape_.decoder) {
+    // The decoder input is the embedding again; it attends to the encoder output.
+    x = src;
+    for (const auto& layer : decoder_)
+      x = layer_forward(tape, layer, x, wave(tape, x, layer.act1), encoded);
+    decoded = wave(tape, x, decoder_act_);
+  }
+  int h = wave(tape, linear(tape, decoded, out_[0]), out_act_[0]);
+  h = wave(tape, linear(tape, h, out_[1]), out_act_[1]);
+  h = linear(tape, h, out_[2]);
+  return jet::Var<Real>(tape, tape.sequence_collapse(h, value.set, shape_.tokens));
+}
+
+template class PinnsFormer<float>;
+template class PinnsFormer<double>;
+
+// --- registry entry ---------------------------------------------------------------
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_pinnsformer(const ModelInputs& in)
+{
+  PinnsFormerShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.decoder = in.config["variant"].as<std::string>() == "encoder_decoder";
+  shape.d_model = in.config["d_model"].as<int>();
+  shape.heads = in.config["heads"].as<int>();
+  shape.layers = in.config["layers"].as<int>();
+  shape.d_ff = in.config["d_ff"].as<int>();
+  shape.hidden = in.config["hidden"].as<int>();
+  shape.tokens = in.config["tokens"].as<int>();
+  shape.step = in.config["step"].as<double>();
+  shape.bias_init = in.config["bias_init"].as<double>();
+  if (shape.d_model % shape.heads != 0)
+    throw ConfigError("model.d_model (" + std::to_string(shape.d_model) +
+                      ") must be a multiple of model.heads (" + std::to_string(shape.heads) + ")");
+  return std::make_unique<PinnsFormer<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry pinnsformer()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "pinnsformer";
+  e.description = "PINNsFormer: transformer over k-token pseudo-sequences (x, t + i dt)";
+  e.keys = {
+      choice_key("variant", {"encoder_decoder", "encoder_only"},
+                 "encoder-decoder PINNsFormer, or PINNsFormer_Enc_Only (RoPINN's wave scripts)"),
+      int_key("d_model", "32", 1, "embedding width (a multiple of heads)"),
+      int_key("heads", "2", 1, "attention heads"),
+      int_key("layers", "1", 1, "encoder (and decoder) layers, N"),
+      int_key("d_ff", "256", 1, "hidden width of each layer's feed-forward block"),
+      int_key("hidden", "512", 1, "hidden width of the output MLP (d_hidden)"),
+      int_key("tokens", "5", 1, "pseudo-sequence length k"),
+      real_key("step", "1e-4", at_least(0.0), "time step dt between tokens"),
+      real_key("bias_init", "0.01", any_real(),
+               "initial Linear biases (in_proj_bias starts at 0, WaveAct weights at 1)")};
+  e.make_fp32 = make_pinnsformer<float>;
+  e.make_fp64 = make_pinnsformer<double>;
+  return e;
+}
+} // namespace models
+
+} // namespace pinnbench::nn
