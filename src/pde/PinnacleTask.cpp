@@ -2,6 +2,7 @@
 #include <map>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/geometry/Sampling.hpp>
+#include <pinnbench/geometry/SpaceTime.hpp>
 #include <pinnbench/pde/PinnacleTask.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 
@@ -58,6 +59,13 @@ Condition operator_bc(std::string name, PointFilter where, std::vector<MultiInde
   return c;
 }
 
+Condition initial_condition(std::string name, PointFilter where, PointValues data)
+{
+  Condition c = condition(std::move(name), Condition::Kind::initial, std::move(where));
+  c.data = std::move(data);
+  return c;
+}
+
 // --- keys ---------------------------------------------------------------------------
 
 std::vector<suite::KeySpec> pinnacle_point_keys(std::int64_t domain, std::int64_t boundary)
@@ -71,11 +79,24 @@ std::vector<suite::KeySpec> pinnacle_point_keys(std::int64_t domain, std::int64_
                      "how training points are drawn (DeepXDE's train_distribution)")};
 }
 
+std::vector<suite::KeySpec> pinnacle_time_point_keys(std::int64_t domain, std::int64_t boundary,
+                                                     std::int64_t initial)
+{
+  auto keys = pinnacle_point_keys(domain, boundary);
+  keys.insert(keys.begin() + 2,
+              suite::int_key("initial_points", std::to_string(initial), 0,
+                             "training points on the initial slice t = t0 (PINNacle's count by "
+                             "default)"));
+  return keys;
+}
+
 PinnacleSampling pinnacle_sampling(const YAML::Node& config, std::uint64_t seed)
 {
   PinnacleSampling s;
   s.domain = config["domain_points"].as<std::int64_t>();
   s.boundary = config["boundary_points"].as<std::int64_t>();
+  if (config["initial_points"])
+    s.initial = config["initial_points"].as<std::int64_t>();
   s.distribution = geometry::parse_distribution(config["distribution"].as<std::string>());
   s.seed = seed;
   return s;
@@ -163,6 +184,24 @@ std::vector<MultiIndex> gradient(int dimension)
   return units;
 }
 
+/// values(x) at every point, [size][columns].
+PointCloud values_at(const PointValues& values, const PointCloud& points)
+{
+  PointCloud data;
+  for (std::int64_t n = 0; n < points.size(); ++n) {
+    const auto row = values(points.coordinates.data() + n * points.dimension);
+    data.dimension = static_cast<int>(row.size());
+    data.coordinates.insert(data.coordinates.end(), row.begin(), row.end());
+  }
+  return data;
+}
+
+/// The geometry as space x time, or null.
+const geometry::SpaceTime* space_time(const geometry::Geometry& geometry)
+{
+  return dynamic_cast<const geometry::SpaceTime*>(&geometry);
+}
+
 } // namespace
 
 PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling sampling)
@@ -176,7 +215,15 @@ PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling samplin
   const PointCloud boundary =
       sampling.boundary > 0 ? geometry::sample_boundary(geometry, sampling.boundary, sampler).points
                             : PointCloud{d, {}};
-  std::vector<const PointCloud*> parts;
+  // TimePDE then draws the initial points and puts them first.
+  PointCloud initial{d, {}};
+  if (sampling.initial > 0) {
+    const geometry::SpaceTime* domain_x_time = space_time(geometry);
+    if (!domain_x_time)
+      throw LogicError("task '" + layout_.name + "': initial points need a space x time geometry");
+    initial = geometry::sample_initial(*domain_x_time, sampling.initial, sampler);
+  }
+  std::vector<const PointCloud*> parts = {&initial};
   for (const auto& condition : layout_.conditions)
     if (condition.kind == Condition::Kind::point_set)
       parts.push_back(&condition.points);
@@ -209,20 +256,40 @@ Term PinnacleProblem::condition_term(const Condition& condition) const
     term.derivatives = {{}};
     return term;
   }
+  const geometry::SpaceTime* domain_x_time = space_time(geometry);
+  const bool initial = condition.kind == Condition::Kind::initial;
+  if (initial && !domain_x_time)
+    throw LogicError("task '" + layout_.name + "': initial condition '" + condition.name +
+                     "' needs a space x time geometry");
   PointCloud kept{d, {}};
   for (std::int64_t n = 0; n < collocation_.size(); ++n) {
     const double* x = collocation_.coordinates.data() + n * d;
-    if (condition.where(x, geometry.on_boundary(x)))
+    const bool on = initial ? domain_x_time->on_initial(x) : geometry.on_boundary(x);
+    if (condition.where(x, on))
       kept.coordinates.insert(kept.coordinates.end(), x, x + d);
   }
   if (kept.size() == 0)
     throw ConfigError("task '" + layout_.name + "': condition '" + condition.name +
                       "' keeps none of the " + std::to_string(collocation_.size()) +
-                      " training points (raise boundary_points)");
+                      " training points (raise " +
+                      (initial ? "initial_points" : "boundary_points") + ")");
+  if (condition.data) {
+    if (condition.kind == Condition::Kind::neumann || condition.kind == Condition::Kind::robin ||
+        condition.kind == Condition::Kind::periodic)
+      throw LogicError("condition '" + condition.name + "': per-point data on a " +
+                       "Neumann, Robin or periodic condition");
+    term.point_data = values_at(condition.data, kept);
+  }
   switch (condition.kind) {
   case Condition::Kind::dirichlet:
     term.evaluations = {kept};
     term.derivatives = {{}};
+    break;
+  case Condition::Kind::initial:
+    term.kind = TermKind::initial;
+    term.evaluations = {kept};
+    term.derivatives = {{}};
+    term.fixed_coordinates = {d - 1};
     break;
   case Condition::Kind::neumann:
   case Condition::Kind::robin:
@@ -267,15 +334,7 @@ std::vector<Term> PinnacleProblem::test_terms(const PointCloud& points) const
 
 PointCloud pde_point_data(const PinnacleLayout& layout, const PointCloud& points)
 {
-  PointCloud data;
-  if (!layout.pde_data)
-    return data;
-  for (std::int64_t n = 0; n < points.size(); ++n) {
-    const auto values = layout.pde_data(points.coordinates.data() + n * points.dimension);
-    data.dimension = static_cast<int>(values.size());
-    data.coordinates.insert(data.coordinates.end(), values.begin(), values.end());
-  }
-  return data;
+  return layout.pde_data ? values_at(layout.pde_data, points) : PointCloud{};
 }
 
 void unknown_pinnacle_term(const std::string& task, const Term& term)

@@ -19,6 +19,14 @@ TaskEntry ns2d_lid_driven();
 TaskEntry ns2d_back_step();
 TaskEntry wave1d();
 TaskEntry poisson_nd();
+TaskEntry burgers1d();
+TaskEntry heat2d_multiscale();
+TaskEntry burgers2d();
+TaskEntry heat2d_varying_coef();
+TaskEntry heat_nd();
+TaskEntry heat2d_complex_geometry();
+TaskEntry wave2d_heterogeneous();
+TaskEntry gray_scott();
 } // namespace tasks
 
 const std::vector<TaskEntry>& task_registry()
@@ -29,22 +37,22 @@ const std::vector<TaskEntry>& task_registry()
       tasks::wave(),
       tasks::allen_cahn(),
       // PINNacle (spec/pinnacle.md), in the paper's order.
-      planned_task("burgers1d", "PINNacle Burgers 1d-C"),
-      planned_task("burgers2d", "PINNacle Burgers 2d-C"),
+      tasks::burgers1d(),
+      tasks::burgers2d(),
       tasks::poisson2d_classic(),
       tasks::poisson_boltzmann2d(),
       tasks::poisson3d_complex_geometry(),
       tasks::poisson2d_many_area(),
-      planned_task("heat2d_varying_coef", "PINNacle Heat 2d-VC"),
-      planned_task("heat2d_multiscale", "PINNacle Heat 2d-MS"),
-      planned_task("heat2d_complex_geometry", "PINNacle Heat 2d-CG"),
+      tasks::heat2d_varying_coef(),
+      tasks::heat2d_multiscale(),
+      tasks::heat2d_complex_geometry(),
       tasks::ns2d_lid_driven(),
       tasks::ns2d_back_step(),
       tasks::wave1d(),
-      planned_task("wave2d_heterogeneous", "PINNacle Wave 2d-CG"),
-      planned_task("gray_scott", "PINNacle Chaotic GS"),
+      tasks::wave2d_heterogeneous(),
+      tasks::gray_scott(),
       tasks::poisson_nd(),
-      planned_task("heat_nd", "PINNacle high-dim HNd"),
+      tasks::heat_nd(),
   };
   return entries;
 }

@@ -76,8 +76,8 @@ TEST(SuiteSchema, ImplementedFlags)
   EXPECT_TRUE(is_implemented("model", "pinn"));
   EXPECT_TRUE(is_implemented("objective", "double_pinn"));
   EXPECT_TRUE(is_implemented("optimizer", "adam"));
-  EXPECT_FALSE(is_implemented("task", "burgers1d"));
-  EXPECT_FALSE(is_implemented("task", "heat_nd"));
+  EXPECT_TRUE(is_implemented("task", "burgers1d"));
+  EXPECT_TRUE(is_implemented("task", "heat_nd"));
   EXPECT_TRUE(is_implemented("model", "fls"));
   EXPECT_TRUE(is_implemented("model", "propinn"));
   for (const char* model : {"qres", "pinnsformer", "kan"}) {

@@ -3,6 +3,7 @@
 #include "SuiteTesting.hpp"
 
 #include <gtest/gtest.h>
+#include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/RunSpec.hpp>
 #include <pinnbench/suite/Suite.hpp>
 
@@ -469,9 +470,16 @@ matrix:
 
 TEST(SuiteLoading, UnimplementedNamesLoadButCannotRun)
 {
+  // A task name the registry knows but this build does not implement yet.
+  std::string planned;
+  for (const auto& entry : pde::task_registry())
+    if (!entry.implemented() && planned.empty())
+      planned = entry.name;
+  if (planned.empty())
+    GTEST_SKIP() << "every registered task is implemented";
   const Suite suite = load(R"(
 matrix:
-  tasks: [convection, {name: burgers1d, weights: {residual_u: 2}}]
+  tasks: [convection, {name: )" + planned + R"(, weights: {residual_u: 2}}]
   models: [pinn, qres]
   objectives: [vanilla]
   optimizers: [lbfgs]
@@ -486,9 +494,9 @@ matrix:
   }
   try {
     require_implemented(suite.runs[2]);
-    ADD_FAILURE() << "burgers1d ran";
+    ADD_FAILURE() << planned << " ran";
   } catch (const NotImplementedError& e) {
-    EXPECT_STREQ(e.what(), "not implemented yet: task 'burgers1d'");
+    EXPECT_EQ(std::string(e.what()), "not implemented yet: task '" + planned + "'");
   }
   EXPECT_EQ(suite.runs[2].config["task"]["weights"]["residual_u"].as<double>(), 2.0);
   EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // qres has no pinn keys

@@ -1,8 +1,9 @@
 // PINNacle tasks under data parallelism: the closure on all ranks equals the
 // closure of one rank holding every point (loss and gradient, to summation
 // order), for Poisson 2d-C (a domain with holes; skipped without the shared
-// data), Wave 1d-C (Neumann normals split across ranks with their points) and
-// Poisson 3d-CG (per-point PDE coefficients).
+// data), Wave 1d-C (Neumann normals split across ranks with their points),
+// Poisson 3d-CG (per-point PDE coefficients) and Burgers 2d-C (per-point initial
+// values, periodic pairs).
 // Registered at 1 and 2 ranks.
 #include "support/SuiteRuns.hpp"
 
@@ -104,5 +105,27 @@ TEST(PinnacleParallel, PiecewiseCoefficientsOnAllRanksEqualOneRank)
   std::ofstream(dir / "ref" / "poisson_3d.dat") << "0.1 0.1 0.1 0.5\n0.9 0.9 0.9 1.5\n";
   expect_world_equals_self("poisson3d_complex_geometry", "domain_points: 301, boundary_points: 157",
                            dir);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PinnacleParallel, InitialValuesAndPeriodicPairsOnAllRanksEqualOneRank)
+{
+  // Burgers 2d-C: initial (u, v) as per-point condition values, periodic pairs
+  // in x and y, two outputs; small stand-in grids and reference per rank.
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  const auto dir =
+      std::filesystem::temp_directory_path() /
+      ("pinnbench-parallel-burgers-" + std::to_string(::getpid()) + "-" + std::to_string(rank));
+  std::filesystem::create_directories(dir / "ref");
+  for (const char* output : {"u", "v"}) {
+    std::ofstream grid(dir / "ref" / (std::string("burgers2d_init_") + output + "_0.dat"));
+    for (int j = 0; j <= 4; ++j)
+      for (int i = 0; i <= 4; ++i)
+        grid << i << ' ' << j << ' ' << std::sin(i + 2.0 * j + (output[0] == 'v' ? 1 : 0)) << '\n';
+  }
+  std::ofstream(dir / "ref" / "burgers2d_0.dat") << "% X Y u @ t=0 v @ t=0\n0 0 1 2\n4 4 3 4\n";
+  expect_world_equals_self("burgers2d",
+                           "domain_points: 301, boundary_points: 157, initial_points: 83", dir);
   std::filesystem::remove_all(dir);
 }

@@ -8,6 +8,9 @@
 //    filter(x, on_boundary(x)), or its own points (point set), or the filtered
 //    points paired with their mirror images (periodic);
 //  - loss order: the PDE components, then the conditions as declared.
+// On a space x time geometry (TimePDE), initial points on t = t0 come first:
+// train_x_all = [initial; anchors; boundary; domain], and initial conditions
+// filter with on_initial(x) in place of on_boundary(x).
 // A concrete task declares its geometry, outputs, PDE terms and conditions in a
 // PinnacleLayout and writes each residual as one line of math in residual_of():
 //
@@ -29,8 +32,11 @@
 
 namespace pinnbench::pde {
 
-/// DeepXDE's BC filter: on_boundary(x, on) with on = geometry.on_boundary(x).
+/// DeepXDE's BC filter: on_boundary(x, on) with on = geometry.on_boundary(x)
+/// (for initial conditions: on_initial(x, on) with on = on_initial(x)).
 using PointFilter = std::function<bool(const double* x, bool on_boundary)>;
+/// Values at a point that a residual reads as per-point data (c.data(j)).
+using PointValues = std::function<std::vector<double>(const double* x)>;
 
 /// One condition (a DeepXDE BC) and the loss term it becomes.
 struct Condition
@@ -43,6 +49,7 @@ struct Condition
     periodic,    ///< u_c(x) - u_c(mirror(x)): two evaluations
     point_set,   ///< u_c(p) - value at its own points
     operator_bc, ///< any expression of u and its declared derivatives
+    initial,     ///< u_c(x, t0) - g(x) on the points on_initial keeps (DeepXDE IC)
   };
   std::string name;
   Kind kind = Kind::dirichlet;
@@ -50,6 +57,9 @@ struct Condition
   std::vector<jet::MultiIndex> derivatives; ///< operator_bc: what the residual reads
   PointCloud points;                        ///< point_set
   int axis = -1;                            ///< periodic: the mirrored coordinate
+  /// Per-point values of g (dirichlet, initial and operator kinds),
+  /// read as c.data(j): e.g. an initial state interpolated from a grid.
+  PointValues data;
 };
 
 Condition dirichlet(std::string name, PointFilter where);
@@ -61,6 +71,8 @@ Condition periodic(std::string name, int axis, PointFilter where);
 Condition point_set(std::string name, PointCloud points);
 Condition operator_bc(std::string name, PointFilter where,
                       std::vector<jet::MultiIndex> derivatives);
+/// An initial condition on a space x time geometry; `where` sees on_initial.
+Condition initial_condition(std::string name, PointFilter where, PointValues data = {});
 
 /// What a concrete PINNacle task declares.
 struct PinnacleLayout
@@ -85,6 +97,7 @@ struct PinnacleSampling
 {
   std::int64_t domain = 8192;
   std::int64_t boundary = 2048;
+  std::int64_t initial = 0; ///< on t = t0; space x time geometries only
   geometry::Distribution distribution = geometry::Distribution::hammersley;
   std::uint64_t seed = 0;
 };
@@ -92,6 +105,10 @@ struct PinnacleSampling
 /// The keys `domain_points`, `boundary_points`, `distribution`, with the task's
 /// default counts (PINNacle's, spec §1).
 std::vector<suite::KeySpec> pinnacle_point_keys(std::int64_t domain, std::int64_t boundary);
+/// The same and `initial_points` (time-dependent tasks).
+std::vector<suite::KeySpec> pinnacle_time_point_keys(std::int64_t domain, std::int64_t boundary,
+                                                     std::int64_t initial);
+/// Reads the keys of either; `initial_points` when present.
 PinnacleSampling pinnacle_sampling(const YAML::Node& config, std::uint64_t seed);
 
 /// The test set and the reference values on it, [size][outputs].
@@ -112,7 +129,7 @@ public:
   PinnacleProblem(PinnacleLayout layout, PinnacleSampling sampling);
 
   const PinnacleLayout& layout() const { return layout_; }
-  /// [anchors; boundary; domain]: where every PDE term is evaluated.
+  /// [initial; anchors; boundary; domain]: where every PDE term is evaluated.
   const PointCloud& collocation_points() const { return collocation_; }
   std::vector<Term> training_terms() const { return terms_; }
   /// The PDE terms on `points`, the conditions on their training points
