@@ -479,7 +479,8 @@ TEST(SuiteLoading, UnimplementedNamesLoadButCannotRun)
     GTEST_SKIP() << "every registered task is implemented";
   const Suite suite = load(R"(
 matrix:
-  tasks: [convection, {name: )" + planned + R"(, weights: {residual_u: 2}}]
+  tasks: [convection, {name: )" +
+                           planned + R"(, weights: {residual_u: 2}}]
   models: [pinn, qres]
   objectives: [vanilla]
   optimizers: [lbfgs]
