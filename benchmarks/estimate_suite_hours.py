@@ -23,9 +23,9 @@ import sys
 
 #: CPU seconds per Adam iteration, PINN vanilla, PINNacle configuration (measured or proxy).
 PINNACLE_SECONDS = {
-    "burgers1d": 0.20, "poisson2d_classic": 0.20, "poisson_boltzmann2d": 0.20,
-    "heat2d_multiscale": 1.24, "ns2d_lid_driven": 0.63, "ns2d_back_step": 0.62, "wave1d": 0.19,
-    "poisson_nd": 2.00, "heat_nd": 2.57,
+    "burgers1d": 0.19, "poisson2d_classic": 0.18, "poisson_boltzmann2d": 0.20,
+    "heat2d_multiscale": 1.13, "ns2d_lid_driven": 0.63, "ns2d_back_step": 0.62, "wave1d": 0.19,
+    "poisson_nd": 2.00, "heat_nd": 2.77,
 }
 #: Tasks whose cost is taken from another (no reference data on this machine):
 #: task -> (measured task, factor).  Same point counts and inputs; x2 for two outputs.
