@@ -4,7 +4,8 @@
 Two layouts:
 
 ``ropinn``
-    RoPINN Table 1.  One block per model label; rows Vanilla, gPINN, vPINN,
+    RoPINN Table 1.  One block per model label, in the paper's model order
+    (PINN, QRes, FLS, PINNsFormer, KAN, then others by name); rows Vanilla, gPINN, vPINN,
     RoPINN (objectives ``vanilla``, ``gpinn``, ``vpinn``, ``ropinn``) and a
     Promotion row, ``(vanilla - ropinn) / vanilla`` in percent per metric
     (positive = RoPINN is better); columns Loss / rMAE / rMSE per task label.
@@ -59,6 +60,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+import published
 from pinnbench_results import OK_STATUS, RunRecord, load_results
 
 MISSING = "—"
@@ -70,6 +72,9 @@ TASK_DISPLAY = {"convection": "Convection", "reaction": "1D-Reaction", "wave": "
                 "allen_cahn": "Allen-Cahn"}
 OBJECTIVE_DISPLAY = {"vanilla": "Vanilla", "gpinn": "gPINN", "vpinn": "vPINN", "ropinn": "RoPINN",
                      "l1": "L1", "l2": "L2", "double_pinn": "Double PINN"}
+
+#: Base models of RoPINN Table 1 (and ProPINN), in the papers' block order.
+MODEL_ORDER = ("pinn", "qres", "fls", "pinnsformer", "kan", "propinn")
 
 #: Objectives of the RoPINN table, in row order.
 ROPINN_OBJECTIVES = ("vanilla", "gpinn", "vpinn", "ropinn")
@@ -372,8 +377,13 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
     for record in selected:
         blocks[block_of(record)].append(record)
 
+    def block_order(block: tuple) -> tuple:
+        model = blocks[block][0].model
+        rank = MODEL_ORDER.index(model) if model in MODEL_ORDER else len(MODEL_ORDER)
+        return (rank, *(_sort_value(v) for v in block))
+
     sections = []
-    for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
+    for block in sorted(blocks, key=block_order):
         block_records = blocks[block]
         model = block_records[0]
         title = display_name(MODEL_DISPLAY, model.model, model.model_label)
@@ -847,6 +857,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="write to FILE instead of stdout")
     parser.add_argument("--suite", metavar="NAME", action="append", default=[],
                         help="only runs of this suite (root attribute suite); repeatable")
+    parser.add_argument("--published", action="store_true",
+                        help="print every published cell (failure-mode and RoPINN Table 1) "
+                             "beside the reproduced one, with ratio and verdict, instead of "
+                             "the tables")
+    parser.add_argument("--published-file", metavar="FILE", type=Path,
+                        default=published.DEFAULT_FILE,
+                        help="the published numbers (default: analysis/published_results.csv)")
     parser.add_argument("--task-order", metavar="LABEL,...", default="",
                         help="comma-separated task labels to put first (default: alphabetical)")
     return parser.parse_args(argv)
@@ -859,6 +876,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: results directory not found: {args.results_dir}", file=sys.stderr)
         return 2
     records = load_results(args.results_dir)
+    if args.published:
+        records = [r for r in records if not args.suite or r.suite in args.suite]
+        try:
+            cells = published.load_published(args.published_file)
+        except (OSError, ValueError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        text = published.render(*published.compare(cells, records))
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
     if not records:
         print(f"no pinnbench result files (*.h5 with a /run group) under {args.results_dir}; "
               "nothing to tabulate", file=sys.stderr)

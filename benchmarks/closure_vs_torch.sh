@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # pinnbench closure vs PyTorch nested autograd, side by side in one run.
 #
-#   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave"]
+#   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave pnd"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
-#                                   [--model pinn|propinn]
+#                                   [--models "pinn qres kan propinn"] [--model NAME] [--points N] [--chunk C]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1
 # thread (PyTorch, which has no ranks, runs with 2 threads for r2). Each
 # configuration runs in its own process, so peak memory is per configuration.
+# pnd (PINNacle's 5-D Poisson residual, 5 x 100 net, --points uniform points) runs
+# pinnbench twice, with the Laplacian collapsed into one jet component (pnd/lap,
+# 7 components) and as five second derivatives (pnd/full, 11), against one
+# PyTorch run. cpu_x is the speed-up in process CPU time, which other processes
+# on a shared machine disturb less than wall time.
 # Prints one line per configuration; JSON of every run goes to closure_vs_torch.jsonl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +23,9 @@ problems="convection wave gpinn_wave"
 precisions="fp32 fp64"
 workers="t1 t2 r2"
 grid=101
-model=pinn
+models="pinn"
+points=32768
+chunk=1024
 while [ $# -gt 0 ]; do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -27,8 +34,11 @@ while [ $# -gt 0 ]; do
     --precisions) precisions=$2; shift 2 ;;
     --workers) workers=$2; shift 2 ;;
     --grid) grid=$2; shift 2 ;;
-    --model) model=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --models) models=$2; shift 2 ;;
+    --model) models=$2; shift 2 ;;
+    --points) points=$2; shift 2 ;;
+    --chunk) chunk=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -39,9 +49,12 @@ log=closure_vs_torch.jsonl
 : > "$log"
 mpirun_flags="--allow-run-as-root --oversubscribe --bind-to none"
 
-printf '%-11s %-5s %-3s %10s %10s %8s %9s %9s %9s %9s %9s %7s\n' problem prec wrk \
-  pinnbench_s torch_s speedup gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
+printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' model problem prec wrk \
+  pinnbench_s torch_s speedup cpu_x gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
+for model in $models; do
 for problem in $problems; do
+  variants=on
+  [ "$problem" = pnd ] && variants="on off"
   for precision in $precisions; do
     for worker in $workers; do
       case $worker in
@@ -50,30 +63,38 @@ for problem in $problems; do
         r2) threads=1; ranks=2 ;;
         *) echo "unknown worker spec $worker" >&2; exit 2 ;;
       esac
-      args=(--problem "$problem" --precision "$precision" --repeats "$repeats" --grid "$grid"
-            --model "$model")
-      if [ "$ranks" = 1 ]; then
-        ours=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$bench" "${args[@]}")
-      else
-        ours=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 mpirun $mpirun_flags -np "$ranks" "$bench" "${args[@]}")
-      fi
+      args=(--model "$model" --problem "$problem" --precision "$precision" --repeats "$repeats"
+            --grid "$grid" --points "$points")
       torch_threads=$((threads * ranks))
       theirs=$(OMP_NUM_THREADS=$torch_threads "$python" "$here/torch_baseline.py" "${args[@]}" \
                --threads "$torch_threads" --warmup 1)
-      echo "$ours" >> "$log"
       echo "$theirs" >> "$log"
-      "$python" - "$worker" "$ours" "$theirs" <<'PY'
+      for collapse in $variants; do
+        ours_args=("${args[@]}" --chunk "$chunk" --collapse "$collapse")
+        if [ "$ranks" = 1 ]; then
+          ours=$(OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads "$bench" "${ours_args[@]}")
+        else
+          ours=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 mpirun $mpirun_flags -np "$ranks" "$bench" "${ours_args[@]}")
+        fi
+        echo "$ours" >> "$log"
+        "$python" - "$worker" "$ours" "$theirs" <<'PY'
 import json, sys
 worker, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 speedup = theirs["seconds_per_closure"] / ours["seconds_per_closure"]
+cpu_speedup = theirs["cpu_seconds_per_closure"] / ours["cpu_seconds_per_closure"]
 memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
-print("%-11s %-5s %-3s %10.3f %10.3f %7.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
-    ours["problem"], ours["precision"], worker, ours["seconds_per_closure"],
-    theirs["seconds_per_closure"], speedup, ours["achieved_gemm_gflops"],
+problem = ours["problem"]
+if problem == "pnd":
+    problem += "/lap" if ours["collapse"] else "/full"
+print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
+    ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
+    theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],
     ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
     theirs["peak_rss_mb"], memory))
 PY
+      done
     done
   done
+done
 done
 echo "raw results: $log"

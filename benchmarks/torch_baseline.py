@@ -12,10 +12,22 @@ script times that reference way of computing one L-BFGS closure,
 for one configuration per process, and prints one JSON line on stdout, so it can
 be compared side by side with the C++ closure benchmark.
 
-Model (ropinn.md section 4.2): cat(x, t) -> [Linear -> tanh] x hidden_layers
--> Linear(width, 1); the reference is 2 -> 512 -> 512 -> 512 -> 1.  Weights are
-xavier_uniform, biases 0.01, after ``torch.manual_seed(0)``; the model is built
-in float32 and cast to float64 for ``--precision fp64`` (same initial values).
+Models (``--model``; RoPINN's code, spec ropinn.md section 4), at the papers'
+sizes unless ``--width``/``--hidden-layers`` say otherwise:
+
+* ``pinn`` (4.2): cat(x, t) -> [Linear -> tanh] x hidden_layers -> Linear(width, 1);
+  the reference is 2 -> 512 -> 512 -> 512 -> 1.
+* ``qres`` (4.4): blocks sigmoid(H1(x) * H2(x) + H1(x)), an input block 2 -> width,
+  hidden_layers blocks width -> width, Linear(width, 1); the point scripts use
+  width 256 and 3 hidden blocks.
+* ``kan`` (4.6): pykan's numeric front (Cox-de Boor B-splines on the grid
+  [-1, 1] with 5 intervals, cubic, SiLU base) plus its all-zero symbolic front
+  and the node biases, as models/KAN.py computes them; width
+  [2, 5, 5, 1] (width 5, 2 hidden layers).
+
+Linear weights are xavier_uniform, biases 0.01, after ``torch.manual_seed(0)``;
+KAN uses pykan's own initial statistics.  Every model is built in float32 and
+cast to float64 for ``--precision fp64`` (same initial values).
 
 Data (ropinn.md section 2): the N x N grid, x = linspace over the task's
 x-range, t = linspace(0, 1), numpy meshgrid 'xy' (row = t).  Residual points =
@@ -33,9 +45,18 @@ Problems (ropinn.md section 3, gPINN from section 7.3 with w = 0.1):
   + mean(u_t(x, 0)^2) + mean(u(0, t)^2) + mean(u(1, t)^2)
 * ``gpinn_wave``: the wave loss + 0.1 [mean((dR/dx)^2) + mean((dR/dt)^2)],
   R = u_tt - 4 u_xx (third derivatives by nested autograd).
+* ``pnd`` (PINNacle's high-dimensional Poisson, pinnacle.md section 3.15; the
+  residual alone): mean((-Δu - (pi^2/4) sum_i sin(pi x_i / 2))^2) on
+  ``--points`` uniform points in [0, 1]^5 (one (N, 5) leaf tensor), the
+  Laplacian summed from the Hessian diagonal as DeepXDE's ``dde.grad.hessian``
+  computes it: the gradient once, then one nested gradient per coordinate.
+  Network: PINNacle's 5 x 100 tanh MLP (``--width 100 --hidden-layers 5`` are
+  the defaults for pnd), Glorot normal weights, zero biases.
 
 Measurements: ``--warmup`` untimed closures, then ``--repeats`` timed ones; the
-median is reported.  Memory: peak resident set size of the process
+median wall time is reported, and the median CPU time of the process
+(``cpu_seconds_per_closure``; with one thread it equals the wall time on an
+idle machine and is less disturbed by other processes on a shared one).  Memory: peak resident set size of the process
 (``getrusage(RUSAGE_SELF).ru_maxrss``) and the resident set size right after
 importing torch and building the data (before the model), both in MiB
 (reported under the keys ``*_rss_mb``).
@@ -47,15 +68,17 @@ wave problems the network sees pi (x, t) as in ProPINN's wave script.
 ``--width``/``--hidden-layers`` then do not apply.
 
 ``--check`` instead compares the nested-autograd derivatives u_x, u_t, u_xx,
-u_tt (and the gPINN residual derivatives dR/dx, dR/dt) of the float64 network
-at a few points with central finite differences and exits with status 1 on a
-mismatch.
+u_tt (and the gPINN residual derivatives dR/dx, dR/dt; for pnd the gradient
+and the Laplacian) of the float64 network at a few points with central finite
+differences and exits with status 1 on a mismatch.
 
 Examples::
 
     /usr/bin/python3 benchmarks/torch_baseline.py --problem wave --precision fp32 \\
         --threads 1 --repeats 3 --grid 51
     /usr/bin/python3 benchmarks/torch_baseline.py --problem gpinn_wave --check
+    /usr/bin/python3 benchmarks/torch_baseline.py --problem pnd --precision fp32 \\
+        --threads 1 --points 32768
 """
 
 from __future__ import annotations
@@ -83,6 +106,8 @@ X_RANGES: Dict[str, tuple[float, float]] = {
     "wave": (0.0, 1.0),
     "gpinn_wave": (0.0, 1.0),
 }
+PND_DIMENSION = 5
+PND_WIDTH, PND_HIDDEN_LAYERS = 100, 5  # PINNacle's network
 T_RANGE = (0.0, 1.0)
 CONVECTION_BETA = 50.0
 WAVE_C2 = 4.0          # u_tt - c^2 u_xx with c = 2
@@ -133,21 +158,141 @@ def build_grid(problem: str, n: int, dtype: torch.dtype) -> GridData:
 # ---------------------------------------------------------------------------
 
 
+@dataclass
+class BoxData:
+    """Uniform points in the unit box as one (N, d) leaf tensor (pnd)."""
+    x: torch.Tensor
+
+
+def build_box(n: int, dtype: torch.dtype) -> BoxData:
+    generator = torch.Generator().manual_seed(1)
+    points = torch.rand(n, PND_DIMENSION, generator=generator, dtype=torch.float64)
+    return BoxData(points.to(dtype).requires_grad_(True))
+
+
 class PINN(nn.Module):
     """RoPINN ``models/PINN.py``: cat(x, t) -> tanh MLP -> scalar (built in float32)."""
 
-    def __init__(self, width: int, hidden_layers: int):
+    def __init__(self, width: int, hidden_layers: int, inputs: int = 2):
         super().__init__()
         layers: List[nn.Module] = []
-        fan_in = 2
+        fan_in = inputs
         for _ in range(hidden_layers):
             layers += [nn.Linear(fan_in, width, dtype=torch.float32), nn.Tanh()]
             fan_in = width
         layers.append(nn.Linear(fan_in, 1, dtype=torch.float32))
         self.net = nn.Sequential(*layers)
 
+    def forward(self, *coordinates: torch.Tensor) -> torch.Tensor:
+        if len(coordinates) == 1:
+            return self.net(coordinates[0])
+        return self.net(torch.cat(coordinates, dim=-1))
+
+
+class QResBlock(nn.Module):
+    """RoPINN ``models/QRes.py`` block: sigmoid(H1(x) * H2(x) + H1(x))."""
+
+    def __init__(self, fan_in: int, fan_out: int):
+        super().__init__()
+        self.H1 = nn.Linear(fan_in, fan_out, dtype=torch.float32)
+        self.H2 = nn.Linear(fan_in, fan_out, dtype=torch.float32)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x1 = self.H1(x)
+        return torch.sigmoid(x1 * self.H2(x) + x1)
+
+
+class QRes(nn.Module):
+    def __init__(self, width: int, hidden_layers: int):
+        super().__init__()
+        self.inlayer = QResBlock(2, width)
+        self.layers = nn.ModuleList([QResBlock(width, width) for _ in range(hidden_layers)])
+        self.outlayer = nn.Linear(width, 1, dtype=torch.float32)
+
     def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
-        return self.net(torch.cat((x, t), dim=-1))
+        h = self.inlayer(torch.cat((x, t), dim=-1))
+        for block in self.layers:
+            h = block(h)
+        return self.outlayer(h)
+
+
+def b_splines(x: torch.Tensor, grid: torch.Tensor, k: int) -> torch.Tensor:
+    """pykan ``B_batch``: x (edges, batch), grid (edges, G + 1) -> (edges, G + k, batch)."""
+    h = (grid[:, [-1]] - grid[:, [0]]) / (grid.shape[1] - 1)
+    for _ in range(k):
+        grid = torch.cat([grid[:, [0]] - h, grid, grid[:, [-1]] + h], dim=1)
+    t = grid.unsqueeze(2)
+    x = x.unsqueeze(1)
+    value = ((x >= t[:, :-1]) * (x < t[:, 1:])).to(x.dtype)
+    for p in range(1, k + 1):
+        value = (x - t[:, :-(p + 1)]) / (t[:, p:-1] - t[:, :-(p + 1)]) * value[:, :-1] + \
+            (t[:, p + 1:] - x) / (t[:, p + 1:] - t[:, 1:(-p)]) * value[:, 1:]
+    return value
+
+
+class KANLayer(nn.Module):
+    """pykan ``KANLayer`` as RoPINN copies it (grid 5, k 3, frozen grid)."""
+
+    def __init__(self, fan_in: int, fan_out: int, scale_base: torch.Tensor, grid: int = 5,
+                 k: int = 3, noise_scale: float = 0.1):
+        super().__init__()
+        size = fan_in * fan_out
+        self.fan_in, self.fan_out, self.k = fan_in, fan_out, k
+        self.grid = nn.Parameter(torch.linspace(-1, 1, grid + 1).repeat(size, 1),
+                                 requires_grad=False)
+        noise = (torch.rand(size, grid + 1) - 0.5) * noise_scale / grid
+        basis = b_splines(self.grid.data, self.grid.data, k).permute(0, 2, 1)
+        self.coef = nn.Parameter(torch.linalg.lstsq(basis, noise.unsqueeze(2)).solution[:, :, 0])
+        self.scale_base = nn.Parameter(scale_base)
+        self.scale_sp = nn.Parameter(torch.ones(size))
+        self.mask = nn.Parameter(torch.ones(size), requires_grad=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch = x.shape[0]
+        xe = torch.einsum("ij,k->ikj", x, torch.ones(self.fan_out, dtype=x.dtype))
+        xe = xe.reshape(batch, -1).permute(1, 0)
+        spline = torch.einsum("ij,ijk->ik", self.coef, b_splines(xe, self.grid, self.k))
+        y = self.scale_base[:, None] * nn.functional.silu(xe) + self.scale_sp[:, None] * spline
+        y = (self.mask[:, None] * y).permute(1, 0)
+        return y.reshape(batch, self.fan_out, self.fan_in).sum(dim=2)
+
+
+class SymbolicLayer(nn.Module):
+    """pykan ``Symbolic_KANLayer`` with its initial (all-zero) mask: adds 0."""
+
+    def __init__(self, fan_in: int, fan_out: int):
+        super().__init__()
+        self.mask = nn.Parameter(torch.zeros(fan_out, fan_in), requires_grad=False)
+        self.affine = nn.Parameter(torch.zeros(fan_out, fan_in, 4))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        a = self.affine
+        z = a[None, :, :, 2] * (a[None, :, :, 0] * x[:, None, :] + a[None, :, :, 1]) \
+            + a[None, :, :, 3]
+        return (self.mask[None] * z).sum(dim=2)
+
+
+class KAN(nn.Module):
+    def __init__(self, width: List[int], noise_scale_base: float = 0.25):
+        super().__init__()
+        depth = len(width) - 1
+        self.biases = nn.ModuleList()
+        self.act_fun = nn.ModuleList()
+        for l in range(depth):
+            scale_base = 1 / math.sqrt(width[l]) + \
+                (torch.randn(width[l] * width[l + 1]) * 2 - 1) * noise_scale_base
+            self.act_fun.append(KANLayer(width[l], width[l + 1], scale_base))
+            bias = nn.Linear(width[l + 1], 1, bias=False, dtype=torch.float32)
+            bias.weight.data *= 0.0
+            self.biases.append(bias)
+        self.symbolic_fun = nn.ModuleList(
+            [SymbolicLayer(width[l], width[l + 1]) for l in range(depth)])
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor) -> torch.Tensor:
+        h = torch.cat([x, t], dim=-1)
+        for layer, symbolic, bias in zip(self.act_fun, self.symbolic_fun, self.biases):
+            h = layer(h) + symbolic(h) + bias.weight
+        return h
 
 
 class ScaledInput(nn.Module):
@@ -178,14 +323,30 @@ def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
     return ScaledInput(model, math.pi) if problem != "convection" else model
 
 
-def build_model(width: int, hidden_layers: int, dtype: torch.dtype) -> PINN:
-    """Seeded model with RoPINN's init (xavier_uniform weights, bias 0.01)."""
+#: Paper sizes (width, hidden_layers) per model.
+MODEL_SIZES = {"pinn": (512, 3), "qres": (256, 3), "kan": (5, 2)}
+
+
+def build_model(width: int, hidden_layers: int, dtype: torch.dtype,
+                kind: str = "pinn", problem: str = "wave") -> nn.Module:
+    """Seeded model with RoPINN's init (xavier_uniform weights, bias 0.01; KAN its own), or
+    for pnd PINNacle's (5 inputs, Glorot normal weights, zero biases)."""
     torch.manual_seed(0)
-    model = PINN(width, hidden_layers)
+    if kind == "kan":
+        return KAN([2] + [width] * hidden_layers + [1]).to(dtype)
+    if kind not in ("pinn", "qres"):
+        raise ValueError(f"build_model: no model '{kind}'")
+    pnd = problem == "pnd"
+    model = PINN(width, hidden_layers, PND_DIMENSION if pnd else 2) if kind == "pinn" \
+        else QRes(width, hidden_layers)
     for m in model.modules():
         if isinstance(m, nn.Linear):
-            nn.init.xavier_uniform_(m.weight)
-            m.bias.data.fill_(BIAS_INIT)
+            if pnd:
+                nn.init.xavier_normal_(m.weight)
+                m.bias.data.zero_()
+            else:
+                nn.init.xavier_uniform_(m.weight)
+                m.bias.data.fill_(BIAS_INIT)
     return model.to(dtype)
 
 # ---------------------------------------------------------------------------
@@ -199,7 +360,7 @@ def d(out: torch.Tensor, wrt: torch.Tensor) -> torch.Tensor:
                                retain_graph=True, create_graph=True)[0]
 
 
-def wave_residual(model: PINN, p: PointSet) -> torch.Tensor:
+def wave_residual(model: nn.Module, p: PointSet) -> torch.Tensor:
     """R = u_tt - 4 u_xx, second derivatives as in RoPINN's 1D-wave closure."""
     u = model(p.x, p.t)
     u_x = d(u, p.x)
@@ -209,7 +370,7 @@ def wave_residual(model: PINN, p: PointSet) -> torch.Tensor:
     return u_tt - WAVE_C2 * u_xx
 
 
-def loss_convection(model: PINN, data: GridData) -> torch.Tensor:
+def loss_convection(model: nn.Module, data: GridData) -> torch.Tensor:
     r, ini = data.res, data.initial
     u = model(r.x, r.t)
     u_lower = model(data.lower.x, data.lower.t)
@@ -223,7 +384,7 @@ def loss_convection(model: PINN, data: GridData) -> torch.Tensor:
     return loss_res + loss_bc + loss_ic
 
 
-def _wave_boundary_terms(model: PINN, data: GridData) -> torch.Tensor:
+def _wave_boundary_terms(model: nn.Module, data: GridData) -> torch.Tensor:
     ini = data.initial
     u_ini = model(ini.x, ini.t)
     u_lower = model(data.lower.x, data.lower.t)
@@ -235,12 +396,12 @@ def _wave_boundary_terms(model: PINN, data: GridData) -> torch.Tensor:
     return loss_ic + loss_bc
 
 
-def loss_wave(model: PINN, data: GridData) -> torch.Tensor:
+def loss_wave(model: nn.Module, data: GridData) -> torch.Tensor:
     res = wave_residual(model, data.res)
     return torch.mean(res ** 2) + _wave_boundary_terms(model, data)
 
 
-def loss_gpinn_wave(model: PINN, data: GridData) -> torch.Tensor:
+def loss_gpinn_wave(model: nn.Module, data: GridData) -> torch.Tensor:
     r = data.res
     res = wave_residual(model, r)
     res_x = d(res, r.x)
@@ -249,14 +410,34 @@ def loss_gpinn_wave(model: PINN, data: GridData) -> torch.Tensor:
     return loss + GPINN_WEIGHT * (torch.mean(res_x ** 2) + torch.mean(res_t ** 2))
 
 
-LOSSES: Dict[str, Callable[[PINN, GridData], torch.Tensor]] = {
+def pnd_laplacian(model: PINN, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """u and Δu at x (N, 5): the gradient, then d(u_i)/dx_i for each i, as DeepXDE's
+    ``dde.grad.hessian(u, x, i=i, j=i)`` summed over i."""
+    u = model(x)
+    grad = d(u, x)
+    laplacian = sum(d(grad[:, i:i + 1], x)[:, i:i + 1] for i in range(x.shape[1]))
+    return u, laplacian
+
+
+def pnd_source(x: torch.Tensor) -> torch.Tensor:
+    """f = (pi^2 / 4) sum_i sin(pi x_i / 2), so that -Δu = f for u = sum_i sin(pi x_i / 2)."""
+    return (math.pi ** 2 / 4) * torch.sin(0.5 * math.pi * x).sum(dim=1, keepdim=True)
+
+
+def loss_pnd(model: PINN, data: BoxData) -> torch.Tensor:
+    _, laplacian = pnd_laplacian(model, data.x)
+    return torch.mean((-laplacian - pnd_source(data.x)) ** 2)
+
+
+LOSSES: Dict[str, Callable[..., torch.Tensor]] = {
     "convection": loss_convection,
     "wave": loss_wave,
     "gpinn_wave": loss_gpinn_wave,
+    "pnd": loss_pnd,
 }
 
 
-def make_closure(model: PINN, data: GridData, problem: str) -> Callable[[], torch.Tensor]:
+def make_closure(model: nn.Module, data, problem: str) -> Callable[[], torch.Tensor]:
     """The L-BFGS closure of the reference scripts (without an optimiser step)."""
     loss_fn = LOSSES[problem]
 
@@ -294,7 +475,42 @@ def peak_rss_mib() -> float:
 # ---------------------------------------------------------------------------
 
 
-def check_derivatives(width: int, hidden_layers: int, problem: str) -> bool:
+def check_pnd(width: int, hidden_layers: int) -> bool:
+    """Nested-autograd gradient and Laplacian of the float64 pnd network against
+    central differences (steps 1e-5 and 1e-3, relative error <= 1e-5), and the
+    source against -Δ of the exact solution (which must vanish to 1e-12)."""
+    dtype = torch.float64
+    model = build_model(width, hidden_layers, dtype, "pinn", "pnd")
+    x = torch.tensor([[0.1, 0.25, 0.5, 0.75, 0.9], [0.3, 0.8, 0.5, 0.1, 0.65],
+                      [0.6, 0.2, 0.35, 0.45, 0.05]], dtype=dtype)
+    leaf = x.clone().requires_grad_(True)
+    u, laplacian = pnd_laplacian(model, leaf)
+    grad = d(u, leaf)
+    h1, h2 = 1e-5, 1e-3
+    ok = True
+    with torch.no_grad():
+        u0 = model(x)
+        fd_grad = torch.cat([(model(x + h1 * e) - model(x - h1 * e)) / (2 * h1)
+                             for e in torch.eye(PND_DIMENSION, dtype=dtype)], dim=1)
+        fd_lap = sum((model(x + h2 * e) - 2 * u0 + model(x - h2 * e)) / h2 ** 2
+                     for e in torch.eye(PND_DIMENSION, dtype=dtype))
+        exact = lambda p: torch.sin(0.5 * math.pi * p).sum(dim=1, keepdim=True)  # noqa: E731
+        exact_lap = sum((exact(x + h2 * e) - 2 * exact(x) + exact(x - h2 * e)) / h2 ** 2
+                        for e in torch.eye(PND_DIMENSION, dtype=dtype))
+    print(f"derivative check: pnd, width {width}, hidden_layers {hidden_layers}, float64, "
+          f"{x.shape[0]} points")
+    for name, a, b, tol in (("grad", grad, fd_grad, 1e-5), ("lap", laplacian, fd_lap, 1e-5),
+                            ("-lap(exact) - f", -exact_lap, pnd_source(x), 1e-5)):
+        a, b = a.detach().reshape(-1), b.reshape(-1)
+        err = (a - b).abs().max().item() / max(b.abs().max().item(), 1e-12)
+        good = err <= tol
+        ok &= good
+        print(f"  {name:15s} max rel err {err:.3e}  {'ok' if good else 'MISMATCH'}")
+    print("PASS" if ok else "FAIL")
+    return ok
+
+
+def check_derivatives(width: int, hidden_layers: int, problem: str, kind: str = "pinn") -> bool:
     """Compare nested-autograd derivatives with central differences (float64).
 
     First derivatives use step 1e-5, second derivatives the three-point
@@ -304,7 +520,7 @@ def check_derivatives(width: int, hidden_layers: int, problem: str) -> bool:
     and must stay below 1e-5 (the differences agree to ~1e-8 or better).
     """
     dtype = torch.float64
-    model = build_model(width, hidden_layers, dtype)
+    model = build_model(width, hidden_layers, dtype, kind)
     x0, x1 = X_RANGES[problem]
     fx = torch.tensor([0.1, 0.25, 0.5, 0.75, 0.9], dtype=dtype)
     ft = torch.tensor([0.3, 0.8, 0.5, 0.1, 0.65], dtype=dtype)
@@ -338,7 +554,7 @@ def check_derivatives(width: int, hidden_layers: int, problem: str) -> bool:
 
     ok = True
     rtol = 1e-5
-    print(f"derivative check: {problem}, width {width}, hidden_layers {hidden_layers}, "
+    print(f"derivative check: {kind}, {problem}, width {width}, hidden_layers {hidden_layers}, "
           f"float64, {xs.shape[0]} points")
     for name in ad:
         a = ad[name].detach().reshape(-1)
@@ -500,12 +716,16 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="torch intra-op threads (default: 1); inter-op threads = 1")
     parser.add_argument("--grid", type=int, default=101,
                         help="grid points per axis, N x N residual points (default: 101)")
-    parser.add_argument("--model", choices=["pinn", "propinn"], default="pinn",
+    parser.add_argument("--model", choices=sorted(MODEL_SIZES) + ["propinn"], default="pinn",
                         help="network (default: pinn, the tanh MLP)")
+    parser.add_argument("--points", type=int, default=32768,
+                        help="pnd: uniform points in [0, 1]^5 (default: 32768)")
     parser.add_argument("--width", type=int, default=None,
-                        help="hidden width (default: 512; 100 for the PINNacle problems)")
+                        help="hidden width (default: the model's paper size, 512 / 256 / 5; "
+                             "pnd and the PINNacle problems 100)")
     parser.add_argument("--hidden-layers", type=int, default=None,
-                        help="number of tanh hidden layers (default: 3; 5 for PINNacle)")
+                        help="hidden layers or blocks (default: 3 / 3 / 2; pnd and the "
+                             "PINNacle problems 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed closures before timing (default: 1)")
     parser.add_argument("--repeats", type=int, default=5,
@@ -514,18 +734,21 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="check autograd derivatives against finite differences "
                              "(float64) instead of timing; exit 1 on mismatch")
     args = parser.parse_args(argv)
+    pnd = args.problem == "pnd"
     pinnacle = args.problem in PINNACLE_PROBLEMS
-    if args.width is None:
-        args.width = 100 if pinnacle else 512
-    if args.hidden_layers is None:
-        args.hidden_layers = 5 if pinnacle else 3
+    default_width, default_hidden = ((PND_WIDTH, PND_HIDDEN_LAYERS) if pnd or pinnacle
+                                     else MODEL_SIZES.get(args.model, (512, 3)))
+    args.width = default_width if args.width is None else args.width
+    args.hidden_layers = default_hidden if args.hidden_layers is None else args.hidden_layers
     if pinnacle and (args.check or args.model != "pinn"):
         parser.error(f"--problem {args.problem} times the PINN iteration only")
-    for name in ("threads", "grid", "width", "hidden_layers", "repeats"):
+    for name in ("threads", "grid", "points", "width", "hidden_layers", "repeats"):
         if getattr(args, name) < 1 or (name == "grid" and args.grid < 2):
             parser.error(f"--{name.replace('_', '-')} is too small")
     if args.warmup < 0:
         parser.error("--warmup must be >= 0")
+    if args.check and args.model not in MODEL_SIZES:
+        parser.error(f"--check supports {', '.join(sorted(MODEL_SIZES))}")
     return args
 
 
@@ -535,20 +758,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     torch.set_num_interop_threads(1)
 
     if args.check:
-        return 0 if check_derivatives(args.width, args.hidden_layers, args.problem) else 1
+        if args.problem == "pnd":
+            return 0 if check_pnd(args.width, args.hidden_layers) else 1
+        return 0 if check_derivatives(args.width, args.hidden_layers, args.problem,
+                                      args.model) else 1
 
     if args.problem in PINNACLE_PROBLEMS:
         print(json.dumps(time_pinnacle(args)))
         return 0
 
     dtype = PRECISIONS[args.precision]
-    data = build_grid(args.problem, args.grid, dtype)
+    if args.problem == "pnd":
+        data = build_box(args.points, dtype)
+    else:
+        data = build_grid(args.problem, args.grid, dtype)
     baseline_rss = current_rss_mib()
 
     if args.model == "propinn":
         model = build_propinn(args.problem, dtype)
     else:
-        model = build_model(args.width, args.hidden_layers, dtype)
+        model = build_model(args.width, args.hidden_layers, dtype, args.model, args.problem)
     closure = make_closure(model, data, args.problem)
 
     first_loss: Optional[float] = None
@@ -558,9 +787,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             first_loss = loss.item()
 
     seconds: List[float] = []
+    cpu_seconds: List[float] = []
     for _ in range(args.repeats):
         start = time.perf_counter()
+        cpu_start = time.process_time()
         loss = closure()
+        cpu_seconds.append(time.process_time() - cpu_start)
         seconds.append(time.perf_counter() - start)
         if first_loss is None:
             first_loss = loss.item()
@@ -568,16 +800,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     result = {
         "tool": "torch",
         "torch_version": torch.__version__,
-        "problem": args.problem,
         "model": args.model,
+        "problem": args.problem,
         "precision": args.precision,
         "threads": args.threads,
         "grid": args.grid,
+        "points": args.points if args.problem == "pnd" else args.grid ** 2,
         "width": args.width,
         "hidden_layers": args.hidden_layers,
         "repeats": args.repeats,
         "seconds_per_closure": statistics.median(seconds),
         "seconds_all": seconds,
+        "cpu_seconds_per_closure": statistics.median(cpu_seconds),
         "loss": first_loss,
         "peak_rss_mb": peak_rss_mib(),
         "baseline_rss_mb": baseline_rss,

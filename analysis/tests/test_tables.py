@@ -135,6 +135,31 @@ def test_ropinn_blocks_split_by_precision_and_n(results_dir: Path) -> None:
     assert pinn64[-1][4:7] == ["50.0%", "25.0%", "75.0%"]  # convection promotion unchanged
 
 
+def test_ropinn_table_has_the_papers_five_model_layout(tmp_path: Path) -> None:
+    """RoPINN Table 1: blocks PINN, QRes, FLS, PINNsFormer, KAN (not alphabetical), each
+    with the Vanilla, gPINN, vPINN, RoPINN rows and a Promotion row."""
+    from conftest import write_result
+    suite_dir = tmp_path / "ropinn-1d"
+    suite_dir.mkdir()
+    models = ["kan", "fls", "qres", "pinnsformer", "pinn"]  # written out of order
+    for i, model in enumerate(models):
+        for objective, rmse in (("vanilla", 0.8), ("gpinn", 0.7), ("vpinn", 0.6),
+                                ("ropinn", 0.4)):
+            write_result(suite_dir / f"{model}-{objective}.h5", suite="ropinn-1d", task="wave",
+                         model=model, objective=objective, precision="fp32", seed=0,
+                         points_domain=10201, status="ok", final_loss=1e-2 * (i + 1),
+                         test_loss=2e-2, rmae=rmse, rmse=rmse)
+    table = tables.build_ropinn_table(_records(tmp_path))
+    assert [s.title for s in table.sections] == ["PINN", "QRes", "FLS", "PINNsFormer", "KAN"]
+    for section in table.sections:
+        assert [row.cells[0] for row in section.rows] == [
+            "Vanilla", "gPINN", "vPINN", "RoPINN", "Promotion"]
+        assert section.rows[3].cells[1:4] == [section.rows[3].cells[1], "0.400", "0.400"]
+        assert section.rows[4].cells[2:4] == ["50.0%", "50.0%"]  # (0.8 - 0.4) / 0.8
+    kan = _cells(table)["KAN"]
+    assert kan[0][1] == "1.0e-02"  # KAN was written first: loss 1e-2
+
+
 # --------------------------------------------------- failure-mode table
 
 

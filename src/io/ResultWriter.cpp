@@ -141,7 +141,8 @@ private:
       if (parameter.name.find(',') != std::string::npos) {
         fail("parameter name '" + parameter.name + "' contains a comma");
       }
-      check_tensor(parameter.tensor, "parameter '" + parameter.name + "'", 1, 2);
+      // Up to 4 dimensions: KAN's symbolic affine is [out][in][4].
+      check_tensor(parameter.tensor, "parameter '" + parameter.name + "'", 1, 4);
     }
   }
 

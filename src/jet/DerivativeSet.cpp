@@ -4,6 +4,7 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/DerivativeSet.hpp>
 #include <set>
+#include <tuple>
 
 namespace pinnbench::jet {
 
@@ -11,17 +12,20 @@ namespace {
 
 // Every set ever built stays alive: there are only a handful per run and
 // programs compiled for them are cached by address.
-DerivativeSetPtr intern(int dimension, std::set<MultiIndex> indices)
+DerivativeSetPtr intern(int dimension, std::set<MultiIndex> indices,
+                        std::set<AxisMask> laplacians = {})
 {
   static std::mutex mutex;
-  static std::map<std::pair<int, std::vector<MultiIndex>>, DerivativeSetPtr> registry;
+  static std::map<std::tuple<int, std::vector<MultiIndex>, std::vector<AxisMask>>, DerivativeSetPtr>
+      registry;
   std::vector<MultiIndex> sorted(indices.begin(), indices.end());
+  std::vector<AxisMask> masks(laplacians.begin(), laplacians.end());
   std::lock_guard<std::mutex> lock(mutex);
-  auto key = std::make_pair(dimension, sorted);
+  auto key = std::make_tuple(dimension, sorted, masks);
   auto found = registry.find(key);
   if (found != registry.end())
     return found->second;
-  auto set = std::make_shared<const DerivativeSet>(dimension, std::move(sorted));
+  auto set = std::make_shared<const DerivativeSet>(dimension, std::move(sorted), std::move(masks));
   registry.emplace(std::move(key), set);
   return set;
 }
@@ -42,10 +46,50 @@ void add_with_lower(const MultiIndex& alpha, int dimension, std::set<MultiIndex>
       add_with_lower(alpha.plus(j, -1), dimension, out);
 }
 
+std::string axis_names(AxisMask mask, const std::vector<std::string>& coordinate_names)
+{
+  std::string text;
+  for (int d : mask_axes(mask)) {
+    if (!text.empty())
+      text += ",";
+    text += d < static_cast<int>(coordinate_names.size())
+                ? coordinate_names[static_cast<std::size_t>(d)]
+                : "z" + std::to_string(d);
+  }
+  return text;
+}
+
 } // namespace
 
-DerivativeSet::DerivativeSet(int dimension, std::vector<MultiIndex> sorted_indices)
-    : dimension_(dimension), max_order_(0), indices_(std::move(sorted_indices))
+AxisMask axis_mask(const std::vector<int>& axes, int dimension)
+{
+  if (axes.empty())
+    throw LogicError("a Laplacian over no coordinates");
+  unsigned mask = 0;
+  for (int d : axes) {
+    if (d < 0 || d >= dimension)
+      throw LogicError("Laplacian over coordinate " + std::to_string(d) + " of a " +
+                       std::to_string(dimension) + "-dimensional input");
+    if (mask & (1u << d))
+      throw LogicError("Laplacian lists coordinate " + std::to_string(d) + " twice");
+    mask |= 1u << d;
+  }
+  return static_cast<AxisMask>(mask);
+}
+
+std::vector<int> mask_axes(AxisMask mask)
+{
+  std::vector<int> axes;
+  for (int d = 0; d < kMaxCoordinates; ++d)
+    if (mask & (1u << d))
+      axes.push_back(d);
+  return axes;
+}
+
+DerivativeSet::DerivativeSet(int dimension, std::vector<MultiIndex> sorted_indices,
+                             std::vector<AxisMask> sorted_laplacians)
+    : dimension_(dimension), max_order_(0), indices_(std::move(sorted_indices)),
+      laplacians_(std::move(sorted_laplacians))
 {
   check_dimension(dimension);
   if (indices_.empty() || !indices_.front().is_zero())
@@ -58,6 +102,14 @@ DerivativeSet::DerivativeSet(int dimension, std::vector<MultiIndex> sorted_indic
       throw LogicError("derivative order " + std::to_string(alpha.order()) +
                        " above the supported maximum " + std::to_string(kMaxOrder));
     max_order_ = std::max(max_order_, alpha.order());
+  }
+  for (AxisMask mask : laplacians_) {
+    if (mask == 0 || (mask >> dimension) != 0)
+      throw LogicError("collapsed Laplacian over coordinates outside the set's dimension");
+    for (int d : mask_axes(mask))
+      if (find(MultiIndex::unit(d)) < 0)
+        throw LogicError("a collapsed Laplacian needs the first derivatives it sums over");
+    max_order_ = std::max(max_order_, 2);
   }
 }
 
@@ -77,6 +129,45 @@ DerivativeSetPtr DerivativeSet::closure_of(int dimension, const std::vector<Mult
     add_with_lower(alpha, dimension, indices);
   }
   return intern(dimension, std::move(indices));
+}
+
+DerivativeSetPtr DerivativeSet::closure_of(int dimension, const std::vector<MultiIndex>& requested,
+                                           const std::vector<AxisMask>& laplacians)
+{
+  if (laplacians.empty())
+    return closure_of(dimension, requested);
+  std::vector<MultiIndex> all = requested;
+  std::set<AxisMask> masks;
+  for (AxisMask mask : laplacians) {
+    axis_mask(mask_axes(mask), dimension); // validates
+    masks.insert(mask);
+    for (int d : mask_axes(mask))
+      all.push_back(MultiIndex::unit(d));
+  }
+  const auto ordinary = closure_of(dimension, all);
+  return intern(dimension,
+                std::set<MultiIndex>(ordinary->indices().begin(), ordinary->indices().end()),
+                masks);
+}
+
+DerivativeSetPtr DerivativeSet::for_residual(int dimension,
+                                             const std::vector<MultiIndex>& requested,
+                                             const std::vector<AxisMask>& laplacians, int raise,
+                                             bool allow_collapse)
+{
+  std::vector<MultiIndex> expanded = requested;
+  for (AxisMask mask : laplacians)
+    for (int d : mask_axes(mask))
+      expanded.push_back(MultiIndex::unit(d, 2));
+  const auto ordinary = closure_of(dimension, expanded);
+  if (raise > 0)
+    return ordinary->raised(raise);
+  if (allow_collapse && !laplacians.empty()) {
+    const auto collapsed = closure_of(dimension, requested, laplacians);
+    if (collapsed->size() < ordinary->size())
+      return collapsed;
+  }
+  return ordinary;
 }
 
 DerivativeSetPtr DerivativeSet::value_only(int dimension)
@@ -106,12 +197,33 @@ int DerivativeSet::find(const MultiIndex& alpha) const
   return static_cast<int>(it - indices_.begin());
 }
 
+void DerivativeSet::no_multi_index(int component) const
+{
+  if (component >= ordinary_size() && component < size())
+    throw LogicError("component " + std::to_string(component) +
+                     " is a collapsed Laplacian, not a multi-index: this jet operation does not "
+                     "support collapsed Laplacian components");
+  throw LogicError("component " + std::to_string(component) + " of a derivative set with " +
+                   std::to_string(size()) + " components");
+}
+
+int DerivativeSet::find_laplacian(AxisMask axes) const
+{
+  for (std::size_t k = 0; k < laplacians_.size(); ++k)
+    if (laplacians_[k] == axes)
+      return static_cast<int>(indices_.size() + k);
+  return -1;
+}
+
 bool DerivativeSet::is_subset_of(const DerivativeSet& other) const
 {
   if (dimension_ != other.dimension_)
     return false;
   for (const auto& alpha : indices_)
     if (!other.contains(alpha))
+      return false;
+  for (AxisMask mask : laplacians_)
+    if (other.find_laplacian(mask) < 0)
       return false;
   return true;
 }
@@ -126,7 +238,10 @@ std::pair<DerivativeSetPtr, std::vector<int>> DerivativeSet::shifted(int coordin
     if (contains(alpha.plus(coordinate)))
       kept.push_back(alpha);
   if (kept.empty())
-    throw LogicError("the jet carries no derivative in coordinate " + std::to_string(coordinate));
+    throw LogicError("the jet carries no derivative in coordinate " + std::to_string(coordinate) +
+                     ": the term must declare the derivatives its residual reads (a Laplacian "
+                     "declared with Term::add_laplacian may be collapsed into one component: "
+                     "read it with laplacian(), not as second derivatives)");
   // Downward closure of S is inherited: beta <= alpha and alpha + e_j in S give
   // beta + e_j in S, so `kept` is already closed.
   auto set = closure_of(dimension_, kept);
@@ -138,6 +253,9 @@ std::pair<DerivativeSetPtr, std::vector<int>> DerivativeSet::shifted(int coordin
 
 DerivativeSetPtr DerivativeSet::raised(int extra) const
 {
+  if (collapsed())
+    throw LogicError("raising the order of a set with collapsed Laplacian components (d_j of a "
+                     "collapsed Laplacian is not carried: raise the uncollapsed set)");
   std::vector<MultiIndex> requested = indices_;
   for (int step = 0; step < extra; ++step) {
     std::vector<MultiIndex> next = requested;
@@ -155,7 +273,9 @@ DerivativeSetPtr DerivativeSet::union_of(const DerivativeSet& a, const Derivativ
     throw LogicError("union of derivative sets over different dimensions");
   std::vector<MultiIndex> all = a.indices();
   all.insert(all.end(), b.indices().begin(), b.indices().end());
-  return closure_of(a.dimension(), all);
+  std::vector<AxisMask> laplacians = a.laplacians();
+  laplacians.insert(laplacians.end(), b.laplacians().begin(), b.laplacians().end());
+  return closure_of(a.dimension(), all, laplacians);
 }
 
 DerivativeSetPtr DerivativeSet::intersection_of(const DerivativeSet& a, const DerivativeSet& b)
@@ -166,13 +286,22 @@ DerivativeSetPtr DerivativeSet::intersection_of(const DerivativeSet& a, const De
   for (const auto& alpha : a.indices())
     if (b.contains(alpha))
       common.push_back(alpha);
-  return closure_of(a.dimension(), common);
+  // Both sets hold the first derivatives of a Laplacian they share, so the
+  // intersection does too.
+  std::vector<AxisMask> laplacians;
+  for (AxisMask mask : a.laplacians())
+    if (b.find_laplacian(mask) >= 0)
+      laplacians.push_back(mask);
+  return closure_of(a.dimension(), common, laplacians);
 }
 
 DerivativeSetPtr DerivativeSet::embedded(int dimension, int offset) const
 {
   if (offset < 0 || offset + dimension_ > dimension)
     throw LogicError("embedding a jet outside the target coordinates");
+  if (collapsed())
+    throw LogicError("embedding a jet with collapsed Laplacian components (terms with several "
+                     "network evaluations use uncollapsed sets)");
   std::vector<MultiIndex> moved;
   for (const auto& alpha : indices_) {
     MultiIndex beta;
@@ -188,6 +317,8 @@ std::string DerivativeSet::to_string(const std::vector<std::string>& coordinate_
   std::string text = "{";
   for (std::size_t c = 0; c < indices_.size(); ++c)
     text += (c ? ", " : "") + indices_[c].to_string(coordinate_names);
+  for (AxisMask mask : laplacians_)
+    text += ", lap(" + axis_names(mask, coordinate_names) + ")";
   return text + "}";
 }
 

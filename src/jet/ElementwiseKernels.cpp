@@ -30,6 +30,100 @@ void zero(const JetView<Real>& view)
   Kokkos::deep_copy(view, Real(0));
 }
 
+constexpr int kLeibnizBlock = 64;
+
+bool on_host()
+{
+  return Kokkos::SpaceAccessibility<ExecutionSpace, Kokkos::HostSpace>::accessible;
+}
+
+/// Products of hidden-layer jets (QRes: H1 * H2) on a host: one point per
+/// iteration, each program term a vectorisable loop over a block of features.
+/// Both operands are read feature by feature from offset 0 (stride 1).
+template <class Real>
+void leibniz_forward_blocked(const LeibnizProgram& program, const ConstJetView<Real>& a,
+                             const ConstJetView<Real>& b, const JetView<Real>& c)
+{
+  const int components = static_cast<int>(c.extent(0));
+  const int points = static_cast<int>(c.extent(1));
+  const int features = static_cast<int>(c.extent(2));
+  const std::size_t plane = static_cast<std::size_t>(points) * features;
+  const auto terms = program.terms;
+  const auto offsets = program.offsets;
+  const Real* a_data = a.data();
+  const Real* b_data = b.data();
+  Real* c_data = c.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::leibniz_forward_blocked", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        for (int f0 = 0; f0 < features; f0 += kLeibnizBlock) {
+          const int count = features - f0 < kLeibnizBlock ? features - f0 : kLeibnizBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          for (int k = 0; k < components; ++k) {
+            Real acc[kLeibnizBlock];
+            for (int f = 0; f < count; ++f)
+              acc[f] = Real(0);
+            for (int t = offsets(k); t < offsets(k + 1); ++t) {
+              const LeibnizTerm term = terms(t);
+              const Real coefficient = static_cast<Real>(term.coefficient);
+              const Real* x = a_data + term.left * plane + base;
+              const Real* y = b_data + term.right * plane + base;
+              for (int f = 0; f < count; ++f)
+                acc[f] += coefficient * x[f] * y[f];
+            }
+            Real* out = c_data + k * plane + base;
+            for (int f = 0; f < count; ++f)
+              out[f] = acc[f];
+          }
+        }
+      });
+}
+
+/// The VJP of leibniz_forward_blocked for one operand (self and other both stride 1).
+template <class Real>
+void leibniz_vjp_blocked(const LeibnizProgram& program, const ConstJetView<Real>& adjoint_c,
+                         const ConstJetView<Real>& other, const JetView<Real>& adjoint_self,
+                         bool self_is_left, bool accumulate)
+{
+  const int components = static_cast<int>(adjoint_c.extent(0));
+  const int self_components = static_cast<int>(adjoint_self.extent(0));
+  const int points = static_cast<int>(adjoint_c.extent(1));
+  const int features = static_cast<int>(adjoint_c.extent(2));
+  const std::size_t plane = static_cast<std::size_t>(points) * features;
+  const auto terms = program.terms;
+  const auto offsets = program.offsets;
+  const Real* g_data = adjoint_c.data();
+  const Real* o_data = other.data();
+  Real* s_data = adjoint_self.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::leibniz_vjp_blocked", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        for (int f0 = 0; f0 < features; f0 += kLeibnizBlock) {
+          const int count = features - f0 < kLeibnizBlock ? features - f0 : kLeibnizBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          if (!accumulate)
+            for (int k = 0; k < self_components; ++k)
+              for (int f = 0; f < count; ++f)
+                s_data[k * plane + base + f] = Real(0);
+          for (int k = 0; k < components; ++k) {
+            const Real* g = g_data + k * plane + base;
+            for (int t = offsets(k); t < offsets(k + 1); ++t) {
+              const LeibnizTerm term = terms(t);
+              const Real coefficient = static_cast<Real>(term.coefficient);
+              const int mine = self_is_left ? term.left : term.right;
+              const int theirs = self_is_left ? term.right : term.left;
+              const Real* y = o_data + theirs * plane + base;
+              Real* out = s_data + mine * plane + base;
+              for (int f = 0; f < count; ++f)
+                out[f] += coefficient * g[f] * y[f];
+            }
+          }
+        }
+      });
+}
+
+bool is_identity(FeatureSelection sel) { return sel.offset == 0 && sel.stride == 1; }
+
 } // namespace
 
 template <class Real>
@@ -102,6 +196,12 @@ void leibniz_forward(const LeibnizProgram& program, const ConstJetView<Real>& a,
     throw LogicError("Leibniz program compiled for a different output set");
   check_selection(a, sel_a, features, "mul");
   check_selection(b, sel_b, features, "mul");
+  if (on_host() && is_identity(sel_a) && is_identity(sel_b) &&
+      static_cast<int>(a.extent(2)) == features && static_cast<int>(b.extent(2)) == features &&
+      a.extent(1) == c.extent(1) && b.extent(1) == c.extent(1)) {
+    leibniz_forward_blocked(program, a, b, c);
+    return;
+  }
   const auto terms = program.terms;
   const auto offsets = program.offsets;
   Kokkos::parallel_for(
@@ -130,11 +230,18 @@ void leibniz_vjp(const LeibnizProgram& program, const ConstJetView<Real>& adjoin
                  const JetView<Real>& adjoint_self, FeatureSelection sel_self, bool self_is_left,
                  bool accumulate)
 {
-  if (!accumulate)
-    zero(adjoint_self);
   const int components = static_cast<int>(adjoint_c.extent(0));
   const int points = static_cast<int>(adjoint_c.extent(1));
   const int features = static_cast<int>(adjoint_c.extent(2));
+  if (on_host() && is_identity(sel_other) && is_identity(sel_self) &&
+      static_cast<int>(other.extent(2)) == features &&
+      static_cast<int>(adjoint_self.extent(2)) == features &&
+      other.extent(1) == adjoint_c.extent(1) && adjoint_self.extent(1) == adjoint_c.extent(1)) {
+    leibniz_vjp_blocked(program, adjoint_c, other, adjoint_self, self_is_left, accumulate);
+    return;
+  }
+  if (!accumulate)
+    zero(adjoint_self);
   const auto terms = program.terms;
   const auto offsets = program.offsets;
   Kokkos::parallel_for(
@@ -182,6 +289,48 @@ void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
           out(0, n, j) = points(n, j);
           if (unit[j] >= 0)
             out(unit[j], n, j) = Real(1);
+        }
+      });
+}
+
+template <class Real>
+void affine_forward(const ConstJetView<Real>& a, const FeatureAffine<Real>& map,
+                    const JetView<Real>& out)
+{
+  const int components = static_cast<int>(out.extent(0));
+  const int points = static_cast<int>(out.extent(1));
+  const int features = static_cast<int>(out.extent(2));
+  if (a.extent(0) != out.extent(0) || a.extent(1) != out.extent(1) ||
+      a.extent(2) != out.extent(2) || features > kMaxCoordinates)
+    throw LogicError("affine: operand and result shapes differ (or too many features)");
+  Kokkos::parallel_for(
+      "pinnbench::jet::affine_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        out(0, n, f) = map.scale[f] * a(0, n, f) + map.shift[f];
+        for (int c = 1; c < components; ++c)
+          out(c, n, f) = map.scale[f] * a(c, n, f);
+      });
+}
+
+template <class Real>
+void affine_vjp(const ConstJetView<Real>& adjoint_out, const FeatureAffine<Real>& map,
+                const JetView<Real>& adjoint_a, bool accumulate)
+{
+  const int components = static_cast<int>(adjoint_out.extent(0));
+  const int points = static_cast<int>(adjoint_out.extent(1));
+  const int features = static_cast<int>(adjoint_out.extent(2));
+  Kokkos::parallel_for(
+      "pinnbench::jet::affine_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * features),
+      KOKKOS_LAMBDA(const std::int64_t i) {
+        const int n = static_cast<int>(i / features);
+        const int f = static_cast<int>(i % features);
+        for (int c = 0; c < components; ++c) {
+          const Real contribution = map.scale[f] * adjoint_out(c, n, f);
+          adjoint_a(c, n, f) = accumulate ? adjoint_a(c, n, f) + contribution : contribution;
         }
       });
 }
@@ -332,6 +481,10 @@ bool all_finite(const ConstJetView<Real>& a)
   template void coordinate_jet<Real>(                                                              \
       const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                         \
       const std::vector<int>&, const JetView<Real>&);                                              \
+  template void affine_forward<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,        \
+                                     const JetView<Real>&);                                        \
+  template void affine_vjp<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,            \
+                                 const JetView<Real>&, bool);                                      \
   template double sum_squares<Real>(const ConstJetView<Real>&);                                    \
   template void sum_squares_vjp<Real>(const ConstJetView<Real>&, double, const JetView<Real>&,     \
                                       bool);                                                       \

@@ -99,7 +99,7 @@ struct ProgramCache
 std::vector<FaaDiBrunoTerm> faa_di_bruno_terms(const DerivativeSet& set)
 {
   std::vector<FaaDiBrunoTerm> terms;
-  for (int c = 1; c < set.size(); ++c) {
+  for (int c = 1; c < set.ordinary_size(); ++c) {
     const MultiIndex& alpha = set[c];
     std::vector<std::vector<int>> multisets;
     std::vector<int> parts;
@@ -124,6 +124,24 @@ std::vector<FaaDiBrunoTerm> faa_di_bruno_terms(const DerivativeSet& set)
       terms.push_back(term);
     }
   }
+  // Collapsed Laplacian: (f(z))_L = f'(z_0) z_L + f''(z_0) sum_d (z_d)^2.
+  for (int c = set.ordinary_size(); c < set.size(); ++c) {
+    const AxisMask mask = set.laplacians()[static_cast<std::size_t>(c - set.ordinary_size())];
+    FaaDiBrunoTerm linear{};
+    linear.output = c;
+    linear.order = 1;
+    linear.factors[0] = c;
+    linear.coefficient = 1.0;
+    terms.push_back(linear);
+    for (int d : mask_axes(mask)) {
+      FaaDiBrunoTerm square{};
+      square.output = c;
+      square.order = 2;
+      square.factors[0] = square.factors[1] = set.find(MultiIndex::unit(d));
+      square.coefficient = 1.0;
+      terms.push_back(square);
+    }
+  }
   return terms;
 }
 
@@ -133,15 +151,25 @@ std::vector<LeibnizTerm> leibniz_terms(const DerivativeSet& output, const Deriva
   if (!output.is_subset_of(left) || !output.is_subset_of(right))
     throw LogicError("Leibniz product on a set its operands do not carry");
   std::vector<LeibnizTerm> terms;
-  for (int c = 0; c < output.size(); ++c) {
+  for (int c = 0; c < output.ordinary_size(); ++c) {
     const MultiIndex& alpha = output[c];
-    for (int b = 0; b < output.size(); ++b) {
+    for (int b = 0; b < output.ordinary_size(); ++b) {
       const MultiIndex& beta = output[b];
       if (!beta.divides(alpha))
         continue;
       // Downward closure of the operand sets guarantees both indices exist.
       terms.push_back(
           LeibnizTerm{c, left.find(beta), right.find(alpha - beta), binomial(alpha, beta)});
+    }
+  }
+  // Collapsed Laplacian: (a b)_L = a_0 b_L + a_L b_0 + 2 sum_d a_d b_d.
+  for (int c = output.ordinary_size(); c < output.size(); ++c) {
+    const AxisMask mask = output.laplacians()[static_cast<std::size_t>(c - output.ordinary_size())];
+    terms.push_back(LeibnizTerm{c, 0, right.find_laplacian(mask), 1.0});
+    terms.push_back(LeibnizTerm{c, left.find_laplacian(mask), 0, 1.0});
+    for (int d : mask_axes(mask)) {
+      const MultiIndex unit = MultiIndex::unit(d);
+      terms.push_back(LeibnizTerm{c, left.find(unit), right.find(unit), 2.0});
     }
   }
   return terms;
@@ -152,8 +180,11 @@ std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& t
   if (from.dimension() != to.dimension())
     throw LogicError("component map between sets over different dimensions");
   std::vector<int> map(static_cast<std::size_t>(to.size()));
-  for (int c = 0; c < to.size(); ++c)
+  for (int c = 0; c < to.ordinary_size(); ++c)
     map[static_cast<std::size_t>(c)] = from.find(to[c]);
+  for (int c = to.ordinary_size(); c < to.size(); ++c)
+    map[static_cast<std::size_t>(c)] =
+        from.find_laplacian(to.laplacians()[static_cast<std::size_t>(c - to.ordinary_size())]);
   return map;
 }
 
@@ -169,6 +200,16 @@ const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set)
       to_device(faa_di_bruno_terms(*set), set->size(), "pinnbench::jet::faa_di_bruno");
   program.components = set->size();
   program.max_order = set->max_order();
+  program.first_order = set->ordinary_size() - 1;
+  program.laplacians = static_cast<int>(set->laplacians().size());
+  bool gradient_only = true;
+  for (int c = 1; c < set->ordinary_size(); ++c)
+    gradient_only = gradient_only && (*set)[c].order() == 1;
+  program.laplacian_fast_path =
+      set->collapsed() && gradient_only && program.laplacians <= kMaxFastLaplacians;
+  for (int l = 0; l < program.laplacians && program.laplacian_fast_path; ++l)
+    for (int d : mask_axes(set->laplacians()[static_cast<std::size_t>(l)]))
+      program.laplacian_members[l] |= 1u << set->find(MultiIndex::unit(d));
   return cache.emplace(set.get(), program).first->second;
 }
 
@@ -212,6 +253,20 @@ ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate)
   return cache.emplace(key, to_device_map(set->shifted(coordinate).second)).first->second;
 }
 
+ComponentMap device_laplacian_map(const DerivativeSetPtr& set, AxisMask axes)
+{
+  auto& cache = ProgramCache::instance().index_maps;
+  std::lock_guard<std::mutex> lock(ProgramCache::instance().mutex);
+  const auto key = std::make_tuple(set.get(), 1, static_cast<int>(axes));
+  auto found = cache.find(key);
+  if (found != cache.end())
+    return found->second;
+  const int component = set->find_laplacian(axes);
+  if (component < 0)
+    throw LogicError("the jet carries no collapsed Laplacian over these coordinates");
+  return cache.emplace(key, to_device_map({component})).first->second;
+}
+
 ComponentMap device_embed_map(const DerivativeSetPtr& source, const DerivativeSetPtr& target,
                               int offset)
 {
@@ -223,6 +278,9 @@ ComponentMap device_embed_map(const DerivativeSetPtr& source, const DerivativeSe
     return found->second;
   if (offset < 0 || offset + source->dimension() > target->dimension())
     throw LogicError("embedding a jet outside the target coordinates");
+  if (source->collapsed() || target->collapsed())
+    throw LogicError("embedding a jet with collapsed Laplacian components (terms with several "
+                     "network evaluations use uncollapsed sets)");
   std::vector<int> map(static_cast<std::size_t>(target->size()));
   for (int c = 0; c < target->size(); ++c) {
     const MultiIndex& beta = (*target)[c];

@@ -198,6 +198,64 @@ typename Tape<Real>::NodeId Tape<Real>::unary(NodeId input, UnaryKind kind,
   return last();
 }
 
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::bspline(NodeId input, const BSplineGrid<Real>& grid)
+{
+  const Node& in = node_(input);
+  const JetView<Real> z = in.value;
+  const bool input_grad = in.requires_grad;
+  Node& node =
+      record(Op::bspline, in.set, in.points, in.features * grid.bases(), "pinnbench::jet::bspline");
+  node.a = input;
+  node.grid = grid;
+  node.requires_grad = input_grad;
+  node.faa_di_bruno = &faa_di_bruno_program(node.set);
+  bspline_forward<Real>(grid, *node.faa_di_bruno, z, node.value, variant_);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::scaled_linear(NodeId input, std::size_t weight_offset,
+                                                      int outputs, std::size_t scale_offset,
+                                                      int group, std::int64_t bias_offset)
+{
+  const Node& in = node_(input);
+  const std::size_t inputs = static_cast<std::size_t>(in.features);
+  const std::size_t size = static_cast<std::size_t>(outputs) * inputs;
+  if (group < 1 || size % static_cast<std::size_t>(group) != 0)
+    throw LogicError("scaled linear layer: weight entries are not whole groups");
+  if (weight_offset + size > parameters_.extent(0) ||
+      scale_offset + size / static_cast<std::size_t>(group) > parameters_.extent(0) ||
+      (bias_offset >= 0 && static_cast<std::size_t>(bias_offset + outputs) > parameters_.extent(0)))
+    throw LogicError("scaled linear layer parameters outside the parameter vector");
+  const JetView<Real> a = in.value;
+  Node& node =
+      record(Op::scaled_linear, in.set, in.points, outputs, "pinnbench::jet::scaled_linear");
+  node.a = input;
+  node.requires_grad = true;
+  node.weight_offset = weight_offset;
+  node.bias_offset = bias_offset;
+  node.scale_offset = scale_offset;
+  node.group = group;
+  if (node.scaled_weight.extent(0) < size) {
+    node.scaled_weight = Kokkos::View<Real*, MemorySpace>(
+        Kokkos::view_alloc("pinnbench::jet::scaled_weight", Kokkos::WithoutInitializing), size);
+    node.scaled_gradient = Kokkos::View<Real*, MemorySpace>(
+        Kokkos::view_alloc("pinnbench::jet::scaled_gradient", Kokkos::WithoutInitializing), size);
+  }
+  const BiasView<Real> weight(parameters_.data() + weight_offset, size);
+  const BiasView<Real> scale(parameters_.data() + scale_offset,
+                             size / static_cast<std::size_t>(group));
+  const BiasGradientView<Real> scaled(node.scaled_weight.data(), size);
+  scaled_weight_forward<Real>(weight, scale, group, scaled);
+  WeightView<Real> effective(node.scaled_weight.data(), static_cast<std::size_t>(outputs), inputs);
+  BiasView<Real> bias(bias_offset >= 0 ? parameters_.data() + bias_offset : nullptr,
+                      bias_offset >= 0 ? static_cast<std::size_t>(outputs) : 0);
+  gemm_.flops += linear_forward<Real>(a, effective, bias, node.value);
+  gemm_.calls += 1;
+  return last();
+}
+
 // --- jet algebra ----------------------------------------------------------------------
 
 template <class Real>
@@ -247,6 +305,31 @@ typename Tape<Real>::NodeId Tape<Real>::axpby(Real alpha, NodeId a, Real beta, N
 }
 
 template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::affine(NodeId a, const std::vector<double>& scale,
+                                               const std::vector<double>& shift)
+{
+  const Node& na = node_(a);
+  if (static_cast<int>(scale.size()) != na.features ||
+      static_cast<int>(shift.size()) != na.features || na.features > kMaxCoordinates)
+    throw LogicError("affine map: one scale and one shift per feature (at most " +
+                     std::to_string(kMaxCoordinates) + "), the jet has " +
+                     std::to_string(na.features) + " features");
+  FeatureAffine<Real> map;
+  for (std::size_t f = 0; f < scale.size(); ++f) {
+    map.scale[f] = static_cast<Real>(scale[f]);
+    map.shift[f] = static_cast<Real>(shift[f]);
+  }
+  const JetView<Real> va = na.value;
+  const bool grad = na.requires_grad;
+  Node& node = record(Op::affine, na.set, na.points, na.features, "pinnbench::jet::affine");
+  node.a = a;
+  node.affine_map = map;
+  node.requires_grad = grad;
+  affine_forward<Real>(va, map, node.value);
+  return last();
+}
+
+template <class Real>
 typename Tape<Real>::NodeId Tape<Real>::scale(NodeId a, Real alpha)
 {
   const Node& na = node_(a);
@@ -269,6 +352,15 @@ typename Tape<Real>::NodeId Tape<Real>::derivative(NodeId a, int coordinate)
   const auto set = na.set->shifted(coordinate).first;
   return combine(set, na.features, Real(1), a, device_shift_map(na.set, coordinate),
                  FeatureSelection{}, Real(0), none, ComponentMap(), FeatureSelection{}, Real(0));
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::collapsed_laplacian(NodeId a, AxisMask axes)
+{
+  const Node& na = node_(a);
+  return combine(DerivativeSet::value_only(na.set->dimension()), na.features, Real(1), a,
+                 device_laplacian_map(na.set, axes), FeatureSelection{}, Real(0), none,
+                 ComponentMap(), FeatureSelection{}, Real(0));
 }
 
 template <class Real>
@@ -565,6 +657,47 @@ void Tape<Real>::backward_node(Node& node)
     gemm_.calls += in.requires_grad ? 2 : 1;
     return;
   }
+  case Op::scaled_linear: {
+    const Node& in = node_(node.a);
+    const JetView<Real> a = in.value;
+    const std::size_t inputs = static_cast<std::size_t>(in.features);
+    const std::size_t outputs = static_cast<std::size_t>(node.features);
+    const std::size_t size = inputs * outputs;
+    const std::size_t scales = size / static_cast<std::size_t>(node.group);
+    JetView<Real> adjoint_a;
+    if (in.requires_grad)
+      adjoint_a = contribute(node.a, accumulate);
+    // The effective weight was formed in the forward pass from the same parameters.
+    WeightView<Real> effective(node.scaled_weight.data(), outputs, inputs);
+    const auto grad_effective =
+        Kokkos::subview(node.scaled_gradient, std::make_pair(std::size_t{0}, size));
+    Kokkos::deep_copy(grad_effective, Real(0));
+    WeightGradientView<Real> grad_weight(node.scaled_gradient.data(), outputs, inputs);
+    BiasGradientView<Real> grad_bias(node.bias_offset >= 0 ? gradient_.data() + node.bias_offset
+                                                           : nullptr,
+                                     node.bias_offset >= 0 ? outputs : 0);
+    const auto adjoint_z = adjoint_of(node);
+    gemm_.flops +=
+        linear_vjp<Real>(a, effective, adjoint_z, adjoint_a, accumulate, grad_weight, grad_bias);
+    gemm_.calls += in.requires_grad ? 2 : 1;
+    scaled_weight_vjp<Real>(BiasView<Real>(parameters_.data() + node.weight_offset, size),
+                            BiasView<Real>(parameters_.data() + node.scale_offset, scales),
+                            node.group, BiasView<Real>(node.scaled_gradient.data(), size),
+                            BiasGradientView<Real>(gradient_.data() + node.weight_offset, size),
+                            BiasGradientView<Real>(gradient_.data() + node.scale_offset, scales));
+    return;
+  }
+  case Op::bspline: {
+    const Node& in = node_(node.a);
+    if (in.requires_grad) {
+      const JetView<Real> z = in.value;
+      const auto adjoint_y = adjoint_of(node);
+      auto adjoint_z = contribute(node.a, accumulate);
+      bspline_vjp<Real>(node.grid, *node.faa_di_bruno, z, adjoint_y, adjoint_z, accumulate,
+                        variant_);
+    }
+    return;
+  }
   case Op::unary: {
     const Node& in = node_(node.a);
     const JetView<Real> z = in.value;
@@ -601,6 +734,12 @@ void Tape<Real>::backward_node(Node& node)
       auto adjoint_b = contribute(node.b, accumulate);
       combine_vjp<Real>(adjoint_out, node.beta, node.map_b, node.sel_b, adjoint_b, accumulate);
     }
+    return;
+  }
+  case Op::affine: {
+    const auto adjoint_out = adjoint_of(node);
+    auto adjoint_a = contribute(node.a, accumulate);
+    affine_vjp<Real>(adjoint_out, node.affine_map, adjoint_a, accumulate);
     return;
   }
   case Op::project: {

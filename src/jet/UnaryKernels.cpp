@@ -20,47 +20,47 @@ struct BlockDerivatives
   Real d[kMaxDerivative + 1][kBlock];
 };
 
-// Tabulate f^(k)(z0[f]) for every k <= kMaxDerivative; a compile-time kind lets
-// the switch fold away and the loop vectorise.
-template <UnaryKind Kind, class Real>
+// Tabulate f^(k)(z0[f]) for every k <= Highest; a compile-time kind and order
+// let the switch fold away and the loop vectorise.
+template <UnaryKind Kind, int Highest, class Real>
 KOKKOS_INLINE_FUNCTION void tabulate(const Real* z0, int count, Real w1, Real w2,
                                      BlockDerivatives<Real>& table)
 {
   for (int f = 0; f < count; ++f) {
     Real v[kMaxDerivative + 1];
-    unary_derivatives(Kind, z0[f], kMaxDerivative, v, w1, w2);
-    for (int k = 0; k <= kMaxDerivative; ++k)
+    unary_derivatives(Kind, z0[f], Highest, v, w1, w2);
+    for (int k = 0; k <= Highest; ++k)
       table.d[k][f] = v[k];
   }
 }
 
-template <class Real>
+template <int Highest = kMaxDerivative, class Real>
 KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1, Real w2,
                                      BlockDerivatives<Real>& table)
 {
   switch (kind) {
   case UnaryKind::tanh:
-    return tabulate<UnaryKind::tanh>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::tanh, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sin:
-    return tabulate<UnaryKind::sin>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::sin, Highest>(z0, count, w1, w2, table);
   case UnaryKind::cos:
-    return tabulate<UnaryKind::cos>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::cos, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sigmoid:
-    return tabulate<UnaryKind::sigmoid>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::sigmoid, Highest>(z0, count, w1, w2, table);
   case UnaryKind::silu:
-    return tabulate<UnaryKind::silu>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::silu, Highest>(z0, count, w1, w2, table);
   case UnaryKind::exp:
-    return tabulate<UnaryKind::exp>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::exp, Highest>(z0, count, w1, w2, table);
   case UnaryKind::log:
-    return tabulate<UnaryKind::log>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::log, Highest>(z0, count, w1, w2, table);
   case UnaryKind::reciprocal:
-    return tabulate<UnaryKind::reciprocal>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::reciprocal, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sqrt:
-    return tabulate<UnaryKind::sqrt>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::sqrt, Highest>(z0, count, w1, w2, table);
   case UnaryKind::square:
-    return tabulate<UnaryKind::square>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::square, Highest>(z0, count, w1, w2, table);
   case UnaryKind::wave:
-    return tabulate<UnaryKind::wave>(z0, count, w1, w2, table);
+    return tabulate<UnaryKind::wave, Highest>(z0, count, w1, w2, table);
   }
 }
 
@@ -242,6 +242,142 @@ void unary_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram
 }
 
 // ---------------------------------------------------------------------------------
+// host_blocked, gradient + collapsed Laplacians: components 1 .. G are first
+// derivatives and the rest Laplacians (FaaDiBrunoProgram::laplacian_fast_path).
+// The program's terms in fused form, one pass per component instead of one per
+// term and factor (f1, f2, f3 = f', f'', f''' at z_0):
+//   y_c = f1 z_c,  y_L = f1 z_L + f2 sum_{c in L} z_c^2;
+//   dz_0 = g_0 f1 + sum_c g_c f2 z_c + sum_L g_L (f2 z_L + f3 sum_{c in L} z_c^2),
+//   dz_c = g_c f1 + 2 f2 z_c sum_{L containing c} g_L,  dz_L = g_L f1.
+
+template <class Real>
+void laplacian_forward_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
+                               const ConstJetView<Real>& z, const JetView<Real>& y)
+{
+  const int points = static_cast<int>(z.extent(1));
+  const int features = static_cast<int>(z.extent(2));
+  const int gradient = program.first_order;
+  const int laplacians = program.laplacians;
+  unsigned members[kMaxFastLaplacians];
+  for (int l = 0; l < kMaxFastLaplacians; ++l)
+    members[l] = program.laplacian_members[l];
+  const Real* z_data = z.data();
+  Real* y_data = y.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::laplacian_forward", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        const std::size_t plane = static_cast<std::size_t>(points) * features;
+        for (int f0 = 0; f0 < features; f0 += kBlock) {
+          const int count = features - f0 < kBlock ? features - f0 : kBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          BlockDerivatives<Real> table;
+          tabulate<2>(kind, z_data + base, count, w1, w2, table);
+          const Real* d1 = table.d[1];
+          const Real* d2 = table.d[2];
+          for (int f = 0; f < count; ++f)
+            y_data[base + f] = table.d[0][f];
+          for (int c = 1; c <= gradient; ++c) {
+            const Real* zc = z_data + c * plane + base;
+            Real* yc = y_data + c * plane + base;
+            for (int f = 0; f < count; ++f)
+              yc[f] = d1[f] * zc[f];
+          }
+          for (int l = 0; l < laplacians; ++l) {
+            const int cl = gradient + 1 + l;
+            Real squares[kBlock];
+            for (int f = 0; f < count; ++f)
+              squares[f] = Real(0);
+            for (int c = 1; c <= gradient; ++c)
+              if (members[l] & (1u << c)) {
+                const Real* zc = z_data + c * plane + base;
+                for (int f = 0; f < count; ++f)
+                  squares[f] += zc[f] * zc[f];
+              }
+            const Real* zl = z_data + cl * plane + base;
+            Real* yl = y_data + cl * plane + base;
+            for (int f = 0; f < count; ++f)
+              yl[f] = d1[f] * zl[f] + d2[f] * squares[f];
+          }
+        }
+      });
+}
+
+template <class Real>
+void laplacian_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
+                           const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
+                           const JetView<Real>& adjoint_z, bool accumulate)
+{
+  const int points = static_cast<int>(z.extent(1));
+  const int features = static_cast<int>(z.extent(2));
+  const int gradient = program.first_order;
+  const int laplacians = program.laplacians;
+  unsigned members[kMaxFastLaplacians];
+  for (int l = 0; l < kMaxFastLaplacians; ++l)
+    members[l] = program.laplacian_members[l];
+  const Real* z_data = z.data();
+  const Real* g_data = adjoint_y.data();
+  Real* out_data = adjoint_z.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::laplacian_vjp", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        const std::size_t plane = static_cast<std::size_t>(points) * features;
+        for (int f0 = 0; f0 < features; f0 += kBlock) {
+          const int count = features - f0 < kBlock ? features - f0 : kBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          BlockDerivatives<Real> table;
+          tabulate<3>(kind, z_data + base, count, w1, w2, table);
+          const Real* d1 = table.d[1];
+          const Real* d2 = table.d[2];
+          const Real* d3 = table.d[3];
+          Real dz0[kBlock];
+          // Per first derivative: 2 times the adjoints of the Laplacians it feeds.
+          Real weight[kMaxCoordinates + 1][kBlock];
+          const Real* g0 = g_data + base;
+          for (int f = 0; f < count; ++f)
+            dz0[f] = g0[f] * d1[f];
+          for (int c = 1; c <= gradient; ++c)
+            for (int f = 0; f < count; ++f)
+              weight[c][f] = Real(0);
+          for (int l = 0; l < laplacians; ++l) {
+            const int cl = gradient + 1 + l;
+            const Real* gl = g_data + cl * plane + base;
+            const Real* zl = z_data + cl * plane + base;
+            Real squares[kBlock];
+            for (int f = 0; f < count; ++f)
+              squares[f] = Real(0);
+            for (int c = 1; c <= gradient; ++c)
+              if (members[l] & (1u << c)) {
+                const Real* zc = z_data + c * plane + base;
+                for (int f = 0; f < count; ++f) {
+                  squares[f] += zc[f] * zc[f];
+                  weight[c][f] += Real(2) * gl[f];
+                }
+              }
+            Real* outl = out_data + cl * plane + base;
+            for (int f = 0; f < count; ++f) {
+              dz0[f] += gl[f] * (d2[f] * zl[f] + d3[f] * squares[f]);
+              const Real value = gl[f] * d1[f];
+              outl[f] = accumulate ? outl[f] + value : value;
+            }
+          }
+          for (int c = 1; c <= gradient; ++c) {
+            const Real* gc = g_data + c * plane + base;
+            const Real* zc = z_data + c * plane + base;
+            Real* outc = out_data + c * plane + base;
+            for (int f = 0; f < count; ++f) {
+              dz0[f] += gc[f] * d2[f] * zc[f];
+              const Real value = gc[f] * d1[f] + weight[c][f] * d2[f] * zc[f];
+              outc[f] = accumulate ? outc[f] + value : value;
+            }
+          }
+          Real* out0 = out_data + base;
+          for (int f = 0; f < count; ++f)
+            out0[f] = accumulate ? out0[f] + dz0[f] : dz0[f];
+        }
+      });
+}
+
+// ---------------------------------------------------------------------------------
 // flat: one thread per (point, feature), the jet in registers. MaxComponents is
 // a bucket above the set size so small sets do not pay for large arrays.
 
@@ -372,6 +508,8 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
     throw LogicError("unary_forward: input and output jets differ in shape");
   if (use_flat(variant))
     dispatch_forward_flat(kind, w1, w2, program, z, y);
+  else if (program.laplacian_fast_path)
+    laplacian_forward_blocked(kind, w1, w2, program, z, y);
   else
     unary_forward_blocked(kind, w1, w2, program, z, y);
 }
@@ -384,6 +522,8 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
   check_program(program, static_cast<int>(z.extent(0)));
   if (use_flat(variant))
     dispatch_vjp_flat(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
+  else if (program.laplacian_fast_path)
+    laplacian_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
   else
     unary_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
 }
@@ -442,7 +582,7 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
             const int count = features - f0 < kBlock ? features - f0 : kBlock;
             const std::size_t base = static_cast<std::size_t>(n) * features + f0;
             BlockDerivatives<Real> table; // derivatives of sin
-            tabulate<UnaryKind::sin>(z_data + base, count, Real(1), Real(1), table);
+            tabulate<UnaryKind::sin, kMaxDerivative>(z_data + base, count, Real(1), Real(1), table);
             Real sin_acc[kBlock], cos_acc[kBlock];
             for (int f = 0; f < count; ++f) {
               sin_acc[f] = g_data[base + f] * table.d[0][f];

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
 
@@ -8,20 +9,32 @@ namespace pinnbench::nn {
 namespace models {
 ModelEntry pinn();
 ModelEntry fls();
+ModelEntry qres();
+ModelEntry kan();
 ModelEntry propinn();
 } // namespace models
 
 const std::vector<ModelEntry>& model_registry()
 {
   static const std::vector<ModelEntry> entries = {
-      models::pinn(),
-      models::fls(),
-      planned_model("qres", "quadratic residual network"),
-      planned_model("pinnsformer", "transformer on pseudo-sequences"),
-      planned_model("kan", "Kolmogorov-Arnold network"),
-      models::propinn(),
+      models::pinn(), models::fls(),
+      models::qres(), planned_model("pinnsformer", "transformer on pseudo-sequences"),
+      models::kan(),  models::propinn(),
   };
   return entries;
+}
+
+const std::vector<suite::KeySpec>& shared_model_keys()
+{
+  static const std::vector<suite::KeySpec> keys = {
+      // Every model can start from stored parameters instead of its initialiser.
+      suite::text_key("initial_parameters",
+                      "HDF5 file whose /run/parameters to start from (a result file or "
+                      "scripts/import-state-dict.py output); empty: initialise from the seed"),
+      suite::bool_key("normalize_inputs", "false",
+                      "map the task's box to [-1, 1] before the network (derivatives stay "
+                      "physical)")};
+  return keys;
 }
 
 ModelEntry planned_model(std::string name, std::string description)

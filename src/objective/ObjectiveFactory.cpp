@@ -43,6 +43,7 @@ make_objective(const YAML::Node& config, const nn::ParameterLayout& layout, std:
     settings.past_iterations = config["past_iterations"].as<int>();
     settings.perturb_conditions = config["perturb_conditions"].as<bool>();
     settings.fixed_sigma = config["fixed_sigma"].as<bool>();
+    settings.gradient_entries = layout.gradient_entries();
     return std::make_unique<Ropinn<Real>>(settings, layout.size(), seed);
   }
   throw NotImplementedError("objective '" + name + "'");

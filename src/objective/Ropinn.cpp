@@ -91,7 +91,10 @@ double Ropinn<Real>::gradient_variation() const
         local += math::sqrt(variance / count) / (mean_abs + 1e-6);
       },
       sum);
-  return sum / static_cast<double>(parameters);
+  // Frozen tensors' entries add 0 to the sum; the reference counts each once.
+  const std::size_t entries =
+      settings_.gradient_entries > 0 ? settings_.gradient_entries : parameters;
+  return sum / static_cast<double>(entries);
 }
 
 template <class Real>

@@ -87,7 +87,7 @@ private:
     l.coordinate_names = {"x", "y"};
     l.outputs = 3;
     l.pde_terms = {"momentum_x", "momentum_y", "continuity"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2)};
+    l.pde_laplacians = {{X, Y}};
     if (flow == Flow::lid_driven) {
       l.name = "ns2d_lid_driven";
       l.geometry =

@@ -76,8 +76,7 @@ private:
         balls);
     l.coordinate_names = {"x", "y", "z"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2),
-                         jet::MultiIndex::unit(Z, 2)};
+    l.pde_laplacians = {{X, Y, Z}};
     l.conditions = {neumann("boundary", [](const double*, bool on) { return on; })};
     l.pde_data = [layers](const double* x) {
       return x[Z] < 0.5 ? std::vector<double>{layers.k1 * layers.k1, layers.mu1}

@@ -105,7 +105,7 @@ private:
         holes);
     l.coordinate_names = {"x", "y"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2)};
+    l.pde_laplacians = {{X, Y}};
     const auto on_square = [h](const double* x) {
       return geometry::isclose(x[X], -h) || geometry::isclose(x[X], h) ||
              geometry::isclose(x[Y], -h) || geometry::isclose(x[Y], h);

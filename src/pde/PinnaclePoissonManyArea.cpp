@@ -79,7 +79,7 @@ private:
         std::make_shared<geometry::Box>(std::vector<double>{-10, -10}, std::vector<double>{10, 10});
     l.coordinate_names = {"x", "y"};
     l.pde_terms = {"residual"};
-    l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(Y, 2)};
+    l.pde_laplacians = {{X, Y}};
     l.conditions = {robin("boundary", [](const double*, bool on) { return on; })};
     l.pde_data = [c = std::move(coefficients)](const double* x) {
       const auto block = [](double v) {

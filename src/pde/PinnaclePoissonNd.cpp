@@ -62,8 +62,9 @@ private:
     for (int i = 0; i < dimension; ++i)
       l.coordinate_names.push_back("x" + std::to_string(i + 1));
     l.pde_terms = {"residual"};
+    l.pde_laplacians = {std::vector<int>(static_cast<std::size_t>(dimension))};
     for (int i = 0; i < dimension; ++i)
-      l.pde_derivatives.push_back(jet::MultiIndex::unit(i, 2));
+      l.pde_laplacians.front()[static_cast<std::size_t>(i)] = i;
     l.conditions = {dirichlet("boundary", [](const double*, bool on) { return on; })};
     return l;
   }

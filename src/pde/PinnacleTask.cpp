@@ -237,6 +237,8 @@ PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling samplin
     term.kind = TermKind::pde;
     term.evaluations = {collocation_};
     term.derivatives = {layout_.pde_derivatives};
+    for (const auto& axes : layout_.pde_laplacians)
+      term.add_laplacian(axes);
     term.point_data = pde_point_data(layout_, collocation_);
     terms_.push_back(std::move(term));
   }

@@ -31,11 +31,8 @@ SectionSpec model_section()
   SectionSpec s;
   s.name = "model";
   s.axis = "models";
-  // Every model can start from stored parameters instead of its initialiser.
-  s.shared_keys = {
-      text_key("initial_parameters",
-               "HDF5 file whose /run/parameters to start from (a result file or "
-               "scripts/import-state-dict.py output); empty: initialise from the seed")};
+  // Keys every model has: stored starting parameters, input normalisation.
+  s.shared_keys = nn::shared_model_keys();
   for (const auto& model : nn::model_registry())
     s.variants.push_back({model.name, model.implemented(), model.keys, {}, model.description});
   return s;
@@ -96,6 +93,12 @@ SectionSpec optimizer_section()
                int_key("history_size", "100", 1, "curvature pairs kept"),
                choice_key("line_search", {"strong_wolfe", "none"}, "line search")},
               "PyTorch-compatible L-BFGS"),
+      variant("lbfgs_optax",
+              {int_key("memory_size", "10", 1, "curvature pairs kept (Optax's default)"),
+               bool_key("scale_init_precond", "true",
+                        "initial inverse Hessian y.s / y.y (first step: min(1, 1/|g|))"),
+               int_key("max_linesearch_steps", "20", 1, "zoom line-search evaluations")},
+              "Optax's L-BFGS (optax.lbfgs): zoom line search, one update per iteration"),
       variant("adam",
               {real_key("lr", "1e-3", above(0), "learning rate"),
                real_key("beta1", "0.9", interval(0, 1, false), "first-moment decay"),

@@ -77,7 +77,9 @@ std::vector<double> Evaluator<Real>::residuals(const Vector<Real>& parameters)
   const int dimension = task_.dimension();
   std::vector<double> values;
   for_each_chunk(
-      parameters, jet::DerivativeSet::closure_of(dimension, pde_term_.derivatives.front()),
+      parameters,
+      jet::DerivativeSet::for_residual(dimension, pde_term_.derivatives.front(),
+                                       pde_term_.laplacian_masks(0, dimension), 0, true),
       [&](std::int64_t begin, std::int64_t count, const jet::Var<Real>& z) {
         jet::Var<Real> data;
         if (device_data_.extent(0) > 0)

@@ -82,9 +82,12 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
       prepared.points.push_back(
           pde::to_device<Real>(pde::slice(term.evaluations[static_cast<std::size_t>(k)], block),
                                "pinnbench::loss::points"));
-      auto set =
-          jet::DerivativeSet::closure_of(dimension, term.derivatives[static_cast<std::size_t>(k)]);
-      prepared.sets.push_back(raise > 0 ? set->raised(raise) : set);
+      // Collapsed Laplacians only where nothing differentiates the residual again
+      // (raise 0) and the network is evaluated once (no embedding).
+      prepared.sets.push_back(
+          jet::DerivativeSet::for_residual(dimension, term.derivatives[static_cast<std::size_t>(k)],
+                                           term.laplacian_masks(k, dimension), raise,
+                                           settings_.collapse_laplacians && evaluations == 1));
     }
     if (term.point_data.size() > 0 && term.point_data.size() != term.size())
       throw NotImplementedError("term '" + term.name +

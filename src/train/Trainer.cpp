@@ -6,9 +6,11 @@
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/jet/Kernels.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/nn/NormalizedInputs.hpp>
 #include <pinnbench/objective/ObjectiveFactory.hpp>
 #include <pinnbench/optim/Adam.hpp>
 #include <pinnbench/optim/Lbfgs.hpp>
+#include <pinnbench/optim/OptaxLbfgs.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/Checkpoint.hpp>
 #include <pinnbench/train/Evaluator.hpp>
@@ -160,7 +162,10 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   task_inputs.seed = seed;
   task_inputs.data_dir = context.data_dir;
   const auto task = pde::make_task(task_inputs);
-  const auto model = nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
+  std::unique_ptr<nn::Model<Real>> model =
+      nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
+  if (config["model"]["normalize_inputs"].as<bool>())
+    model = std::make_unique<nn::NormalizedInputs<Real>>(std::move(model), task->domain());
   auto objective =
       objective::make_objective<Real>(config["objective"], model->layout(), seed, *task);
   Vector<Real> parameters("pinnbench::parameters", model->layout().size());
@@ -191,6 +196,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   std::function<Real(const std::function<Real()>&)> step;
   std::unique_ptr<optim::Lbfgs<Real>> lbfgs;
   std::unique_ptr<optim::Adam<Real>> adam;
+  std::unique_ptr<optim::OptaxLbfgs<Real>> optax;
   if (run.optimizer == "lbfgs") {
     optim::LbfgsSettings s;
     s.lr = optimizer_config["lr"].as<double>();
@@ -202,6 +208,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     s.strong_wolfe = optimizer_config["line_search"].as<std::string>() == "strong_wolfe";
     lbfgs = std::make_unique<optim::Lbfgs<Real>>(parameters, loss.gradient(), s);
     step = [&](const std::function<Real()>& closure) { return lbfgs->step(closure); };
+  } else if (run.optimizer == "lbfgs_optax") {
+    optim::OptaxLbfgsSettings s;
+    s.memory_size = optimizer_config["memory_size"].as<int>();
+    s.scale_init_precond = optimizer_config["scale_init_precond"].as<bool>();
+    s.line_search.max_steps = optimizer_config["max_linesearch_steps"].as<int>();
+    optax = std::make_unique<optim::OptaxLbfgs<Real>>(parameters, loss.gradient(), s);
+    step = [&](const std::function<Real()>& closure) { return optax->step(closure); };
   } else if (run.optimizer == "adam") {
     optim::AdamSettings s;
     s.lr = optimizer_config["lr"].as<double>();
@@ -290,7 +303,9 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     CheckpointParts parts;
     parts.reserve(3);
     parts.emplace_back("trainer", std::move(trainer));
-    parts.emplace_back("optimizer", lbfgs ? lbfgs->save_state() : adam->save_state());
+    parts.emplace_back("optimizer", lbfgs   ? lbfgs->save_state()
+                                    : optax ? optax->save_state()
+                                            : adam->save_state());
     parts.emplace_back("objective", objective->save_state());
     write_checkpoint(context.checkpoint, run.config_yaml(), parts);
   };
@@ -318,6 +333,8 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
       history.load(trainer);
       if (lbfgs)
         lbfgs->load_state(parts->at(1).second);
+      else if (optax)
+        optax->load_state(parts->at(1).second);
       else
         adam->load_state(parts->at(1).second);
       objective->load_state(parts->at(2).second);
@@ -336,21 +353,39 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     record(0, last);
   }
 
+  // Optax's L-BFGS reads a non-finite trial as a failed one and may accept an
+  // earlier trial (or stay put): its closure keeps every evaluation of the
+  // iteration, and `last` becomes the accepted one after the step.
+  std::vector<LossValue> step_values(
+      optax ? static_cast<std::size_t>(optax->settings().line_search.max_steps) + 1 : 0);
+  std::size_t step_evaluation = 0;
   const auto closure = [&]() -> Real {
     last = loss.evaluate(parameters, true, closure_index++);
     ++closures;
+    if (optax) {
+      step_values[step_evaluation++] = last;
+      return static_cast<Real>(last.loss);
+    }
     if (!last.finite)
       throw Diverged{};
     return static_cast<Real>(last.loss);
   };
+  LossValue accepted_before = last;
 
   for (std::int64_t iteration = done + 1; iteration <= iterations; ++iteration) {
     const auto start = std::chrono::steady_clock::now();
     bool diverged = false;
+    step_evaluation = 0;
     try {
       step(closure);
     } catch (const Diverged&) {
       diverged = true;
+    }
+    if (optax) {
+      const int accepted = optax->last_accepted_evaluation();
+      last = accepted >= 0 ? step_values[static_cast<std::size_t>(accepted)] : accepted_before;
+      accepted_before = last;
+      diverged = !last.finite;
     }
     objective->after_step();
     wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -275,11 +275,11 @@ const InvalidCase invalid_cases[] = {
      "dataset name '' is empty or not a plain name"},
     {"ParameterValueCount", [](RunResult& r) { r.parameters[0].tensor.values.push_back(1.0); },
      "parameter 'layer0.weight' holds 7 values, its shape needs 6"},
-    {"ParameterRank3",
+    {"ParameterRank5",
      [](RunResult& r) {
-       r.parameters[0].tensor.shape = {1, 3, 2};
+       r.parameters[0].tensor.shape = {1, 1, 1, 3, 2};
      },
-     "parameter 'layer0.weight' has 3 dimensions, expected 1 to 2"},
+     "parameter 'layer0.weight' has 5 dimensions, expected 1 to 4"},
     {"ParameterWithoutShape", [](RunResult& r) { r.parameters[1].tensor.shape.clear(); },
      "parameter 'layer0.bias' has 0 dimensions"},
     {"ParameterPrecision", [](RunResult& r) { r.parameters[3].tensor.single_precision = true; },

@@ -6,9 +6,12 @@
 //   of the coordinates) against central differences of the loss.
 #include "support/FiniteDifference.hpp"
 
+#include <cmath>
 #include <gtest/gtest.h>
+#include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Expression.hpp>
 #include <pinnbench/nn/Mlp.hpp>
+#include <pinnbench/nn/NormalizedInputs.hpp>
 #include <random>
 
 using namespace pinnbench;
@@ -404,4 +407,72 @@ TEST(Initialization, ReferencePinnHas527361Parameters)
 {
   nn::MlpShape shape;
   EXPECT_EQ(nn::Mlp<float>(shape).layout().size(), 527361u); // spec/ropinn.md §4.2
+}
+
+// Input normalisation: the network sees z = (2 x - lo - hi) / (hi - lo), the
+// derivatives are with respect to the physical x (chain rule through the tape's
+// affine op), checked against finite differences in x of the long-double
+// reference network composed with the same map.
+TEST(NormalizedInputs, DerivativesAreInPhysicalCoordinates)
+{
+  std::mt19937 rng(12);
+  SmallMlp<double> fixture(13);
+  auto& [mlp, parameters, gradient] = fixture;
+  const std::vector<std::pair<double, double>> box = {{0.0, 2.0 * M_PI}, {0.0, 1.0}};
+  const nn::NormalizedInputs<double> normalized(std::make_unique<nn::Mlp<double>>(small_shape()),
+                                                box);
+  std::uniform_real_distribution<double> ux(0.0, 2.0 * M_PI), ut(0.0, 1.0);
+  std::vector<test::Point> points;
+  for (int n = 0; n < 6; ++n)
+    points.push_back({ux(rng), ut(rng)});
+  const auto set = DerivativeSet::full(2, 3);
+  Tape<double> tape;
+  tape.bind_parameters(parameters, gradient);
+  Var<double> u =
+      normalized.forward(Var<double>(tape, tape.coordinates(make_points<double>(points), set)));
+  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
+  const ReferenceMlp reference = ReferenceMlp::from(mlp, parameters);
+  const auto physical = [&reference, &box](const test::Point& x) {
+    test::Point z(x.size());
+    for (std::size_t j = 0; j < x.size(); ++j)
+      z[j] = (2.0L * x[j] - box[j].first - box[j].second) / (box[j].second - box[j].first);
+    return reference(z);
+  };
+  for (int c = 0; c < set->size(); ++c) {
+    std::vector<double> actual;
+    std::vector<long double> expected;
+    for (std::size_t n = 0; n < points.size(); ++n) {
+      actual.push_back(host(c, n, 0));
+      expected.push_back(test::partial_derivative(physical, points[n], (*set)[c]));
+    }
+    EXPECT_LE(test::relative_error(actual, expected), (*set)[c].order() <= 2 ? 1e-7 : 1e-5)
+        << "component " << (*set)[c].to_string({"x", "t"});
+  }
+  // The map itself: scale 2 / (hi - lo), shift -(hi + lo) / (hi - lo).
+  EXPECT_DOUBLE_EQ(normalized.scale()[0], 1.0 / M_PI);
+  EXPECT_DOUBLE_EQ(normalized.shift()[0], -1.0);
+  EXPECT_DOUBLE_EQ(normalized.scale()[1], 2.0);
+  EXPECT_DOUBLE_EQ(normalized.shift()[1], -1.0);
+}
+
+TEST(NormalizedInputs, AffineOpGradientMatchesFiniteDifferences)
+{
+  // The affine op on a jet that depends on the parameters (its VJP scales the
+  // adjoint of every derivative component).
+  std::mt19937 rng(14);
+  SmallMlp<double> fixture(15);
+  auto& [mlp, parameters, gradient] = fixture;
+  const auto points = make_points<double>(random_points(rng, 5));
+  const auto set = DerivativeSet::full(2, 2);
+  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
+    Var<double> u = net.forward(Var<double>(tape, tape.coordinates(points, set)));
+    Var<double> v(tape, tape.affine(u.id(), {3.0}, {0.5}));
+    Var<double> r = d(d(v, X), X) + v * d(v, T);
+    return std::vector<std::pair<int, double>>{{tape.sum_squares(r.id()), 0.2}};
+  };
+  Tape<double> tape;
+  evaluate(tape, mlp, parameters, gradient, build, true);
+  const auto expected = finite_difference_gradient(mlp, parameters, build, 1e-6);
+  EXPECT_LE(gradient_mismatch(expected, gradient), 1e-6);
+  EXPECT_THROW(tape.affine(0, {1.0, 2.0, 3.0}, {0.0, 0.0, 0.0}), LogicError);
 }

@@ -344,6 +344,30 @@ TEST(Objectives, RopinnSigmaMatchesAHandComputation)
   EXPECT_DOUBLE_EQ(clipped.region(), 1e-4);
 }
 
+TEST(Objectives, RopinnSigmaCountsAFrozenTensorOnce)
+{
+  // PyTorch's gradient vector gives a tensor without .grad one 0 entry (KAN's
+  // grid and masks): the same history over 3 live entries plus two frozen
+  // tensors of 4 entries each averages over 3 + 2 = 5, not 11.
+  const std::size_t p = 11;
+  objective::RopinnSettings settings;
+  settings.past_iterations = 2;
+  settings.gradient_entries = 5;
+  objective::Ropinn<double> ropinn(settings, p, 0);
+  Vector<double> g("g", p);
+  for (const std::vector<double>& values : {std::vector<double>{2.0, -1.0, 0.0},
+                                            std::vector<double>{4.0, 1.0, 0.0}}) {
+    auto host = Kokkos::create_mirror_view(g);
+    Kokkos::deep_copy(host, 0.0);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      host(i) = values[i];
+    Kokkos::deep_copy(g, host);
+    ropinn.after_closure(g);
+    ropinn.after_step();
+  }
+  EXPECT_NEAR(ropinn.sigma(), (1.0 / (3.0 + 1e-6) + 1.0 / (1.0 + 1e-6)) / 5.0, 1e-15);
+}
+
 TEST(Objectives, RopinnPerturbationsAreOneSidedAndFreshPerClosure)
 {
   Fixture f;

@@ -111,6 +111,8 @@ ReferenceTrajectory read_reference_trajectory(const std::string& path)
         value >> ref.problem;
       else if (key == "torch")
         value >> ref.torch_version;
+      else if (key == "generator")
+        std::getline(value >> std::ws, ref.generator);
       else if (key == "steps")
         value >> ref.steps;
       else if (key == "n")

@@ -32,6 +32,7 @@ struct ReferenceTrajectory
   std::string optimizer; // "lbfgs" or "adam"
   std::map<std::string, std::string> settings;
   std::string torch_version;
+  std::string generator; // what produced a non-torch reference (generate_optax_reference.py)
   int steps = 0;
   int dimension = 0;
   std::vector<ReferenceEvaluation> evaluations;

@@ -129,7 +129,8 @@ std::vector<double> residuals(const pde::Task& task, const pde::Term& term,
   Vector<double> none("none", 0);
   tape.bind_parameters(none, none);
   const int d = task.dimension();
-  const auto set = jet::DerivativeSet::closure_of(d, term.derivatives.front());
+  const auto set = jet::DerivativeSet::for_residual(d, term.derivatives.front(),
+                                                    term.laplacian_masks(0, d), 0, true);
   const auto points = pde::to_device<double>(term.evaluations.front(), "points");
   const jet::Var<double> z(tape, tape.coordinates(points, set));
   jet::Var<double> data;
@@ -277,6 +278,14 @@ TEST(PinnacleTasks, PoissonNdExactSolutionSatisfiesEveryTerm)
     return Vars{u};
   });
   expect_vanish(*task, exact, {"residual", "boundary"}, 1e-10 * 10);
+  // The residual reads u only through its 5-D Laplacian: the loss carries it as one
+  // collapsed component, u + 5 first derivatives + Delta u = 7 (not 11).
+  const auto terms = task->training_terms();
+  const auto& residual = term_named(terms, "residual");
+  EXPECT_EQ(jet::DerivativeSet::for_residual(5, residual.derivatives.front(),
+                                             residual.laplacian_masks(0, 5), 0, true)
+                ->size(),
+            7);
   for_each_point(term_named(task->training_terms(), "boundary"), [](const double* x) {
     bool on_face = false;
     for (int i = 0; i < 5; ++i)
@@ -556,7 +565,8 @@ TEST(PinnacleTasks, EvaluatorResidualUsesTheTestPointsCoefficients)
   jet::Tape<double> tape;
   Vector<double> unused("unused", parameters.extent(0));
   tape.bind_parameters(parameters, unused);
-  const auto set = jet::DerivativeSet::closure_of(3, term.derivatives.front());
+  const auto set = jet::DerivativeSet::for_residual(3, term.derivatives.front(),
+                                                    term.laplacian_masks(0, 3), 0, true);
   const auto points = pde::to_device<double>(term.evaluations.front(), "points");
   const auto values = pde::to_device<double>(term.point_data, "data");
   const jet::Var<double> z(tape, tape.coordinates(points, set));

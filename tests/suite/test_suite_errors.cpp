@@ -43,8 +43,8 @@ TEST(SuiteErrors, UnknownKeyInASection)
                    minimal_matrix,
                3, 5,
                {"unknown key 'widht' in 'defaults.model'; did you mean 'width'?",
-                "valid choices: name, initial_parameters, width, hidden_layers, activation, init, "
-                "bias_init"});
+                "valid choices: name, initial_parameters, normalize_inputs, width, hidden_layers, "
+                "activation, init, bias_init"});
 }
 
 TEST(SuiteErrors, UnknownKeyInDefaultsNestedMapping)
@@ -196,7 +196,7 @@ TEST(SuiteErrors, UnknownNames)
       "matrix:\n"
       "  tasks: [convection]\n"
       "  optimizers: [{name: lbgfs}]\n",
-      3, 23, {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?", "(valid choices: lbfgs, adam)"});
+      3, 23, {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?", "(valid choices: lbfgs, lbfgs_optax, adam)"});
   expect_error("defaults:\n"
                "  task: {name: wav}\n",
                2, 16, {"unknown task 'wav'; did you mean 'wave'?"});
@@ -332,15 +332,15 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                {"'beta' in 'defaults.task' applies to every task, but task 'reaction' has no "
                 "such key",
                 "valid choices: rho, points, test, weights"});
-  // A pinn setting at the shared level does not fit the (known, unimplemented) qres.
+  // A pinn setting at the shared level does not fit the (known, unimplemented) pinnsformer.
   expect_error("defaults:\n"
                "  model: {width: 64}\n"
                "matrix:\n"
                "  tasks: [convection]\n"
-               "  models: [pinn, qres]\n"
+               "  models: [pinn, pinnsformer]\n"
                "  objectives: [vanilla]\n"
                "  optimizers: [lbfgs]\n",
-               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'qres'"});
+               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'pinnsformer'"});
 }
 
 TEST(SuiteErrors, MergedPointSetPointsAtTheOverride)

@@ -171,6 +171,7 @@ model:
   init: xavier_uniform
   bias_init: 0.01
   initial_parameters: ""
+  normalize_inputs: false
 objective:
   name: vanilla
   label: vanilla
@@ -481,7 +482,7 @@ TEST(SuiteLoading, UnimplementedNamesLoadButCannotRun)
 matrix:
   tasks: [convection, {name: )" +
                            planned + R"(, weights: {residual_u: 2}}]
-  models: [pinn, qres]
+  models: [pinn, pinnsformer]
   objectives: [vanilla]
   optimizers: [lbfgs]
 )");
@@ -489,9 +490,9 @@ matrix:
   EXPECT_NO_THROW(require_implemented(suite.runs[0]));
   try {
     require_implemented(suite.runs[1]);
-    ADD_FAILURE() << "qres ran";
+    ADD_FAILURE() << "pinnsformer ran";
   } catch (const NotImplementedError& e) {
-    EXPECT_STREQ(e.what(), "not implemented yet: model 'qres'");
+    EXPECT_STREQ(e.what(), "not implemented yet: model 'pinnsformer'");
   }
   try {
     require_implemented(suite.runs[2]);
@@ -500,7 +501,7 @@ matrix:
     EXPECT_EQ(std::string(e.what()), "not implemented yet: task '" + planned + "'");
   }
   EXPECT_EQ(suite.runs[2].config["task"]["weights"]["residual_u"].as<double>(), 2.0);
-  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // qres has no pinn keys
+  EXPECT_FALSE(suite.runs[1].config["model"]["width"]); // pinnsformer has no pinn keys
 }
 
 TEST(SuiteLoading, EmptySectionsAndAnOverrideWithoutWhen)

@@ -110,6 +110,25 @@ Var<Real> d(const Var<Real>& a, int coordinate)
   return {a.tape(), a.tape().derivative(a.id(), coordinate)};
 }
 
+/// sum_{j in axes} d^2 a / d z_j^2. Read from the collapsed Laplacian component
+/// when a's set carries one over exactly these axes (one component instead of
+/// one per axis: DerivativeSet.hpp), otherwise summed from second derivatives,
+/// which then also carries the derivatives of the Laplacian the set allows.
+template <class Real>
+Var<Real> laplacian(const Var<Real>& a, const std::vector<int>& axes)
+{
+  const auto& set = a.set();
+  const AxisMask mask = axis_mask(axes, set->dimension());
+  if (set->find_laplacian(mask) >= 0)
+    return {a.tape(), a.tape().collapsed_laplacian(a.id(), mask)};
+  Var<Real> sum;
+  for (int j : axes) {
+    const Var<Real> second = d(d(a, j), j);
+    sum = sum.valid() ? sum + second : second;
+  }
+  return sum;
+}
+
 /// One feature (network output) of a multi-feature jet.
 template <class Real>
 Var<Real> feature(const Var<Real>& a, int index)

@@ -6,6 +6,7 @@
 // "accumulate" in a VJP: false writes the input adjoint (first contribution),
 // true adds to it. That saves zeroing adjoint buffers before every backward pass.
 #include <cstdint>
+#include <pinnbench/jet/BSpline.hpp>
 #include <pinnbench/jet/Jet.hpp>
 #include <pinnbench/jet/Programs.hpp>
 #include <pinnbench/jet/UnaryFunction.hpp>
@@ -90,6 +91,24 @@ template <class Real>
 void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                     const std::vector<int>& unit_components, const JetView<Real>& out);
 
+/// A per-feature affine map z_f = scale_f a_f + shift_f (at most kMaxCoordinates
+/// features): input normalisation, whose jet keeps derivatives in the original
+/// coordinates (every derivative of z_f is scale_f times a_f's).
+template <class Real>
+struct FeatureAffine
+{
+  Real scale[kMaxCoordinates] = {};
+  Real shift[kMaxCoordinates] = {};
+};
+
+template <class Real>
+void affine_forward(const ConstJetView<Real>& a, const FeatureAffine<Real>& map,
+                    const JetView<Real>& out);
+/// adjoint_a (+)= scale_f adjoint_out.
+template <class Real>
+void affine_vjp(const ConstJetView<Real>& adjoint_out, const FeatureAffine<Real>& map,
+                const JetView<Real>& adjoint_a, bool accumulate);
+
 // --- linear layers --------------------------------------------------------------------
 
 template <class Real>
@@ -117,6 +136,34 @@ std::int64_t linear_vjp(const ConstJetView<Real>& a, const WeightView<Real>& wei
                         const ConstJetView<Real>& adjoint_z, const JetView<Real>& adjoint_a,
                         bool accumulate_a, const WeightGradientView<Real>& grad_weight,
                         const BiasGradientView<Real>& grad_bias);
+
+// --- B-spline bases (KAN) ---------------------------------------------------------
+
+/// y[c][n][i * bases + m] = d^{S[c]} of B_m(z_i): the jets of every basis of
+/// `grid` at every input feature (Faa di Bruno with exact piecewise-polynomial
+/// derivatives).
+template <class Real>
+void bspline_forward(const BSplineGrid<Real>& grid, const FaaDiBrunoProgram& program,
+                     const ConstJetView<Real>& z, const JetView<Real>& y,
+                     KernelVariant variant = KernelVariant::automatic);
+
+template <class Real>
+void bspline_vjp(const BSplineGrid<Real>& grid, const FaaDiBrunoProgram& program,
+                 const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
+                 const JetView<Real>& adjoint_z, bool accumulate,
+                 KernelVariant variant = KernelVariant::automatic);
+
+/// out[q] = weight[q] * scale[q / group] (a KAN layer's scale_sp times its coef).
+template <class Real>
+void scaled_weight_forward(const BiasView<Real>& weight, const BiasView<Real>& scale, int group,
+                           const BiasGradientView<Real>& out);
+
+/// grad_weight[q] += scale[q / group] grad_scaled[q];
+/// grad_scale[e] += sum_m weight[e group + m] grad_scaled[e group + m].
+template <class Real>
+void scaled_weight_vjp(const BiasView<Real>& weight, const BiasView<Real>& scale, int group,
+                       const BiasView<Real>& grad_scaled, const BiasGradientView<Real>& grad_weight,
+                       const BiasGradientView<Real>& grad_scale);
 
 // --- element projections (vPINN) ---------------------------------------------------
 

@@ -6,6 +6,10 @@
 //   d^alpha y = sum_k f^(k)(z_0) sum_{multisets {b_1..b_k}, b_i != 0, sum b_i = alpha}
 //                 c(alpha; b) prod_i d^{b_i} z,   c = alpha! / (prod_i b_i! prod_m mult_m!)
 // Leibniz, (A B)_alpha = sum_{beta <= alpha} C(alpha, beta) A_beta B_{alpha - beta}.
+// A collapsed Laplacian component L over axes A (DerivativeSet.hpp) follows
+//   f(z)_L = f'(z_0) z_L + f''(z_0) sum_{d in A} (z_d)^2,
+//   (A B)_L = A_0 B_L + A_L B_0 + 2 sum_{d in A} A_d B_d,
+// which are terms of the same two kinds, so the same kernels evaluate them.
 #include <pinnbench/core/Types.hpp>
 #include <pinnbench/jet/DerivativeSet.hpp>
 #include <vector>
@@ -45,6 +49,9 @@ std::vector<LeibnizTerm> leibniz_terms(const DerivativeSet& output, const Deriva
 /// `from`, or -1 where `from` lacks it.
 std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& to);
 
+/// Most collapsed Laplacians the fused gradient + Laplacian host kernels take.
+inline constexpr int kMaxFastLaplacians = 4;
+
 /// Device copies, built once per set (or set triple) and cached for the process.
 struct FaaDiBrunoProgram
 {
@@ -53,6 +60,14 @@ struct FaaDiBrunoProgram
   Kokkos::View<const int*, MemorySpace> offsets;
   int components = 0;
   int max_order = 0;
+  /// The set is the value, `first_order` first derivatives (components 1 ..
+  /// first_order) and `laplacians` collapsed Laplacians after them: host kernels
+  /// then run a fused form of the same terms. Bit c of laplacian_members[l] is
+  /// set when Laplacian l sums over the coordinate of component c.
+  bool laplacian_fast_path = false;
+  int first_order = 0;
+  int laplacians = 0;
+  unsigned laplacian_members[kMaxFastLaplacians] = {};
 };
 
 struct LeibnizProgram
@@ -70,6 +85,8 @@ ComponentMap device_component_map(const DerivativeSetPtr& from, const Derivative
 
 /// For d/dz_j: for each component of set->shifted(j), its source component.
 ComponentMap device_shift_map(const DerivativeSetPtr& set, int coordinate);
+/// For reading a collapsed Laplacian as a value-only jet: {its component}.
+ComponentMap device_laplacian_map(const DerivativeSetPtr& set, AxisMask axes);
 /// For embedding a jet on `source` into `target` (more coordinates), its own
 /// coordinates becoming offset, offset + 1, ...: for each component of `target`
 /// the source component, or -1 where the multi-index involves other coordinates

@@ -62,6 +62,13 @@ public:
   /// f(a) componentwise in the jet sense. For UnaryKind::wave, w1 and w2 are the
   /// parameters at `wave_offset` and `wave_offset + 1`.
   NodeId unary(NodeId input, UnaryKind kind, std::int64_t wave_offset = -1);
+  /// The jets of every B-spline basis of `grid` at every feature, [S][N][F * bases]:
+  /// feature i * bases + m is B_m(a_i) (KAN edges).
+  NodeId bspline(NodeId input, const BSplineGrid<Real>& grid);
+  /// linear() with the weight W (.) s: W_eff[o][k] = W[o][k] * s[(o * inputs + k) / group],
+  /// W at `weight_offset`, s at `scale_offset` (a KAN layer's scale_sp times its coef).
+  NodeId scaled_linear(NodeId input, std::size_t weight_offset, int outputs,
+                       std::size_t scale_offset, int group, std::int64_t bias_offset = -1);
 
   // --- jet algebra ---------------------------------------------------------------
 
@@ -76,6 +83,12 @@ public:
   NodeId mul(NodeId a, NodeId b);
   /// d a / d z_coordinate: the jet on the shifted set.
   NodeId derivative(NodeId a, int coordinate);
+  /// The collapsed Laplacian of a over `axes` as a value-only jet; a's set must
+  /// carry it (DerivativeSet::find_laplacian).
+  NodeId collapsed_laplacian(NodeId a, AxisMask axes);
+  /// scale_f a_f + shift_f per feature (input normalisation): derivatives stay
+  /// with respect to a's coordinates, each scaled by scale_f (the chain rule).
+  NodeId affine(NodeId a, const std::vector<double>& scale, const std::vector<double>& shift);
   /// Feature `feature` of a as a one-feature jet.
   NodeId feature(NodeId a, int feature);
   /// The same function seen on the larger coordinate set of `target`, its own
@@ -129,13 +142,16 @@ private:
   {
     coordinates,
     linear,
+    scaled_linear,
     unary,
+    bspline,
     combine,
     mul,
     project,
     perturb,
     group_mean,
     regroup,
+    affine,
     sum_squares,
     sum_values
   };
@@ -155,6 +171,13 @@ private:
     UnaryKind kind = UnaryKind::tanh;
     std::int64_t wave_offset = -1;
     const FaaDiBrunoProgram* faa_di_bruno = nullptr;
+    // bspline
+    BSplineGrid<Real> grid;
+    // scaled_linear: W (.) s and its gradient, buffers kept across rewinds
+    std::size_t scale_offset = 0;
+    int group = 1;
+    Kokkos::View<Real*, MemorySpace> scaled_weight;
+    Kokkos::View<Real*, MemorySpace> scaled_gradient;
     // combine / mul
     Real alpha = Real(1);
     Real beta = Real(0);
@@ -163,6 +186,8 @@ private:
     FeatureSelection sel_a;
     FeatureSelection sel_b;
     const LeibnizProgram* leibniz = nullptr;
+    // affine
+    FeatureAffine<Real> affine_map;
     // project
     ProjectionWeights<Real> weights;
     int segment = 1;

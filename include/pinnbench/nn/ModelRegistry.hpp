@@ -67,6 +67,10 @@ struct ModelEntry
 /// A known model name that fails `not implemented yet`.
 ModelEntry planned_model(std::string name, std::string description);
 
+/// Keys every model takes, applied by the runner around whichever model is
+/// built: `normalize_inputs` (the task's box mapped to [-1, 1], NormalizedInputs.hpp).
+const std::vector<suite::KeySpec>& shared_model_keys();
+
 /// Every model, in the order the schema, --help and the docs list them.
 const std::vector<ModelEntry>& model_registry();
 /// The entry named `name`, or null.

@@ -18,6 +18,9 @@ struct RopinnSettings
   int past_iterations = 10;
   bool perturb_conditions = false;
   bool fixed_sigma = false;
+  /// Entries sigma averages over: the reference's flattened-gradient length
+  /// (ParameterLayout::gradient_entries); 0 means the parameter count.
+  std::size_t gradient_entries = 0;
 };
 
 template <class Real>

@@ -83,6 +83,10 @@ struct PinnacleLayout
   int outputs = 1;
   std::vector<std::string> pde_terms;           ///< one loss term per PDE component
   std::vector<jet::MultiIndex> pde_derivatives; ///< what the PDE residuals read
+  /// Laplacians the PDE residuals read through c.laplacian(v, axes), one axis list
+  /// each: declared here (not as d_jj in pde_derivatives) so that the loss may carry
+  /// each as one collapsed jet component.
+  std::vector<std::vector<int>> pde_laplacians;
   std::vector<Condition> conditions;            ///< in loss order
   /// Per-point coefficients of the PDE terms, read as c.data(j) (piecewise
   /// fields; at most 6 values per point); empty when the PDE has none.

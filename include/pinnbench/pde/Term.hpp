@@ -2,7 +2,7 @@
 // One loss term of a task: its points and which derivatives of the network
 // output its residual reads. A term may evaluate the network on several paired
 // point sets (a periodic boundary compares u(x_lo, t) with u(x_hi, t)).
-#include <pinnbench/jet/MultiIndex.hpp>
+#include <pinnbench/jet/DerivativeSet.hpp>
 #include <pinnbench/pde/PointCloud.hpp>
 #include <string>
 #include <vector>
@@ -28,6 +28,13 @@ struct Term
   /// (at most 6 columns; the outward normals of Neumann and Robin conditions),
   /// read by TermContext::data(); empty when the term has none.
   PointCloud point_data;
+  /// Laplacians of u the residual reads through TermContext::laplacian, per
+  /// evaluation (missing = none): each lists the coordinates summed over, e.g.
+  /// {0, 1} for u_xx + u_yy on (x, y, t). Declared here rather than as d_xx, d_yy
+  /// in `derivatives`, each may be carried as ONE collapsed jet component (the
+  /// loss picks that automatically when it is smaller and no objective needs
+  /// derivatives of the residual). Use add_laplacian().
+  std::vector<std::vector<std::vector<int>>> laplacians;
   /// Coordinates held fixed on this term's points (x on a boundary, t on the
   /// initial line): double PINN's "free" variant does not differentiate them.
   std::vector<int> fixed_coordinates;
@@ -38,6 +45,25 @@ struct Term
   const std::string& reported() const { return reported_name.empty() ? name : reported_name; }
 
   std::int64_t size() const { return evaluations.empty() ? 0 : evaluations.front().size(); }
+
+  /// Declares that the residual reads the Laplacian of u over `axes` (of
+  /// evaluation `evaluation`) through TermContext::laplacian(v, axes).
+  Term& add_laplacian(std::vector<int> axes, int evaluation = 0)
+  {
+    if (laplacians.size() <= static_cast<std::size_t>(evaluation))
+      laplacians.resize(static_cast<std::size_t>(evaluation) + 1);
+    laplacians[static_cast<std::size_t>(evaluation)].push_back(std::move(axes));
+    return *this;
+  }
+  /// The Laplacians evaluation `evaluation` reads, as axis masks over `dimension` inputs.
+  std::vector<jet::AxisMask> laplacian_masks(int evaluation, int dimension) const
+  {
+    std::vector<jet::AxisMask> masks;
+    if (static_cast<std::size_t>(evaluation) < laplacians.size())
+      for (const auto& axes : laplacians[static_cast<std::size_t>(evaluation)])
+        masks.push_back(jet::axis_mask(axes, dimension));
+    return masks;
+  }
 };
 
 } // namespace pinnbench::pde

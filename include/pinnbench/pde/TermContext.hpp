@@ -71,16 +71,6 @@ public:
       sum = sum + data(j) * d(v, j);
     return sum;
   }
-  /// The Laplacian of v in the given coordinates of evaluation 0: the one
-  /// place residuals take it, so collapsed ("forward Laplacian") jets can plug
-  /// in here.
-  Var laplacian(const Var& v, const std::vector<int>& axes) const
-  {
-    Var sum = d(d(v, axes.front()), axes.front());
-    for (std::size_t k = 1; k < axes.size(); ++k)
-      sum = sum + d(d(v, axes[k]), axes[k]);
-    return sum;
-  }
   /// Coordinate j of an evaluation as a jet (value = the coordinate, d/dz_j = 1).
   Var coordinate(int j, int evaluation = 0) const
   {
@@ -97,6 +87,21 @@ public:
     if (own == own_jets_.end() || own->second.second != evaluation)
       return jet::d(v, axis(j, evaluation));
     return combined(jet::d(own->second.first, j), evaluation, evaluations());
+  }
+  /// sum_{j in axes} d^2 v / d(coordinate j of an evaluation)^2. Declare it in the
+  /// term (Term::add_laplacian) so the jet may carry it as one collapsed
+  /// component; on an uncollapsed set it is the sum of d(d(v, j), j).
+  Var laplacian(const Var& v, const std::vector<int>& axes, int evaluation = 0) const
+  {
+    if (evaluations() == 1)
+      return jet::laplacian(v, axes);
+    jet::axis_mask(axes, dimension_); // validates: some axes, each once, all in range
+    Var sum;
+    for (int j : axes) {
+      const Var second = d(d(v, j, evaluation), j, evaluation);
+      sum = sum.valid() ? sum + second : second;
+    }
+    return sum;
   }
   /// Every axis of the term's coordinate system.
   int axes() const { return dimension_ * evaluations(); }

@@ -20,6 +20,10 @@ struct LossSettings
   int chunk_points = 1024;
   /// Loss weight per task term name; missing names weigh 1.
   std::map<std::string, double> weights;
+  /// Carry a Laplacian a term declares (Term::add_laplacian) as one collapsed
+  /// jet component where that is smaller and the objective allows it; false
+  /// always uses one component per second derivative (for comparisons).
+  bool collapse_laplacians = true;
 };
 
 /// A loss evaluation: the total and every reported term (unweighted; the loss is

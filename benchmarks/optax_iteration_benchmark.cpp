@@ -1,0 +1,154 @@
+// Iterations per second of the failure-mode setup (Appendix A) with Optax's
+// L-BFGS: by default convection FP64 double PINN at the paper's sizes (800
+// points, a 4 x 128 tanh network with 50 049 parameters, memory 100), taken
+// from suites/failure-modes.yaml so the benchmark runs exactly the suite's run.
+// The history is filled first (--warmup iterations, at least the memory), then
+// --iterations are timed and split into closure (loss + gradient), direction
+// (curvature pair + two-loop recursion) and the line search's own work.
+// Prints one JSON line with the projected time of a 10^6-iteration run.
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <mpi.h>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/nn/NormalizedInputs.hpp>
+#include <pinnbench/objective/ObjectiveFactory.hpp>
+#include <pinnbench/optim/OptaxLbfgs.hpp>
+#include <pinnbench/pde/TaskRegistry.hpp>
+#include <pinnbench/suite/Suite.hpp>
+#include <pinnbench/train/LossFunction.hpp>
+#include <string>
+
+using namespace pinnbench;
+
+namespace {
+
+struct Options
+{
+  std::string suite = "suites/failure-modes.yaml";
+  std::string run = "convection-pinn-double_pinn-lbfgs_optax-fp64-s0";
+  int warmup = 110;
+  int iterations = 50;
+};
+
+[[noreturn]] void usage(int code)
+{
+  std::printf("usage: pinnbench_optax_benchmark [--suite FILE] [--run RUN_ID] [--warmup W]\n"
+              "  [--iterations N]   (threads: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS)\n");
+  std::exit(code);
+}
+
+Options parse(int argc, char** argv)
+{
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        usage(2);
+      return argv[++i];
+    };
+    if (arg == "--suite")
+      o.suite = value();
+    else if (arg == "--run")
+      o.run = value();
+    else if (arg == "--warmup")
+      o.warmup = std::stoi(value());
+    else if (arg == "--iterations")
+      o.iterations = std::stoi(value());
+    else if (arg == "--help" || arg == "-h")
+      usage(0);
+    else if (arg.rfind("--kokkos", 0) != 0)
+      usage(2);
+  }
+  if (o.iterations < 1 || o.warmup < 0)
+    usage(2);
+  return o;
+}
+
+template <class Real>
+void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContext& mpi)
+{
+  const YAML::Node& config = spec.config;
+  const auto task = pde::make_task(config["task"], spec.seed);
+  std::unique_ptr<nn::Model<Real>> model =
+      nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
+  if (config["model"]["normalize_inputs"].as<bool>())
+    model = std::make_unique<nn::NormalizedInputs<Real>>(std::move(model), task->domain());
+  auto objective =
+      objective::make_objective<Real>(config["objective"], model->layout(), spec.seed, *task);
+  Vector<Real> parameters("parameters", model->layout().size());
+  model->initialize(parameters, spec.seed);
+  train::LossSettings settings;
+  settings.chunk_points = config["training"]["chunk_points"].as<int>();
+  train::LossFunction<Real> loss(*task, task->training_terms(), *model, objective.get(), mpi,
+                                 settings);
+  optim::OptaxLbfgsSettings s;
+  s.memory_size = config["optimizer"]["memory_size"].as<int>();
+  optim::OptaxLbfgs<Real> lbfgs(parameters, loss.gradient(), s);
+  std::uint64_t index = 0;
+  const std::function<Real()> closure = [&] {
+    return static_cast<Real>(loss.evaluate(parameters, true, index++).loss);
+  };
+  for (int k = 0; k < o.warmup; ++k)
+    lbfgs.step(closure);
+  const optim::OptaxTimings before = lbfgs.timings();
+  const std::int64_t evaluations_before = lbfgs.function_evaluations();
+  const double start = MPI_Wtime();
+  const std::clock_t cpu_start = std::clock();
+  Real value = 0;
+  for (int k = 0; k < o.iterations; ++k)
+    value = lbfgs.step(closure);
+  const double seconds = MPI_Wtime() - start;
+  const double cpu = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const optim::OptaxTimings& after = lbfgs.timings();
+  const double n = o.iterations;
+  const double closure_s = (after.closure - before.closure) / n;
+  const double direction_s = (after.direction - before.direction) / n;
+  const double step_s = (after.step - before.step) / n;
+  const double closures =
+      static_cast<double>(lbfgs.function_evaluations() - evaluations_before) / n;
+  const char* threads = std::getenv("OMP_NUM_THREADS");
+  if (mpi.is_root())
+    std::printf("{\"tool\": \"pinnbench\", \"run\": \"%s\", \"threads\": %s, \"ranks\": %d, "
+                "\"parameters\": %zu, \"memory\": %d, \"warmup\": %d, \"iterations\": %d, "
+                "\"iterations_per_second\": %.4g, \"seconds_per_iteration\": %.6g, "
+                "\"cpu_seconds_per_iteration\": %.6g, "
+                "\"closures_per_iteration\": %.4g, \"seconds_per_closure\": %.6g, "
+                "\"closure_share\": %.3f, \"direction_share\": %.3f, \"line_search_share\": %.3f, "
+                "\"outside_step_share\": %.3f, \"projected_hours_1e6\": %.2f, "
+                "\"projected_cpu_hours_1e6\": %.2f, \"loss\": %.6g}\n",
+                spec.run_id.c_str(), threads ? threads : "null", mpi.size(), model->layout().size(),
+                s.memory_size, o.warmup, o.iterations, n / seconds, seconds / n, cpu / n, closures,
+                closure_s / closures, closure_s * n / seconds, direction_s * n / seconds,
+                (step_s - closure_s - direction_s) * n / seconds,
+                (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0,
+                cpu / n * 1e6 / 3600.0, static_cast<double>(value));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+  MPI_Init(&argc, &argv);
+  {
+    Kokkos::ScopeGuard kokkos(argc, argv);
+    const Options options = parse(argc, argv);
+    const parallel::MpiContext mpi;
+    const suite::Suite suite = suite::load_suite(options.suite, {});
+    const suite::RunSpec* spec = nullptr;
+    for (const auto& r : suite.runs)
+      if (r.run_id == options.run)
+        spec = &r;
+    if (!spec) {
+      std::fprintf(stderr, "no run %s in %s\n", options.run.c_str(), options.suite.c_str());
+      MPI_Abort(MPI_COMM_WORLD, 2);
+    }
+    if (spec->config["precision"].as<std::string>() == "fp32")
+      run<float>(options, *spec, mpi);
+    else
+      run<double>(options, *spec, mpi);
+  }
+  MPI_Finalize();
+  return 0;
+}

@@ -1,0 +1,118 @@
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/nn/QRes.hpp>
+#include <pinnbench/suite/KeyBuilders.hpp>
+
+namespace pinnbench::nn {
+
+template <class Real>
+typename QRes<Real>::Linear QRes<Real>::add_linear(const std::string& prefix, int fan_in,
+                                                   int fan_out)
+{
+  Linear linear;
+  linear.outputs = fan_out;
+  linear.weight = layout_.add(
+      prefix + ".weight", {static_cast<std::size_t>(fan_out), static_cast<std::size_t>(fan_in)});
+  linear.bias = layout_.add(prefix + ".bias", {static_cast<std::size_t>(fan_out)});
+  return linear;
+}
+
+template <class Real>
+QRes<Real>::QRes(QResShape shape) : shape_(shape)
+{
+  if (shape_.inputs < 1 || shape_.outputs < 1 || shape_.width < 1 || shape_.hidden_layers < 0)
+    throw ConfigError("QRes needs positive inputs, outputs and width and hidden_layers >= 0");
+  for (int block = 0; block <= shape_.hidden_layers; ++block) {
+    const std::string prefix =
+        block == 0 ? std::string("inlayer") : "layers." + std::to_string(block - 1);
+    const int fan_in = block == 0 ? shape_.inputs : shape_.width;
+    Block b;
+    b.h1 = add_linear(prefix + ".H1", fan_in, shape_.width);
+    b.h2 = add_linear(prefix + ".H2", fan_in, shape_.width);
+    blocks_.push_back(b);
+  }
+  output_ = add_linear("outlayer", shape_.width, shape_.outputs);
+}
+
+template <class Real>
+void QRes<Real>::initialize(const Vector<Real>& parameters, std::uint64_t seed) const
+{
+  if (parameters.extent(0) != layout_.size())
+    throw LogicError("parameter vector does not match the QRes layout");
+  // RoPINN's init_weights: every Linear re-initialised independently (the cloned
+  // blocks included), Xavier-uniform weights, constant biases.
+  auto host = Kokkos::create_mirror_view(parameters);
+  std::uint32_t tensor_index = 0;
+  for (const auto& tensor : layout_.tensors()) {
+    if (tensor.shape.size() == 2) {
+      const auto values =
+          initial_weights(shape_.weight_init, tensor.shape[0], tensor.shape[1], seed, tensor_index);
+      for (std::size_t e = 0; e < values.size(); ++e)
+        host(tensor.offset + e) = static_cast<Real>(values[e]);
+    } else {
+      for (std::size_t e = 0; e < tensor.size; ++e)
+        host(tensor.offset + e) = static_cast<Real>(shape_.bias_init);
+    }
+    ++tensor_index;
+  }
+  Kokkos::deep_copy(parameters, host);
+}
+
+template <class Real>
+jet::Var<Real> QRes<Real>::forward(const jet::Var<Real>& input) const
+{
+  auto& tape = input.tape();
+  if (input.value().features() != shape_.inputs)
+    throw LogicError("QRes expects " + std::to_string(shape_.inputs) + " input features");
+  auto h = input.id();
+  for (const Block& block : blocks_) {
+    const auto h1 =
+        tape.linear(h, block.h1.weight, block.h1.outputs, static_cast<std::int64_t>(block.h1.bias));
+    const auto h2 =
+        tape.linear(h, block.h2.weight, block.h2.outputs, static_cast<std::int64_t>(block.h2.bias));
+    h = tape.unary(tape.add(tape.mul(h1, h2), h1), jet::UnaryKind::sigmoid);
+  }
+  h = tape.linear(h, output_.weight, output_.outputs, static_cast<std::int64_t>(output_.bias));
+  return jet::Var<Real>(tape, h);
+}
+
+template class QRes<float>;
+template class QRes<double>;
+
+namespace {
+
+template <class Real>
+std::unique_ptr<Model<Real>> make_qres(const ModelInputs& in)
+{
+  QResShape shape;
+  shape.inputs = in.inputs;
+  shape.outputs = in.outputs;
+  shape.width = in.config["width"].as<int>();
+  shape.hidden_layers = in.config["hidden_layers"].as<int>();
+  shape.weight_init = weight_init_from_string(in.config["init"].as<std::string>());
+  shape.bias_init = in.config["bias_init"].as<double>();
+  return std::make_unique<QRes<Real>>(shape);
+}
+
+} // namespace
+
+namespace models {
+ModelEntry qres()
+{
+  using namespace suite;
+  ModelEntry e;
+  e.name = "qres";
+  e.description = "quadratic residual network (RoPINN's QRes)";
+  e.keys = {int_key("width", "256", 1, "neurons per block"),
+            int_key("hidden_layers", "3", 0,
+                    "blocks after the input block (the reference's num_layer - 1: 3 in the point "
+                    "scripts, 1 in the region scripts)"),
+            choice_key("init", {"xavier_uniform", "glorot_normal"}, "weight initialisation"),
+            real_key("bias_init", "0.01", any_real(), "initial value of every bias")};
+  e.make_fp32 = make_qres<float>;
+  e.make_fp64 = make_qres<double>;
+  return e;
+}
+} // namespace models
+
+} // namespace pinnbench::nn
