@@ -9,8 +9,8 @@ measured by benchmarks/pinnacle_seconds_per_iteration.sh; evaluation passes, eve
 100th iteration, are left out). The table below holds this machine's measurements
 (docs/benchmarks-pinnacle.md says when and how); tasks without a measurement take a
 proxy of similar size, named in the table. Objectives scale the PINN vanilla cost by
-the factors measured on Poisson 2d-C; models other than PINN and FLS are assumed to
-cost as PINN (they are not implemented yet). vPINN on tasks with more than two inputs
+the factors measured on Poisson 2d-C; QRes, KAN and PINNsFormer are assumed to cost
+as PINN (not measured; PINNsFormer is not implemented yet). vPINN on tasks with more than two inputs
 stops at once. The 1D tasks: 1000 L-BFGS steps of at most 25 closures (measured
 21.5 per step) at the measured seconds per closure.
 """
