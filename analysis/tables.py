@@ -24,6 +24,14 @@ Two layouts:
     (``points_domain``); columns train loss, test loss, rMAE, rRMSE, and a
     status column when some run diverged or failed.
 
+``pinnacle``
+    RoPINN Table 1's PINNacle part in full.  One block per model label; one
+    row per PINNacle task (in the paper's order), columns rMAE / rMSE per
+    objective (Vanilla, gPINN, vPINN, RoPINN), and a last row "Improved over
+    Vanilla": the share of the tasks (with results for both) on which the
+    objective's mean is lower than Vanilla's, as in the table's last two
+    columns.  Printed only when the results hold a run of a PINNacle task.
+
 Task columns/rows are in alphabetical order of the task label unless
 ``--task-order`` names some first.  Objectives follow the order above; models,
 precisions and N are sorted.
@@ -589,6 +597,133 @@ def build_failure_table(records: Sequence[RunRecord], task_order: Sequence[str] 
     return Table("Failure-mode table", columns, [section], notes=notes)
 
 
+# ------------------------------------------------------------ PINNacle table
+
+#: The 16 PINNacle tasks of RoPINN Table 1 in the paper's row order, with display names.
+PINNACLE_TASKS = (
+    ("burgers1d", "Burgers 1d-C"), ("burgers2d", "Burgers 2d-C"),
+    ("poisson2d_classic", "Poisson 2d-C"), ("poisson_boltzmann2d", "Poisson 2d-CG"),
+    ("poisson3d_complex_geometry", "Poisson 3d-CG"), ("poisson2d_many_area", "Poisson 2d-MS"),
+    ("heat2d_varying_coef", "Heat 2d-VC"), ("heat2d_multiscale", "Heat 2d-MS"),
+    ("heat2d_complex_geometry", "Heat 2d-CG"), ("ns2d_lid_driven", "NS 2d-C"),
+    ("ns2d_back_step", "NS 2d-CG"), ("wave1d", "Wave 1d-C"),
+    ("wave2d_heterogeneous", "Wave 2d-CG"), ("gray_scott", "GS"), ("poisson_nd", "PNd"),
+    ("heat_nd", "HNd"))
+PINNACLE_DISPLAY = dict(PINNACLE_TASKS)
+PINNACLE_ORDER = tuple(name for name, _ in PINNACLE_TASKS)
+#: (column title, RunRecord metric, kind) of the PINNacle table, per objective.
+PINNACLE_METRICS = (("rMAE", "rMAE", "relative"), ("rMSE", "rMSE", "relative"))
+
+
+def improved_share(baseline: dict[str, Summary | None],
+                   candidate: dict[str, Summary | None]) -> tuple[int, int]:
+    """RoPINN Table 1's PINNacle columns: (tasks improved, tasks compared).
+
+    A task is compared when both the baseline (vanilla) and the candidate have
+    a mean for it (the paper counts PINNsFormer's 6 non-OOM tasks); it is
+    improved when the candidate's mean is strictly below the baseline's.
+    """
+    compared = [task for task in candidate
+                if candidate[task] is not None and baseline.get(task) is not None]
+    improved = [task for task in compared if candidate[task].mean < baseline[task].mean]
+    return len(improved), len(compared)
+
+
+def format_share(improved: int, compared: int) -> str:
+    """``93.8% (15/16)``; ``—`` when nothing was compared."""
+    if compared == 0:
+        return MISSING
+    return f"{100.0 * improved / compared:.1f}% ({improved}/{compared})"
+
+
+def build_pinnacle_table(records: Sequence[RunRecord], task_order: Sequence[str] = (),
+                         warn: Warn | None = None) -> Table:
+    """PINNacle layout: one block per model, one row per PINNacle task, rMAE/rMSE per objective.
+
+    Rows follow RoPINN Table 1's task order (``task_order`` puts labels first);
+    the columns are the objectives vanilla, gPINN, vPINN, RoPINN (and other
+    labels of them) present in the results.  The last row of a block is
+    RoPINN's summary: the share of tasks on which each objective's mean is
+    below vanilla's (see ``improved_share``).
+    """
+    warn = warn or _warn_stderr
+    selected = [r for r in records
+                if r.task in PINNACLE_DISPLAY and r.objective in ROPINN_OBJECTIVES]
+    task_names = {r.task_label: r.task for r in selected}
+    paper_order = sorted(task_names, key=lambda label: (
+        PINNACLE_ORDER.index(task_names[label]), label))
+    tasks = ordered_task_labels(selected, list(task_order) + paper_order)
+    splits = split_dimensions(selected, lambda r: (r.model_label, r.objective_label, r.task_label),
+                              ("precision", "optimizer_label", "suite"))
+
+    def block_of(record: RunRecord) -> tuple:
+        return (record.model_label, *(getattr(record, name) for name in splits))
+
+    cells = _collect_cells(selected, lambda r: (block_of(r), r.objective_label, r.task_label), warn)
+    show_status = any(not r.ok for r in selected)
+    objective_of = {r.objective_label: r.objective for r in selected}
+    objectives = sorted(objective_of, key=lambda label: (
+        ROPINN_OBJECTIVES.index(objective_of[label]), label != objective_of[label], label))
+
+    columns = [Column("Task", key=True)]
+    for label in objectives:
+        group = display_name(OBJECTIVE_DISPLAY, objective_of[label], label)
+        columns += [Column(title, group=group) for title, _, _ in PINNACLE_METRICS]
+    if show_status:
+        columns.append(Column("Status", key=True))
+
+    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
+    for record in selected:
+        blocks[block_of(record)].append(record)
+
+    sections = []
+    for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
+        model = blocks[block][0]
+        title = display_name(MODEL_DISPLAY, model.model, model.model_label)
+        context = [_context_text(name, value) for name, value in zip(splits, block[1:])]
+        if context:
+            title += " — " + ", ".join(context)
+        block_tasks = [t for t in tasks if any((block, o, t) in cells for o in objectives)]
+        section = Section(title)
+        for task in block_tasks:
+            row = [display_name(PINNACLE_DISPLAY, task_names[task], task)]
+            notes = []
+            for label in objectives:
+                cell = cells.get((block, label, task), Cell())
+                row += [format_summary(cell.summary(metric), kind)
+                        for _, metric, kind in PINNACLE_METRICS]
+                if cell.status_counts():
+                    notes.append(f"{display_name(OBJECTIVE_DISPLAY, objective_of[label], label)}: "
+                                 f"{cell.status_text()}")
+            if show_status:
+                row.append("; ".join(notes) if notes else OK_STATUS)
+            section.rows.append(Row(row))
+
+        # The summary row: share of tasks improved over the vanilla column.
+        baseline = "vanilla" if "vanilla" in objectives else None
+        row = ["Improved over Vanilla"]
+        for label in objectives:
+            for _, metric, _ in PINNACLE_METRICS:
+                if baseline is None or objective_of[label] == "vanilla":
+                    row.append(MISSING)
+                    continue
+                summaries = {t: cells.get((block, label, t), Cell()).summary(metric)
+                             for t in block_tasks}
+                base = {t: cells.get((block, baseline, t), Cell()).summary(metric)
+                        for t in block_tasks}
+                row.append(format_share(*improved_share(base, summaries)))
+        if show_status:
+            row.append("")
+        section.rows.append(Row(row, rule_before=True))
+        sections.append(section)
+
+    notes = [_status_note(),
+             "Improved over Vanilla: the share of the tasks with results for both the objective "
+             "and Vanilla on which the objective's mean is lower than Vanilla's (RoPINN Table 1, "
+             "PINNacle columns), with (improved/compared)."]
+    return Table("PINNacle table", columns, sections, section_label="Model", notes=notes)
+
+
 # ---------------------------------------------------------------- renderers
 
 
@@ -697,7 +832,7 @@ def render_csv(tables: Sequence[Table]) -> str:
 
 RENDERERS = {"md": render_markdown, "latex": render_latex, "csv": render_csv}
 BUILDERS = {"ropinn": build_ropinn_table, "failure-modes": build_failure_table,
-            "propinn": build_propinn_table}
+            "propinn": build_propinn_table, "pinnacle": build_pinnacle_table}
 
 
 # ---------------------------------------------------------------------- CLI
@@ -714,7 +849,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="directory searched recursively for *.h5 result files")
     parser.add_argument("--format", choices=sorted(RENDERERS), default="md",
                         help="output format (default: md)")
-    parser.add_argument("--table", choices=["ropinn", "failure-modes", "propinn", "all"],
+    parser.add_argument("--table",
+                        choices=["ropinn", "failure-modes", "propinn", "pinnacle", "all"],
                         default="all",
                         help="which table to print (default: all)")
     parser.add_argument("--output", "-o", metavar="FILE", type=Path,
@@ -774,6 +910,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.table == "propinn":
                     print(f"note: {table.title}: no ProPINN runs with objective vanilla",
                           file=sys.stderr)
+                continue
+            if name == "pinnacle":
+                if args.table == "pinnacle":
+                    print(f"note: {table.title}: no runs of a PINNacle task with objective "
+                          f"{', '.join(ROPINN_OBJECTIVES)}", file=sys.stderr)
                 continue
             wanted = ROPINN_OBJECTIVES if name == "ropinn" else FAILURE_OBJECTIVES
             print(f"note: {table.title}: no runs with objective {', '.join(wanted)}",

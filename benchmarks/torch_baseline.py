@@ -682,6 +682,135 @@ def check_derivatives(width: int, hidden_layers: int, problem: str, kind: str = 
     return ok
 
 # ---------------------------------------------------------------------------
+# PINNacle tasks (DeepXDE style): one Adam iteration
+# ---------------------------------------------------------------------------
+#
+# PINNacle's configuration (shared/spec/pinnacle.md section 2): FNN [in] +
+# [100] * 5 + [1], tanh, Glorot-normal weights, zero biases, float32, Adam lr
+# 1e-3, full batch.  DeepXDE evaluates the network once on all training points
+# (domain, boundary and initial together), takes the PDE residual on all of
+# them and each condition on its own rows; derivatives are nested autograd on
+# the (N, d) input tensor: one backward for the gradient, one more per second
+# derivative (dde.grad.hessian).  The point counts are PINNacle's defaults (the
+# same as pinnbench's); the points are uniform in the bounding box with the
+# condition rows moved onto their boundary where that is one coordinate
+# (positions do not change the cost).  One iteration = zero_grad, loss,
+# backward, Adam step.
+
+#: problem -> (input dimension, domain, boundary, initial points)
+PINNACLE_PROBLEMS: Dict[str, tuple[int, int, int, int]] = {
+    "burgers1d": (2, 8192, 2048, 2048),
+    "heat2d_multiscale": (3, 32768, 8192, 8192),
+    "heat_nd": (6, 32768, 8192, 8192),
+}
+
+
+def build_pinnacle_model(inputs: int, width: int, hidden_layers: int,
+                         dtype: torch.dtype) -> nn.Module:
+    """DeepXDE FNN with PINNacle's init (Glorot-normal weights, zero biases)."""
+    torch.manual_seed(0)
+    layers: List[nn.Module] = []
+    fan_in = inputs
+    for _ in range(hidden_layers):
+        layers += [nn.Linear(fan_in, width), nn.Tanh()]
+        fan_in = width
+    layers.append(nn.Linear(fan_in, 1))
+    model = nn.Sequential(*layers)
+    for m in model.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_normal_(m.weight)
+            nn.init.zeros_(m.bias)
+    return model.to(dtype)
+
+
+def build_pinnacle_points(problem: str, dtype: torch.dtype) -> tuple[torch.Tensor, int, int]:
+    """All training points (initial rows, boundary rows, domain rows) as one leaf tensor."""
+    dim, n_domain, n_boundary, n_initial = PINNACLE_PROBLEMS[problem]
+    gen = np.random.default_rng(0)
+    x = gen.uniform(0.0, 1.0, size=(n_initial + n_boundary + n_domain, dim))
+    if problem == "burgers1d":
+        x[:, 0] = 2.0 * x[:, 0] - 1.0
+        x[n_initial:n_initial + n_boundary, 0] = np.where(gen.uniform(size=n_boundary) < 0.5,
+                                                          -1.0, 1.0)
+    elif problem == "heat2d_multiscale":
+        x[:, 2] *= 5.0
+        x[n_initial:n_initial + n_boundary, 0] = np.round(x[n_initial:n_initial + n_boundary, 0])
+    else:  # heat_nd: the unit ball in R^5 x [0, 1]
+        space = gen.standard_normal(size=(x.shape[0], dim - 1))
+        space /= np.linalg.norm(space, axis=1, keepdims=True)
+        radius = gen.uniform(size=(x.shape[0], 1)) ** (1.0 / (dim - 1))
+        radius[n_initial:n_initial + n_boundary] = 1.0
+        x[:, :dim - 1] = space * radius
+    x[:n_initial, -1] = 0.0
+    return torch.tensor(x, dtype=dtype, requires_grad=True), n_initial, n_boundary
+
+
+def pinnacle_loss(problem: str, model: nn.Module, x: torch.Tensor, n_initial: int,
+                  n_boundary: int) -> torch.Tensor:
+    """PINNacle's loss: mean square of the residual on all points plus each condition."""
+    u = model(x)
+    grad = d(u, x)
+    t = x[:, -1:]
+    u_t = grad[:, -1:]
+    initial = slice(0, n_initial)
+    boundary = slice(n_initial, n_initial + n_boundary)
+
+    def second(i: int) -> torch.Tensor:
+        return d(grad[:, i:i + 1], x)[:, i:i + 1]
+
+    if problem == "burgers1d":
+        residual = u_t + u * grad[:, :1] - 0.01 / math.pi * second(0)
+        ic = u[initial] + torch.sin(math.pi * x[initial, :1])
+        bc = u[boundary]
+    elif problem == "heat2d_multiscale":
+        residual = u_t - second(0) / (500.0 * math.pi) ** 2 - second(1) / math.pi ** 2
+        ic = u[initial] - torch.sin(20.0 * math.pi * x[initial, :1]) * torch.sin(
+            math.pi * x[initial, 1:2])
+        bc = u[boundary]
+    else:  # heat_nd, k = 1/5
+        space = x[:, :-1]
+        r2 = (space * space).sum(dim=1, keepdim=True)
+        laplacian = sum(second(i) for i in range(space.shape[1]))
+        residual = u_t - laplacian / 5.0 + r2 / 5.0 * torch.exp(r2 / 2.0 + t)
+        normal = space[boundary]  # the outward normal of the unit ball
+        g = torch.exp(r2[boundary] / 2.0 + t[boundary])
+        bc = (grad[boundary, :-1] * normal).sum(dim=1, keepdim=True) - g
+        ic = u[initial] - torch.exp(r2[initial] / 2.0)
+    return (residual ** 2).mean() + (ic ** 2).mean() + (bc ** 2).mean()
+
+
+def time_pinnacle(args: argparse.Namespace) -> Dict[str, object]:
+    """Median seconds per Adam iteration of one PINNacle problem."""
+    dtype = PRECISIONS[args.precision]
+    x, n_initial, n_boundary = build_pinnacle_points(args.problem, dtype)
+    model = build_pinnacle_model(x.shape[1], args.width, args.hidden_layers, dtype)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def iteration() -> float:
+        optimizer.zero_grad()
+        loss = pinnacle_loss(args.problem, model, x, n_initial, n_boundary)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    first_loss = None
+    for _ in range(args.warmup):
+        first_loss = iteration() if first_loss is None else first_loss
+    seconds: List[float] = []
+    cpu: List[float] = []  # process CPU time: the cost on a loaded machine
+    for _ in range(args.repeats):
+        start, cpu_start = time.perf_counter(), time.process_time()
+        loss = iteration()
+        seconds.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
+        first_loss = loss if first_loss is None else first_loss
+    return {"tool": "torch", "torch_version": torch.__version__, "problem": args.problem,
+            "precision": args.precision, "threads": args.threads, "points": x.shape[0],
+            "width": args.width, "hidden_layers": args.hidden_layers, "repeats": args.repeats,
+            "seconds_per_iteration": statistics.median(seconds), "seconds_all": seconds,
+            "cpu_seconds_per_iteration": statistics.median(cpu), "loss": first_loss, "peak_rss_mb": peak_rss_mib()}
+
+# ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
 
@@ -691,7 +820,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         description=__doc__.split("\n\n")[0] + " Times the nested-autograd PINN closure.",
         epilog=__doc__.split("Examples::")[1] if "Examples::" in __doc__ else None,
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--problem", choices=sorted(LOSSES), default="convection",
+    parser.add_argument("--problem", choices=sorted([*LOSSES, *PINNACLE_PROBLEMS]),
+                        default="convection",
                         help="loss to evaluate (default: convection)")
     parser.add_argument("--precision", choices=sorted(PRECISIONS), default="fp32",
                         help="floating-point type of model and data (default: fp32)")
@@ -707,9 +837,11 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--points", type=int, default=32768,
                         help="pnd: uniform points in [0, 1]^5 (default: 32768)")
     parser.add_argument("--width", type=int, default=None,
-                        help="hidden width (default: the model's paper size, 512 / 256 / 5; pnd 100)")
+                        help="hidden width (default: the model's paper size, 512 / 256 / 5; "
+                             "pnd and the PINNacle problems 100)")
     parser.add_argument("--hidden-layers", type=int, default=None,
-                        help="hidden layers or blocks (default: 3 / 3 / 2; pnd 5)")
+                        help="hidden layers or blocks (default: 3 / 3 / 2; pnd and the "
+                             "PINNacle problems 5)")
     parser.add_argument("--warmup", type=int, default=1,
                         help="untimed closures before timing (default: 1)")
     parser.add_argument("--repeats", type=int, default=5,
@@ -719,10 +851,13 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                              "(float64) instead of timing; exit 1 on mismatch")
     args = parser.parse_args(argv)
     pnd = args.problem == "pnd"
-    default_width, default_hidden = ((PND_WIDTH, PND_HIDDEN_LAYERS) if pnd
+    pinnacle = args.problem in PINNACLE_PROBLEMS
+    default_width, default_hidden = ((PND_WIDTH, PND_HIDDEN_LAYERS) if pnd or pinnacle
                                      else MODEL_SIZES.get(args.model, (512, 3)))
     args.width = default_width if args.width is None else args.width
     args.hidden_layers = default_hidden if args.hidden_layers is None else args.hidden_layers
+    if pinnacle and (args.check or args.model != "pinn"):
+        parser.error(f"--problem {args.problem} times the PINN iteration only")
     for name in ("threads", "grid", "points", "width", "hidden_layers", "repeats"):
         if getattr(args, name) < 1 or (name == "grid" and args.grid < 2):
             parser.error(f"--{name.replace('_', '-')} is too small")
@@ -745,6 +880,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0 if check_pnd(args.width, args.hidden_layers) else 1
         return 0 if check_derivatives(args.width, args.hidden_layers, args.problem,
                                       args.model) else 1
+
+    if args.problem in PINNACLE_PROBLEMS:
+        print(json.dumps(time_pinnacle(args)))
+        return 0
 
     dtype = PRECISIONS[args.precision]
     pinnsformer = args.model == "pinnsformer"

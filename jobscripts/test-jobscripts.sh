@@ -3,8 +3,9 @@
 #   jobscripts/test-jobscripts.sh <path-to-pinnbench>
 # bash -n (and shellcheck when installed) on every script, the shared block
 # identical everywhere, run-local.sh --shards 2 on the smoke suite with every
-# run id in exactly one result file, and the three sbatch scripts run with a
-# stand-in for srun (array shard numbering included). Prints one line per
+# run id in exactly one result file, and the sbatch scripts run with a
+# stand-in for srun (array shard numbering included; ropinn-array.sbatch lists
+# its shards of the ropinn suite). Prints one line per
 # check and a last line "N passed, M failed"; exits 1 when a check failed.
 # PINNBENCH_TEST_KEEP=1 keeps the temporary directory.
 set -uo pipefail   # no -e: a failing check is counted, not fatal
@@ -146,6 +147,44 @@ refuses_list() {
   ((rc == 2)) && [[ ! -e $work/array-bad ]]
 }
 check "array refuses the id list 1,2,7" refuses_list
+
+# ---- ropinn-array.sbatch: the ropinn suite's array ---------------------------
+array_body() { sed -n '/^set -euo pipefail$/,$p' "$1"; }
+same_array_body() {
+  [[ -n $(array_body "$here/ropinn-array.sbatch") ]] || { echo "no body"; return 1; }
+  diff <(array_body "$here/pinnbench-array.sbatch") <(array_body "$here/ropinn-array.sbatch")
+}
+check "ropinn-array.sbatch repeats pinnbench-array.sbatch's body" same_array_body
+# The header: one array task per shard of 380, a time limit, the estimate filled in.
+ropinn_header() {
+  local f=$here/ropinn-array.sbatch
+  grep -qx '#SBATCH --array=0-379' "$f" || { echo "no --array=0-379"; return 1; }
+  # shellcheck disable=SC2016  # the literal line
+  grep -qx ': "${PINNBENCH_SHARDS:=380}"' "$f" || { echo "shard count not 380"; return 1; }
+  grep -qE '^#SBATCH --time=([0-9]+-)?[0-9]{2}:[0-9]{2}:[0-9]{2}$' "$f" || { echo "no --time"; return 1; }
+  grep -qE '^# Expected wall time per shard .*[0-9]' "$f" || { echo "no estimate"; return 1; }
+  ! grep -n '@[A-Z]*@' "$f"  # a placeholder left unfilled
+}
+check "ropinn-array.sbatch header: 380 shards, time limit, estimate" ropinn_header
+# run_ropinn ID MIN MAX COUNT: one array task of ropinn-array.sbatch, listing its shard.
+run_ropinn() {
+  env PATH="$work/bin:$PATH" SLURM_JOB_ID=3 SLURM_CPUS_PER_TASK=1 \
+    SLURM_ARRAY_TASK_ID="$1" SLURM_ARRAY_TASK_MIN="$2" SLURM_ARRAY_TASK_MAX="$3" \
+    SLURM_ARRAY_TASK_COUNT="$4" SLURM_ARRAY_TASK_STEP=1 PINNBENCH_OUT="$work/ropinn" \
+    PINNBENCH_ARGS=--list bash "$here/ropinn-array.sbatch"
+}
+# lists_shard LOG K: the task ran `--suite ropinn ... --resume --shard K/380` and
+# listed exactly the runs pinnbench lists for that shard.
+lists_shard() {
+  grep -q -- "--suite ropinn .*--resume --shard $2/380" "$1" || { echo "command"; return 1; }
+  diff <(sed -n '/^array task .* runs shard/,/^==== pinnbench job: end/p' "$1" | sed '1d;$d') \
+    <("$exe" --suite ropinn --list --shard "$2/380")
+}
+check "ropinn array task 5 of 0-379" run_ropinn 5 0 379 380
+check "ropinn array task 5 listed shard 5/380" lists_shard "$LAST_LOG" 5
+# A resubmission of single shards (--array=3,7): the ids are the shard indices.
+check "ropinn array task 7 of the list 3,7" run_ropinn 7 3 7 2
+check "ropinn array task 7 listed shard 7/380" lists_shard "$LAST_LOG" 7
 
 # The CPU and GPU scripts on the complete directory: --resume keeps every run.
 run_script() {

@@ -112,6 +112,55 @@ def test_shards_cover_the_matrix_exactly_once(count):
     assert len(combined) == len(set(combined))
 
 
+# The benchmark-matrix suites (docs/suites.md): RoPINN Table 1 and PINNacle.
+ROPINN_1D_TASKS = {"reaction", "wave", "convection"}
+PINNACLE_TASKS = {"burgers1d", "burgers2d", "poisson2d_classic", "poisson_boltzmann2d",
+                  "poisson3d_complex_geometry", "poisson2d_many_area", "heat2d_varying_coef",
+                  "heat2d_multiscale", "heat2d_complex_geometry", "ns2d_lid_driven",
+                  "ns2d_back_step", "wave1d", "wave2d_heterogeneous", "gray_scott", "poisson_nd",
+                  "heat_nd"}
+BASE_MODELS = {"pinn", "qres", "fls", "pinnsformer", "kan"}
+ROPINN_OBJECTIVES = {"vanilla", "gpinn", "vpinn", "ropinn"}
+
+
+def run_parts(run_id):
+    task, model, objective, optimizer, precision, seed = run_id.split("-")
+    return task, model, objective, optimizer, precision, int(seed[1:])
+
+
+@pytest.mark.parametrize("suite,tasks,models,objectives", [
+    ("pinnacle", PINNACLE_TASKS, {"pinn"}, {"vanilla"}),
+    ("ropinn-pinnacle", PINNACLE_TASKS, BASE_MODELS, ROPINN_OBJECTIVES),
+    ("ropinn", ROPINN_1D_TASKS | PINNACLE_TASKS, BASE_MODELS, ROPINN_OBJECTIVES),
+])
+def test_benchmark_matrix_suites_hold_every_combination_once_per_seed(suite, tasks, models,
+                                                                      objectives):
+    runs = [run_parts(r) for r in listed("--suite", suite)]
+    assert {r[5] for r in runs} == {0, 1, 2}
+    for seed in (0, 1, 2):
+        combos = [(task, model, objective) for task, model, objective, _, _, s in runs
+                  if s == seed]
+        assert sorted(combos) == sorted((t, m, o) for t in tasks for m in models
+                                        for o in objectives)
+    assert len(runs) == 3 * len(tasks) * len(models) * len(objectives)
+    assert {r[4] for r in runs} == {"fp32"}
+    # The 1D tasks train with L-BFGS as RoPINN's scripts, the PINNacle tasks with Adam.
+    assert all(optimizer == ("lbfgs" if task in ROPINN_1D_TASKS else "adam")
+               for task, _, _, optimizer, _, _ in runs)
+    if suite == "ropinn":
+        assert len(runs) == 3 * 19 * 5 * 4
+
+
+@pytest.mark.parametrize("count", [7, 19])
+def test_ropinn_shards_cover_the_matrix_exactly_once(count):
+    everything = listed("--suite", "ropinn")
+    shards = [listed("--suite", "ropinn", "--shard", f"{i}/{count}") for i in range(count)]
+    combined = [run for shard in shards for run in shard]
+    assert sorted(combined) == sorted(everything)
+    assert len(combined) == len(set(combined))
+    assert max(map(len, shards)) - min(map(len, shards)) <= 1
+
+
 def test_filters_select_by_name_and_label():
     runs = listed("--suite", "quickstart", "--filter", "task=convection_beta50,objective=vanilla")
     assert runs == ["convection_beta50-pinn-vanilla-lbfgs-fp64-s0"]
