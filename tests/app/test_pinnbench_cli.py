@@ -237,10 +237,13 @@ def test_result_files_follow_the_schema(smoke_one_and_two_ranks):
 
 def test_not_implemented_runs_fail_without_a_result(tmp_path):
     suite = tmp_path / "later.yaml"
-    suite.write_text(GOOD.replace("{name: pinn}", "{name: pinnsformer}"))
+    # Every name is implemented; vPINN's element-aligned terms are not, for a
+    # pseudo-sequence model.
+    suite.write_text(GOOD.replace("{name: pinn}", "{name: pinnsformer}")
+                     .replace("{name: vanilla}", "{name: vpinn}"))
     result = pinnbench("--suite", str(suite), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert "not implemented yet: model 'pinnsformer'" in result.stderr
+    assert "not implemented yet: element-aligned terms (vPINN)" in result.stderr
     assert not glob.glob(str(tmp_path / "out" / "**" / "*.h5"), recursive=True)
 
 
