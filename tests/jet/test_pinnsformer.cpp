@@ -23,6 +23,7 @@
 #include <pinnbench/train/LossFunction.hpp>
 #include <random>
 #include <sstream>
+#include <tuple>
 
 using namespace pinnbench;
 using namespace pinnbench::jet;
@@ -246,7 +247,11 @@ TEST_P(PinnsFormerVariants, TokenDerivativesMatchPyTorchAutograd)
 
 TEST_P(PinnsFormerVariants, TokenDerivativesMatchFiniteDifferences)
 {
-  const auto [decoder, tokens, step] = GetParam();
+  // Plain variables, not a structured binding: the lambda below captures them.
+  const auto parameters = GetParam();
+  const bool decoder = std::get<0>(parameters);
+  const int tokens = std::get<1>(parameters);
+  const double step = std::get<2>(parameters);
   SmallPinnsFormer fixture(decoder, tokens, step);
   std::mt19937 rng(5);
   const auto points = random_points(rng, 2);
