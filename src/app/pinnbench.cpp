@@ -306,6 +306,8 @@ int run_suite(const suite::Options& options, int argc, char** argv, const parall
       throw SuiteStopped{exit_stopped, "run " + run.run_id + " " + e.what() +
                                            " on a stop signal (SIGTERM or SIGUSR1); rerun with "
                                            "--resume to continue"};
+    } catch (const train::PeerSetupFailed&) {
+      // Another rank's setup failed: its own message is the one agreed below.
     } catch (const NotImplementedError& e) {
       error = e.what();
       not_implemented = true;

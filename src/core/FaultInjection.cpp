@@ -18,7 +18,8 @@ struct Plan
 
 const std::vector<std::string>& operations()
 {
-  static const std::vector<std::string> known = {"result_write", "checkpoint_write", "closure"};
+  static const std::vector<std::string> known = {"result_write", "checkpoint_write", "closure",
+                                                 "setup"};
   return known;
 }
 
@@ -31,7 +32,7 @@ Plan parse(const char* text)
   const auto bad = [&] {
     throw ConfigError("PINNBENCH_FAULT='" + spec +
                       "': expected OPERATION:N[@RANK] with OPERATION one of result_write, "
-                      "checkpoint_write, closure and N >= 1");
+                      "checkpoint_write, closure, setup and N >= 1");
   };
   const auto colon = spec.find(':');
   if (colon == std::string::npos)

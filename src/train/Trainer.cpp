@@ -1,8 +1,10 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/core/FaultInjection.hpp>
 #include <pinnbench/io/ResultReader.hpp>
 #include <pinnbench/io/RunMetadata.hpp>
 #include <pinnbench/jet/Kernels.hpp>
@@ -23,6 +25,43 @@
 namespace pinnbench::train {
 
 namespace {
+
+/// The end of a run's setup is a collective point. A rank whose setup throws
+/// (bad_alloc, a file it cannot read) joins it while unwinding, so the others do
+/// not wait for it in the first closure's allreduce; they throw PeerSetupFailed
+/// there and the failing rank reports its own error.
+class SetupAgreement
+{
+public:
+  explicit SetupAgreement(const parallel::MpiContext& mpi)
+      : mpi_(mpi), uncaught_(std::uncaught_exceptions())
+  {}
+  SetupAgreement(const SetupAgreement&) = delete;
+  SetupAgreement& operator=(const SetupAgreement&) = delete;
+  ~SetupAgreement()
+  {
+    if (reached_ || std::uncaught_exceptions() <= uncaught_)
+      return;
+    try {
+      (void)mpi_.first_error("the run's setup failed");
+    } catch (...) {
+      // Unwinding already: the original exception says what went wrong.
+    }
+  }
+  /// Every rank that got here: throws PeerSetupFailed when another rank's setup failed.
+  void reached()
+  {
+    reached_ = true;
+    const std::string failure = mpi_.first_error("");
+    if (!failure.empty())
+      throw PeerSetupFailed(failure);
+  }
+
+private:
+  const parallel::MpiContext& mpi_;
+  int uncaught_;
+  bool reached_ = false;
+};
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
@@ -158,11 +197,13 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
   const double checkpoint_seconds = training["checkpoint_seconds"].as<double>();
 
   // --- components ---------------------------------------------------------------
+  SetupAgreement setup(mpi);
   pde::TaskInputs task_inputs;
   task_inputs.config = config["task"];
   task_inputs.seed = seed;
   task_inputs.data_dir = context.data_dir;
   const auto task = pde::make_task(task_inputs);
+  fault::maybe_throw("setup", "setup of run " + run.run_id + " failed");
   std::unique_ptr<nn::Model<Real>> model =
       nn::make_model<Real>(config["model"], task->dimension(), task->outputs());
   if (config["model"]["normalize_inputs"].as<bool>())
@@ -321,6 +362,7 @@ io::RunResult train(const suite::RunSpec& run, const RunContext& context)
     }
     mpi.agree(error);
   };
+  setup.reached();
   bool resumed = false;
   if (context.resume && !context.checkpoint.empty()) {
     std::string damage;

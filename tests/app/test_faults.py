@@ -131,6 +131,24 @@ def test_a_run_failing_mid_way_is_recorded_and_the_suite_goes_on(tmp_path, ranks
     assert status_of(out / "tiny" / (RUN1 + ".h5"))[0] == "ok"
 
 
+@pytest.mark.parametrize("ranks, fault, origin", [
+    (1, "setup:1", ""),
+    (2, "setup:1@1", "rank 1: "),   # one rank's setup fails; the others wait in no closure
+    (2, "setup:1@0", "rank 0: "),
+])
+def test_a_setup_failing_on_one_rank_ends_the_run_on_every_rank(tmp_path, ranks, fault, origin):
+    out = tmp_path / "out"
+    result = pinnbench("--suite", tiny_suite(tmp_path), "--out", str(out), ranks=ranks,
+                       fault=fault)
+    assert_clean_exit(result)
+    assert result.returncode == 1
+    status, message = status_of(out / "tiny" / (RUN0 + ".h5"))
+    assert status == "failed"
+    assert message == origin + f"injected fault: setup of run {RUN0} failed"
+    assert f"run {RUN0}: {origin}injected fault" in result.stderr
+    assert status_of(out / "tiny" / (RUN1 + ".h5"))[0] == "ok"
+
+
 def mount_small_file_system(directory, size):
     directory.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:

@@ -5,6 +5,7 @@
 //   result_write      a result file's HDF5 write fails like a full disk (ENOSPC)
 //   checkpoint_write  a checkpoint's HDF5 write fails like a full disk (ENOSPC)
 //   closure           a training closure throws before its allreduce (N counts closures)
+//   setup             a run's setup throws after its task is built (N counts runs)
 // Unset (the normal case), every check is one integer comparison.
 #include <stdexcept>
 #include <string>

@@ -43,6 +43,14 @@ public:
   using std::runtime_error::runtime_error;
 };
 
+/// Thrown on the ranks whose setup of a run succeeded when another rank's failed
+/// (that rank reports the failure itself): every rank leaves the run together.
+class PeerSetupFailed : public std::runtime_error
+{
+public:
+  using std::runtime_error::runtime_error;
+};
+
 /// Trains one run. Numerical divergence is a result (status "diverged"), not an
 /// exception; a configuration this build cannot run throws NotImplementedError.
 io::RunResult run_training(const suite::RunSpec& run, const RunContext& context);
