@@ -11,6 +11,7 @@
 //  - the analytic test sets are PINNacle's interior grids, the file test sets
 //    every reference row.
 // Tasks with reference files skip (with a message) when the shared data is absent.
+#include "support/ExactModel.hpp"
 #include "support/SuiteRuns.hpp"
 
 #include <cmath>
@@ -32,52 +33,11 @@ using namespace pinnbench;
 
 namespace {
 
-using Vars = std::vector<jet::Var<double>>;
+using test_support::ExactModel;
+using test_support::Vars;
+// The residual of a term at each of its points, [points][features].
+const auto& residuals = test_support::term_residuals;
 const double pi = math::pi<double>;
-
-/// A parameter-free "model" whose outputs are formulas of the coordinate jets.
-class ExactModel final : public nn::Model<double>
-{
-public:
-  using Formula = std::function<Vars(const Vars& x)>;
-  ExactModel(int inputs, int outputs, Formula formula)
-      : inputs_(inputs), outputs_(outputs), formula_(std::move(formula))
-  {}
-  std::string name() const override { return "exact"; }
-  int inputs() const override { return inputs_; }
-  int outputs() const override { return outputs_; }
-  const nn::ParameterLayout& layout() const override { return layout_; }
-  void initialize(const Vector<double>&, std::uint64_t) const override {}
-  jet::Var<double> forward(const jet::Var<double>& z) const override
-  {
-    Vars x;
-    for (int j = 0; j < inputs_; ++j)
-      x.push_back(jet::feature(z, j));
-    const Vars u = formula_(x);
-    if (outputs_ == 1)
-      return u.front();
-    // Stack the outputs as features: sum_k mask_k * u_k, mask_k a constant jet.
-    auto& tape = z.tape();
-    const auto points = static_cast<std::size_t>(z.value().values.extent(1));
-    jet::Var<double> stacked;
-    for (int k = 0; k < outputs_; ++k) {
-      Matrix<double> mask("mask", points, static_cast<std::size_t>(outputs_));
-      auto host = Kokkos::create_mirror_view(mask);
-      for (std::size_t n = 0; n < points; ++n)
-        for (int f = 0; f < outputs_; ++f)
-          host(n, f) = f == k ? 1.0 : 0.0;
-      Kokkos::deep_copy(mask, host);
-      const jet::Var<double> m(tape, tape.constants(mask, z.set()));
-      stacked = k == 0 ? m * u[0] : stacked + m * u[static_cast<std::size_t>(k)];
-    }
-    return stacked;
-  }
-
-private:
-  int inputs_, outputs_;
-  Formula formula_;
-  nn::ParameterLayout layout_;
-};
 
 std::filesystem::path data_dir()
 {
@@ -119,34 +79,6 @@ const pde::Term& term_named(const std::vector<pde::Term>& terms, const std::stri
     if (term.name == name)
       return term;
   throw std::runtime_error("no term " + name);
-}
-
-/// The residual of `term` at each of its points with `model` as the network, [points][features].
-std::vector<double> residuals(const pde::Task& task, const pde::Term& term,
-                              const nn::Model<double>& model)
-{
-  jet::Tape<double> tape;
-  Vector<double> none("none", 0);
-  tape.bind_parameters(none, none);
-  const int d = task.dimension();
-  const auto set = jet::DerivativeSet::for_residual(d, term.derivatives.front(),
-                                                    term.laplacian_masks(0, d), 0, true);
-  const auto points = pde::to_device<double>(term.evaluations.front(), "points");
-  const jet::Var<double> z(tape, tape.coordinates(points, set));
-  jet::Var<double> data;
-  Matrix<double> device_data;
-  if (term.point_data.size() > 0) {
-    device_data = pde::to_device<double>(term.point_data, "data");
-    data = jet::Var<double>(tape, tape.constants(device_data, set));
-  }
-  const pde::TermContext<double> c(d, {model.forward(z)}, {z}, 0, data);
-  const auto r = task.residual(term, c).value().values;
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), r);
-  std::vector<double> values;
-  for (std::size_t n = 0; n < host.extent(1); ++n)
-    for (std::size_t f = 0; f < host.extent(2); ++f)
-      values.push_back(host(0, n, f));
-  return values;
 }
 
 double max_abs(const std::vector<double>& values)
