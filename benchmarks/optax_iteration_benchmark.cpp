@@ -39,13 +39,14 @@ struct Options
   int warmup = 110;
   int iterations = 50;
   bool profile = false;
+  int chunk_points = 0; ///< 0: the suite's training.chunk_points
 };
 
 [[noreturn]] void usage(int code)
 {
-  std::printf(
-      "usage: pinnbench_optax_benchmark [--suite FILE] [--run RUN_ID] [--warmup W]\n"
-      "  [--iterations N] [--profile]   (threads: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS)\n");
+  std::printf("usage: pinnbench_optax_benchmark [--suite FILE] [--run RUN_ID] [--warmup W]\n"
+              "  [--iterations N] [--profile] [--chunk-points C]   (threads: OMP_NUM_THREADS / "
+              "OPENBLAS_NUM_THREADS)\n");
   std::exit(code);
 }
 
@@ -67,6 +68,8 @@ Options parse(int argc, char** argv)
       o.warmup = std::stoi(value());
     else if (arg == "--iterations")
       o.iterations = std::stoi(value());
+    else if (arg == "--chunk-points")
+      o.chunk_points = std::stoi(value());
     else if (arg == "--profile")
       o.profile = true;
     else if (arg == "--help" || arg == "-h")
@@ -174,7 +177,8 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
   Vector<Real> parameters("parameters", model->layout().size());
   model->initialize(parameters, spec.seed);
   train::LossSettings settings;
-  settings.chunk_points = config["training"]["chunk_points"].as<int>();
+  settings.chunk_points =
+      o.chunk_points > 0 ? o.chunk_points : config["training"]["chunk_points"].as<int>();
   train::LossFunction<Real> loss(*task, task->training_terms(), *model, objective.get(), mpi,
                                  settings);
   optim::OptaxLbfgsSettings s;
@@ -241,7 +245,8 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
   }
   if (mpi.is_root())
     std::printf("{\"tool\": \"pinnbench\", \"run\": \"%s\", \"threads\": %s, \"ranks\": %d, "
-                "\"parameters\": %zu, \"memory\": %d, \"warmup\": %d, \"iterations\": %d, "
+                "\"parameters\": %zu, \"memory\": %d, \"chunk_points\": %d, \"warmup\": %d, "
+                "\"iterations\": %d, "
                 "\"iterations_per_second\": %.4g, \"seconds_per_iteration\": %.6g, "
                 "\"cpu_seconds_per_iteration\": %.6g, "
                 "\"closures_per_iteration\": %.4g, \"seconds_per_closure\": %.6g, "
@@ -250,9 +255,10 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
                 "\"outside_step_share\": %.3f, \"projected_hours_1e6\": %.2f, "
                 "\"projected_cpu_hours_1e6\": %.2f, \"loss\": %.6g%s}\n",
                 spec.run_id.c_str(), threads ? threads : "null", mpi.size(), model->layout().size(),
-                s.memory_size, o.warmup, o.iterations, n / seconds, seconds / n, cpu / n, closures,
-                closure_s / closures, closure_s * n / seconds, direction_s * n / seconds,
-                two_loop_s * n / seconds, (step_s - closure_s - direction_s) * n / seconds,
+                s.memory_size, settings.chunk_points, o.warmup, o.iterations, n / seconds,
+                seconds / n, cpu / n, closures, closure_s / closures, closure_s * n / seconds,
+                direction_s * n / seconds, two_loop_s * n / seconds,
+                (step_s - closure_s - direction_s) * n / seconds,
                 (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0,
                 cpu / n * 1e6 / 3600.0, static_cast<double>(value), profile.c_str());
 }
