@@ -24,6 +24,7 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/LossFunction.hpp>
+#include <stdexcept>
 #include <string>
 #include <time.h>
 #include <vector>
@@ -40,12 +41,17 @@ struct Options
   int iterations = 50;
   bool profile = false;
   int chunk_points = 0; ///< 0: the suite's training.chunk_points
+  /// Where to write the initial parameters (raw float64, the layout's order,
+  /// which is torch's parameters() order for the MLP): the PyTorch baseline
+  /// starts from them, so both follow the same trajectory.
+  std::string save_initial;
 };
 
 [[noreturn]] void usage(int code)
 {
   std::printf("usage: pinnbench_optax_benchmark [--suite FILE] [--run RUN_ID] [--warmup W]\n"
-              "  [--iterations N] [--profile] [--chunk-points C]   (threads: OMP_NUM_THREADS / "
+              "  [--iterations N] [--profile] [--chunk-points C]\n"
+              "  [--save-initial FILE]   (threads: OMP_NUM_THREADS / "
               "OPENBLAS_NUM_THREADS)\n");
   std::exit(code);
 }
@@ -70,6 +76,8 @@ Options parse(int argc, char** argv)
       o.iterations = std::stoi(value());
     else if (arg == "--chunk-points")
       o.chunk_points = std::stoi(value());
+    else if (arg == "--save-initial")
+      o.save_initial = value();
     else if (arg == "--profile")
       o.profile = true;
     else if (arg == "--help" || arg == "-h")
@@ -176,11 +184,20 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
       objective::make_objective<Real>(config["objective"], model->layout(), spec.seed, *task);
   Vector<Real> parameters("parameters", model->layout().size());
   model->initialize(parameters, spec.seed);
+  if (!o.save_initial.empty() && mpi.is_root()) {
+    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
+    std::vector<double> values(host.data(), host.data() + host.extent(0));
+    std::FILE* file = std::fopen(o.save_initial.c_str(), "wb");
+    if (!file || std::fwrite(values.data(), sizeof(double), values.size(), file) != values.size())
+      throw std::runtime_error("cannot write " + o.save_initial);
+    std::fclose(file);
+  }
   train::LossSettings settings;
   settings.chunk_points =
       o.chunk_points > 0 ? o.chunk_points : config["training"]["chunk_points"].as<int>();
   train::LossFunction<Real> loss(*task, task->training_terms(), *model, objective.get(), mpi,
                                  settings);
+  const double initial_loss = loss.evaluate(parameters, false, 0).loss;
   optim::OptaxLbfgsSettings s;
   s.memory_size = config["optimizer"]["memory_size"].as<int>();
   optim::OptaxLbfgs<Real> lbfgs(parameters, loss.gradient(), s);
@@ -225,8 +242,9 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
     const double plain = gemm_rate<Real>(2400, width, width);
     const std::size_t history =
         2 * static_cast<std::size_t>(s.memory_size) * model->layout().size();
-    // The two-loop reads each stored s and y twice.
-    const double two_loop_bytes = 2.0 * static_cast<double>(history * sizeof(Real));
+    // The two-loop reads each stored s and y twice (the pairs filled when timing began).
+    const double filled = std::min(1.0, static_cast<double>(o.warmup) / s.memory_size);
+    const double two_loop_bytes = 2.0 * filled * static_cast<double>(history * sizeof(Real));
     char text[1024];
     std::snprintf(
         text, sizeof text,
@@ -253,14 +271,14 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
                 "\"closure_share\": %.3f, \"direction_share\": %.3f, \"two_loop_share\": %.3f, "
                 "\"line_search_share\": %.3f, "
                 "\"outside_step_share\": %.3f, \"projected_hours_1e6\": %.2f, "
-                "\"projected_cpu_hours_1e6\": %.2f, \"loss\": %.6g%s}\n",
+                "\"projected_cpu_hours_1e6\": %.2f, \"initial_loss\": %.12g, \"loss\": %.6g%s}\n",
                 spec.run_id.c_str(), threads ? threads : "null", mpi.size(), model->layout().size(),
                 s.memory_size, settings.chunk_points, o.warmup, o.iterations, n / seconds,
                 seconds / n, cpu / n, closures, closure_s / closures, closure_s * n / seconds,
                 direction_s * n / seconds, two_loop_s * n / seconds,
                 (step_s - closure_s - direction_s) * n / seconds,
                 (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0,
-                cpu / n * 1e6 / 3600.0, static_cast<double>(value), profile.c_str());
+                cpu / n * 1e6 / 3600.0, initial_loss, static_cast<double>(value), profile.c_str());
 }
 
 } // namespace
