@@ -11,8 +11,8 @@
 //   of the token rows evaluated straight from the tape, and the parameter
 //   gradient against central differences;
 // - every vPINN cell of the ropinn-pinnacle and ropinn suites resolves its
-//   element grid by the task's input count and sets up its loss (tasks whose
-//   reference data is absent are listed and skipped).
+//   element grid by the task's input count and sets up and evaluates its loss
+//   (reference files absent from the shared bundle replaced by small stand-ins).
 #include "support/ExactModel.hpp"
 #include "support/SuiteRuns.hpp"
 
@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
+#include <map>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/core/Math.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
@@ -29,6 +30,7 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/LossFunction.hpp>
+#include <sstream>
 #include <unistd.h>
 
 using namespace pinnbench;
@@ -222,6 +224,65 @@ pde::Term pde_term(const pde::Task& task)
     if (term.kind == pde::TermKind::pde)
       return term;
   throw LogicError("no PDE term");
+}
+
+/// Rows "x y value" on the node grid xs x xs (y slowest), a coefficient table.
+std::string grid_table(const std::vector<double>& xs, double base)
+{
+  std::ostringstream out;
+  for (double y : xs)
+    for (double x : xs)
+      out << x << ' ' << y << ' ' << base + x + 0.5 * y << "\n";
+  return out.str();
+}
+
+/// Small stand-ins, in PINNacle's formats, for the reference files a task reads
+/// (values arbitrary: they serve setting a run up, not its metrics).
+const std::map<std::string, std::string>& stand_ins()
+{
+  static const std::map<std::string, std::string> files = {
+      {"ref/poisson_3d.dat", "% Model: synthetic\n0.1 0.1 0.1 0.5\n0.9 0.9 0.9 1.5\n"},
+      {"ref/poisson_manyarea.dat", "-9.5 -9.5 0.25\n3.0 7.0 -1.0\n"},
+      {"ref/heat_2d_coef_256.dat", grid_table({0.0, 1.0 / 3, 2.0 / 3, 1.0}, 1.0)},
+      {"ref/heat_darcy.dat", "% Model: heat_case1.mph\n% Nodes: 2\n"
+                             "% X  Y  u (1) @ t=0  u (1) @ t=2.5  u (1) @ t=5\n"
+                             "0.2 0.3 0 1 2\n0.7 0.6 0 3 4\n"},
+      {"ref/heat_complex.dat", "% Model: heat_case3.mph\n% Nodes: 2\n"
+                               "% X  Y  u (K) @ t=0  u (K) @ t=1.5  u (K) @ t=3\n"
+                               "-8 12 0 0.25 0.5\n2.5 -1 0 1E-3 -2.5E-2\n"},
+      {"ref/darcy_2d_coef_256.dat", grid_table({0.0, 1.0 / 3, 2.0 / 3, 1.0}, 1.0)},
+      {"ref/wave_darcy.dat", "% Model: wave_darcy.mph\n% Nodes: 2\n"
+                             "% X  Y  u (1) @ t=0  u (1) @ t=2.5  u (1) @ t=5\n"
+                             "0 0 1 2 3\n-0.5 0.25 4 5 6\n"},
+      {"ref/grayscott.dat", "-1 -1 0 1 0\n1 -1 0 1 0\n-1 1 0 1 0\n1 1 0 1 0\n"
+                            "-1 -1 10 1 0\n1 -1 10 1 0\n-1 1 10 1 0\n1 1 10 1 0\n"},
+      {"ref/burgers2d_init_u_0.dat", grid_table({0, 1, 2, 3, 4}, 0.0)},
+      {"ref/burgers2d_init_v_0.dat", grid_table({0, 1, 2, 3, 4}, 1.0)},
+      {"ref/burgers2d_0.dat", "% Model: burgers2d.mph\n% Nodes: 2\n% Expressions: 4\n"
+                              "% X Y u (m/s) @ t=0 v (m/s) @ t=0 u (m/s) @ t=1 v (m/s) @ t=1\n"
+                              "0 0 1 2 3 4\n1.5 2.5 5 6 7 8\n"},
+  };
+  return files;
+}
+
+/// A data folder for `config`'s task: the shared file where it exists (linked),
+/// else a stand-in; false when a file has neither.
+bool data_folder(const YAML::Node& config, const std::filesystem::path& shared,
+                 const std::filesystem::path& folder)
+{
+  for (const auto& missing : pde::missing_data_files(config, folder)) {
+    const auto relative = std::filesystem::relative(missing, folder);
+    std::filesystem::create_directories(missing.parent_path());
+    if (std::filesystem::exists(shared / relative)) {
+      std::filesystem::create_symlink(std::filesystem::absolute(shared / relative), missing);
+    } else {
+      const auto stand_in = stand_ins().find(relative.generic_string());
+      if (stand_in == stand_ins().end())
+        return false;
+      std::ofstream(missing) << stand_in->second;
+    }
+  }
+  return true;
 }
 
 } // namespace
@@ -441,7 +502,10 @@ TEST(Vpinn, PinnsFormerIntegratesEveryTokenOnItsOwn)
 TEST(Vpinn, EveryVpinnCellOfTheRopinnSuitesSetsUp)
 {
   const auto shared = std::filesystem::path(PINNBENCH_SHARED_DIR) / "data" / "pinnacle";
+  const auto folder = std::filesystem::temp_directory_path() /
+                      ("pinnbench-vpinn-cells-" + std::to_string(::getpid()));
   std::vector<std::string> skipped, model_limits;
+  std::map<std::string, std::unique_ptr<pde::Task>> tasks;
   int set_up = 0;
   for (const char* name : {"ropinn-pinnacle", "ropinn"}) {
     const auto suite =
@@ -462,16 +526,19 @@ TEST(Vpinn, EveryVpinnCellOfTheRopinnSuitesSetsUp)
       if (std::string(name) == "ropinn" && entry->name != "reaction" && entry->name != "wave" &&
           entry->name != "convection")
         continue; // the same cells as ropinn-pinnacle: set up once
-      if (!pde::missing_data_files(run.config["task"], shared).empty()) {
+      if (!data_folder(run.config["task"], shared, folder)) {
         skipped.push_back(run.run_id);
         continue;
       }
       // Set up with few points and one element per coordinate: this checks that
       // the combination builds and evaluates, not its cost.
       YAML::Node task_config = run.config["task"];
+      // (Heat 2d-CG needs 100 boundary points for each of its 18 boundary pieces.)
       for (const char* key : {"domain_points", "boundary_points", "initial_points"})
         if (task_config[key])
           task_config[key] = 16;
+      if (run.task == "heat2d_complex_geometry")
+        task_config["boundary_points"] = 1800;
       if (task_config["points"]) {
         task_config["points"]["domain"]["nx"] = 4;
         task_config["points"]["domain"]["nt"] = 4;
@@ -483,9 +550,12 @@ TEST(Vpinn, EveryVpinnCellOfTheRopinnSuitesSetsUp)
       objective["quadrature_points"] = 3;
       pde::TaskInputs in;
       in.config = task_config;
-      in.data_dir = shared;
+      in.data_dir = folder;
       try {
-        const auto task = pde::make_task(in);
+        // One task per suite and task name: the models share it.
+        auto& task = tasks[std::string(name) + "/" + run.task];
+        if (!task)
+          task = pde::make_task(in);
         ASSERT_EQ(task->dimension(), inputs) << run.run_id;
         auto model = nn::make_model<double>(run.config["model"], inputs, task->outputs());
         Vector<double> parameters("parameters", model->layout().size());
@@ -511,13 +581,14 @@ TEST(Vpinn, EveryVpinnCellOfTheRopinnSuitesSetsUp)
         } catch (const std::exception& v) {
           vanilla_error = v.what();
         }
-        if (vanilla_error != e.what())
+        if (vanilla_error != e.what() || vanilla_error.find("pseudo-sequence") == std::string::npos)
           ADD_FAILURE() << run.run_id << ": " << e.what();
         else
           model_limits.push_back(run.run_id + " (" + vanilla_error + ")");
       }
     }
   }
+  std::filesystem::remove_all(folder);
   EXPECT_GT(set_up, 0);
   for (const auto& limit : model_limits)
     std::cout << "[ NOTE     ] the model stops vanilla and vPINN alike: " << limit << "\n";
@@ -525,7 +596,12 @@ TEST(Vpinn, EveryVpinnCellOfTheRopinnSuitesSetsUp)
     std::string list;
     for (const auto& id : skipped)
       list += " " + id;
-    std::cout << "[ SKIPPED  ] " << skipped.size()
-              << " vPINN cells need PINNacle reference data that is absent:" << list << "\n";
+    // Every file is in the shared bundle or has a stand-in; without the bundle
+    // the tasks reading its other files are left out.
+    if (std::filesystem::exists(shared))
+      ADD_FAILURE() << skipped.size() << " vPINN cells read files with no stand-in:" << list;
+    else
+      std::cout << "[ SKIPPED  ] " << skipped.size() << " vPINN cells need the shared data "
+                << shared << ":" << list << "\n";
   }
 }
