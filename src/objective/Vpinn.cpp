@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/objective/Quadrature.hpp>
 #include <pinnbench/objective/Vpinn.hpp>
