@@ -1,5 +1,5 @@
 // Seconds per closure (loss + parameter gradient) of a RoPINN base model (PINN,
-// QRes or KAN at the papers' sizes unless --width/--hidden-layers say otherwise)
+// FLS, QRes or KAN at the papers' sizes unless --width/--hidden-layers say otherwise)
 // on the RoPINN 101 x 101 grid, the number benchmarks/torch_baseline.py measures for
 // PyTorch's nested autograd. One configuration per process, so the peak memory
 // is the configuration's. Prints one JSON line (rank 0).
@@ -63,17 +63,19 @@ struct Options
 
 [[noreturn]] void usage(int code)
 {
-  std::printf("usage: pinnbench_closure_benchmark [--problem convection|wave|gpinn_wave|pnd]\n"
-              "  [--precision fp32|fp64] [--repeats R] [--warmup W] [--grid N] [--points N]\n"
-              "  [--width W] [--hidden-layers L] [--chunk C] [--collapse on|off]\n"
-              "  [--model pinn|qres|kan|propinn|pinnsformer]\n"
-              "pinn, qres, kan: the papers' sizes unless --width / --hidden-layers say otherwise\n"
-              "  (PINN 512 x 3, QRes 256 x 3 blocks, KAN [2, 5, 5, 1]; pnd: PINN 100 x 5).\n"
-              "propinn: the paper's ProPINN (15 030 parameters; pi (x, t) on the wave problems);\n"
-              "  --width / --hidden-layers do not apply to it.\n"
-              "pinnsformer: the paper's PINNsFormer (encoder-only on the wave problems, 5 tokens;\n"
-              "  --chunk counts token rows); --width / --hidden-layers do not apply to it.\n"
-              "Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; ranks: mpirun -np.\n");
+  std::printf(
+      "usage: pinnbench_closure_benchmark\n"
+      "  [--problem convection|reaction|wave|gpinn_wave|pnd]\n"
+      "  [--precision fp32|fp64] [--repeats R] [--warmup W] [--grid N] [--points N]\n"
+      "  [--width W] [--hidden-layers L] [--chunk C] [--collapse on|off]\n"
+      "  [--model pinn|fls|qres|kan|propinn|pinnsformer]\n"
+      "pinn, fls, qres, kan: the papers' sizes unless --width / --hidden-layers say otherwise\n"
+      "  (PINN 512 x 3, QRes 256 x 3 blocks, KAN [2, 5, 5, 1]; pnd: PINN 100 x 5).\n"
+      "propinn: the paper's ProPINN (15 030 parameters; pi (x, t) on the wave problems);\n"
+      "  --width / --hidden-layers do not apply to it.\n"
+      "pinnsformer: the paper's PINNsFormer (encoder-only on the wave problems, 5 tokens;\n"
+      "  --chunk counts token rows); --width / --hidden-layers do not apply to it.\n"
+      "Threads: OPENBLAS_NUM_THREADS / OMP_NUM_THREADS; ranks: mpirun -np.\n");
   std::exit(code);
 }
 
@@ -117,11 +119,11 @@ Options parse(int argc, char** argv)
     else if (arg.rfind("--kokkos", 0) != 0)
       usage(2);
   }
-  if ((o.problem != "convection" && o.problem != "wave" && o.problem != "gpinn_wave" &&
-       o.problem != "pnd") ||
+  if ((o.problem != "convection" && o.problem != "reaction" && o.problem != "wave" &&
+       o.problem != "gpinn_wave" && o.problem != "pnd") ||
       (o.precision != "fp32" && o.precision != "fp64") || o.repeats < 1 || o.points < 1 ||
-      (o.model != "pinn" && o.model != "qres" && o.model != "kan" && o.model != "propinn" &&
-       o.model != "pinnsformer") ||
+      (o.model != "pinn" && o.model != "fls" && o.model != "qres" && o.model != "kan" &&
+       o.model != "propinn" && o.model != "pinnsformer") ||
       (o.model != "pinn" && o.problem == "pnd"))
     usage(2);
   if (o.width < 0)
@@ -247,8 +249,11 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   points.train.domain.nx = points.train.domain.nt = o.grid;
   points.train.initial = points.train.boundary = o.grid;
   std::unique_ptr<pde::Task> task;
+  const bool periodic = o.problem == "convection" || o.problem == "reaction";
   if (o.problem == "convection")
     task = std::make_unique<pde::ConvectionTask>(50.0, points);
+  else if (o.problem == "reaction")
+    task = std::make_unique<pde::ReactionTask>(5.0, points);
   else if (o.problem == "pnd")
     task = std::make_unique<PoissonNdResidual>(o.points);
   else
@@ -258,7 +263,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   int gemm_width = o.width; // inner dimension of the largest GEMMs
   if (o.model == "propinn") {
     nn::ProPinnShape shape;
-    shape.input_scale = o.problem == "convection" ? 1.0 : 3.141592653589793;
+    shape.input_scale = periodic ? 1.0 : 3.141592653589793;
     network = std::make_unique<nn::ProPinn<Real>>(shape);
     gemm_width = shape.head_width;
   } else if (o.model == "qres") {
@@ -274,7 +279,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
     network = std::make_unique<nn::Kan<Real>>(shape);
   } else if (o.model == "pinnsformer") {
     nn::PinnsFormerShape shape;
-    shape.decoder = o.problem == "convection";
+    shape.decoder = periodic;
     network = std::make_unique<nn::PinnsFormer<Real>>(shape);
     gemm_width = shape.hidden;
   } else {
@@ -282,6 +287,8 @@ void run(const Options& o, const parallel::MpiContext& mpi)
     shape.inputs = task->dimension();
     shape.width = o.width;
     shape.hidden_layers = o.hidden_layers;
+    if (o.model == "fls")
+      shape.first_activation = jet::UnaryKind::sin;
     if (o.problem == "pnd") {
       shape.weight_init = nn::WeightInit::glorot_normal;
       shape.bias_init = 0.0;
@@ -333,7 +340,9 @@ void run(const Options& o, const parallel::MpiContext& mpi)
       PoissonNdResidual::kDimension, {}, {jet::axis_mask({0, 1, 2, 3, 4}, 5)}, 0, o.collapse);
   const auto convection_set =
       jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0), jet::MultiIndex::unit(1)});
+  const auto reaction_set = jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(1)});
   const auto& set = o.problem == "convection" ? convection_set
+                    : o.problem == "reaction" ? reaction_set
                     : o.problem == "wave"     ? wave_set
                     : o.problem == "pnd"      ? pnd_set
                                               : wave_set->raised(1);

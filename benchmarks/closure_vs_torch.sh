@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # pinnbench closure vs PyTorch nested autograd, side by side in one run.
 #
-#   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection wave gpinn_wave pnd"]
+#   benchmarks/closure_vs_torch.sh [--build DIR] [--repeats R] [--problems "convection reaction wave gpinn_wave pnd"]
 #                                   [--precisions "fp32 fp64"] [--workers "t1 t2 r2"] [--grid N]
-#                                   [--models "pinn qres kan propinn pinnsformer"] [--model NAME] [--points N] [--chunk C]
+#                                   [--models "pinn fls qres kan propinn pinnsformer"] [--model NAME] [--points N] [--chunk C]
 #
 # Needs an existing build (the pinnbench_closure_benchmark target) and Debian's
 # python3-torch. Workers: t1 = 1 thread, t2 = 2 BLAS threads, r2 = 2 MPI ranks of 1

@@ -17,6 +17,7 @@ sizes unless ``--width``/``--hidden-layers`` say otherwise:
 
 * ``pinn`` (4.2): cat(x, t) -> [Linear -> tanh] x hidden_layers -> Linear(width, 1);
   the reference is 2 -> 512 -> 512 -> 512 -> 1.
+* ``fls`` (4.3): ``pinn`` with sin after the first linear layer.
 * ``qres`` (4.4): blocks sigmoid(H1(x) * H2(x) + H1(x)), an input block 2 -> width,
   hidden_layers blocks width -> width, Linear(width, 1); the point scripts use
   width 256 and 3 hidden blocks.
@@ -40,6 +41,9 @@ Problems (ropinn.md section 3, gPINN from section 7.3 with w = 0.1):
 
 * ``convection`` (x in [0, 2 pi], beta = 50):
   mean((u_t + 50 u_x)^2) + mean((u(2 pi, t) - u(0, t))^2) + mean((u(x, 0) - sin x)^2)
+* ``reaction`` (x in [0, 2 pi], rho = 5; the reference's unused u_x left out):
+  mean((u_t - 5 u (1 - u))^2) + mean((u(2 pi, t) - u(0, t))^2) + mean((u(x, 0) - h(x))^2),
+  h(x) = exp(-(x - pi)^2 / (2 (pi / 4)^2))
 * ``wave`` (x in [0, 1]):
   mean((u_tt - 4 u_xx)^2) + mean((u(x,0) - sin(pi x) - 0.5 sin(3 pi x))^2)
   + mean(u_t(x, 0)^2) + mean(u(0, t)^2) + mean(u(1, t)^2)
@@ -105,6 +109,7 @@ from torch import nn
 
 X_RANGES: Dict[str, tuple[float, float]] = {
     "convection": (0.0, 2.0 * math.pi),
+    "reaction": (0.0, 2.0 * math.pi),
     "wave": (0.0, 1.0),
     "gpinn_wave": (0.0, 1.0),
 }
@@ -112,6 +117,7 @@ PND_DIMENSION = 5
 PND_WIDTH, PND_HIDDEN_LAYERS = 100, 5  # PINNacle's network
 T_RANGE = (0.0, 1.0)
 CONVECTION_BETA = 50.0
+REACTION_RHO = 5.0
 WAVE_C2 = 4.0          # u_tt - c^2 u_xx with c = 2
 GPINN_WEIGHT = 0.1
 BIAS_INIT = 0.01
@@ -179,15 +185,23 @@ def build_box(n: int, dtype: torch.dtype) -> BoxData:
     return BoxData(points.to(dtype).requires_grad_(True))
 
 
+class Sine(nn.Module):
+    """FLS's first activation (RoPINN ``models/FLS.py``)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.sin(x)
+
+
 class PINN(nn.Module):
     """RoPINN ``models/PINN.py``: cat(x, t) -> tanh MLP -> scalar (built in float32)."""
 
-    def __init__(self, width: int, hidden_layers: int, inputs: int = 2):
+    def __init__(self, width: int, hidden_layers: int, inputs: int = 2, first_sine: bool = False):
         super().__init__()
         layers: List[nn.Module] = []
         fan_in = inputs
-        for _ in range(hidden_layers):
-            layers += [nn.Linear(fan_in, width, dtype=torch.float32), nn.Tanh()]
+        for layer in range(hidden_layers):
+            activation = Sine() if first_sine and layer == 0 else nn.Tanh()
+            layers += [nn.Linear(fan_in, width, dtype=torch.float32), activation]
             fan_in = width
         layers.append(nn.Linear(fan_in, 1, dtype=torch.float32))
         self.net = nn.Sequential(*layers)
@@ -329,7 +343,7 @@ def build_propinn(problem: str, dtype: torch.dtype) -> nn.Module:
             m.bias.data.fill_(BIAS_INIT)
     model = model.to(dtype)
     model.offsets = [o.to(dtype) for o in model.offsets]
-    return ScaledInput(model, math.pi) if problem != "convection" else model
+    return ScaledInput(model, math.pi) if problem in ("wave", "gpinn_wave") else model
 
 
 # --- PINNsFormer (ropinn.md section 4.5; --model pinnsformer) ----------------
@@ -422,7 +436,7 @@ def build_pinnsformer(problem: str, dtype: torch.dtype) -> PinnsFormer:
     """RoPINN's init: xavier_uniform Linear weights (out_proj too), bias 0.01;
     in_proj keeps PyTorch's init; encoder-only on the wave problems."""
     torch.manual_seed(0)
-    model = PinnsFormer(decoder=problem == "convection")
+    model = PinnsFormer(decoder=problem in ("convection", "reaction"))
     for m in model.modules():
         if isinstance(m, nn.Linear):
             nn.init.xavier_uniform_(m.weight)
@@ -436,7 +450,7 @@ def first_token(u: torch.Tensor) -> torch.Tensor:
 
 
 #: Paper sizes (width, hidden_layers) per model.
-MODEL_SIZES = {"pinn": (512, 3), "qres": (256, 3), "kan": (5, 2)}
+MODEL_SIZES = {"pinn": (512, 3), "fls": (512, 3), "qres": (256, 3), "kan": (5, 2)}
 
 
 def build_model(width: int, hidden_layers: int, dtype: torch.dtype,
@@ -446,11 +460,11 @@ def build_model(width: int, hidden_layers: int, dtype: torch.dtype,
     torch.manual_seed(0)
     if kind == "kan":
         return KAN([2] + [width] * hidden_layers + [1]).to(dtype)
-    if kind not in ("pinn", "qres"):
+    if kind not in ("pinn", "fls", "qres"):
         raise ValueError(f"build_model: no model '{kind}'")
     pnd = problem == "pnd"
-    model = PINN(width, hidden_layers, PND_DIMENSION if pnd else 2) if kind == "pinn" \
-        else QRes(width, hidden_layers)
+    model = PINN(width, hidden_layers, PND_DIMENSION if pnd else 2, kind == "fls") \
+        if kind != "qres" else QRes(width, hidden_layers)
     for m in model.modules():
         if isinstance(m, nn.Linear):
             if pnd:
@@ -493,6 +507,22 @@ def loss_convection(model: nn.Module, data: GridData) -> torch.Tensor:
     loss_res = torch.mean((u_t + CONVECTION_BETA * u_x) ** 2)
     loss_bc = torch.mean((u_upper - u_lower) ** 2)
     loss_ic = torch.mean((first_token(u_ini) - torch.sin(first_token(ini.x))) ** 2)
+    return loss_res + loss_bc + loss_ic
+
+
+def loss_reaction(model: nn.Module, data: GridData) -> torch.Tensor:
+    """RoPINN's 1D-reaction closure (its unused u_x left out)."""
+    r, ini = data.res, data.initial
+    u = model(r.x, r.t)
+    u_lower = model(data.lower.x, data.lower.t)
+    u_upper = model(data.upper.x, data.upper.t)
+    u_ini = model(ini.x, ini.t)
+    u_t = d(u, r.t)
+    loss_res = torch.mean((u_t - REACTION_RHO * u * (1 - u)) ** 2)
+    loss_bc = torch.mean((u_upper - u_lower) ** 2)
+    x0 = first_token(ini.x)
+    h = torch.exp(-(x0 - math.pi) ** 2 / (2 * (math.pi / 4) ** 2))
+    loss_ic = torch.mean((first_token(u_ini) - h) ** 2)
     return loss_res + loss_bc + loss_ic
 
 
@@ -544,6 +574,7 @@ def loss_pnd(model: PINN, data: BoxData) -> torch.Tensor:
 
 LOSSES: Dict[str, Callable[..., torch.Tensor]] = {
     "convection": loss_convection,
+    "reaction": loss_reaction,
     "wave": loss_wave,
     "gpinn_wave": loss_gpinn_wave,
     "pnd": loss_pnd,

@@ -111,6 +111,9 @@ std::size_t Tape<Real>::bytes() const
   for (const auto& storage : adjoint_pool_)
     total += storage.bytes();
   total += attention_work_.bytes();
+  total += qres_work_.bytes();
+  for (const auto& node : nodes_)
+    total += (node.scaled_weight.extent(0) + node.scaled_gradient.extent(0)) * sizeof(Real);
   return total;
 }
 
@@ -284,6 +287,57 @@ typename Tape<Real>::NodeId Tape<Real>::scaled_linear(NodeId input, std::size_t 
                       bias_offset >= 0 ? static_cast<std::size_t>(outputs) : 0);
   gemm_.flops += linear_forward<Real>(a, effective, bias, node.value);
   gemm_.calls += 1;
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::qres_block(NodeId input, const QResBlockParameters& block,
+                                                   int outputs, UnaryKind kind)
+{
+  const Node& in = node_(input);
+  const std::size_t inputs = static_cast<std::size_t>(in.features);
+  const std::size_t weights = static_cast<std::size_t>(outputs) * inputs;
+  const std::size_t total = parameters_.extent(0);
+  auto bias_fits = [&](std::int64_t offset) {
+    return offset < 0 ||
+           static_cast<std::size_t>(offset) + static_cast<std::size_t>(outputs) <= total;
+  };
+  if (outputs < 1 || block.h1_weight + weights > total || block.h2_weight + weights > total ||
+      !bias_fits(block.h1_bias) || !bias_fits(block.h2_bias))
+    throw LogicError("QRes block parameters outside the parameter vector");
+  const JetView<Real> a = in.value;
+  Node& node = record(Op::qres_block, in.set, in.points, outputs, "pinnbench::jet::qres_block");
+  node.a = input;
+  node.requires_grad = true;
+  node.kind = kind;
+  node.qres = block;
+  node.leibniz = &leibniz_program(node.set, node.set, node.set);
+  node.faa_di_bruno = &faa_di_bruno_program(node.set);
+  const std::size_t packed = 2 * weights + 2 * static_cast<std::size_t>(outputs);
+  if (node.scaled_weight.extent(0) < packed) {
+    node.scaled_weight = Kokkos::View<Real*, MemorySpace>(
+        Kokkos::view_alloc("pinnbench::jet::qres_weight", Kokkos::WithoutInitializing), packed);
+    node.scaled_gradient = Kokkos::View<Real*, MemorySpace>(
+        Kokkos::view_alloc("pinnbench::jet::qres_gradient", Kokkos::WithoutInitializing), packed);
+  }
+  qres_pack_parameters<Real>(BiasView<Real>(parameters_.data(), total), block, outputs,
+                             static_cast<int>(inputs),
+                             BiasGradientView<Real>(node.scaled_weight.data(), packed));
+  // z = [z1 | z2] and p live in the node's scratch: [S][N][2F] then [S][N][F].
+  const int components = node.set->size();
+  const std::size_t plane = static_cast<std::size_t>(components) * in.points * outputs;
+  node.scratch =
+      node.scratch_storage.view(1, 1, static_cast<int>(3 * plane), "pinnbench::jet::qres_state")
+          .data();
+  Real* scratch = node.scratch;
+  const JetView<Real> z(scratch, components, in.points, 2 * outputs);
+  const JetView<Real> p(scratch + 2 * plane, components, in.points, outputs);
+  WeightView<Real> weight(node.scaled_weight.data(), 2 * static_cast<std::size_t>(outputs), inputs);
+  BiasView<Real> bias(node.scaled_weight.data() + 2 * weights,
+                      2 * static_cast<std::size_t>(outputs));
+  gemm_.flops += linear_forward<Real>(a, weight, bias, z);
+  gemm_.calls += 1;
+  qres_forward<Real>(kind, *node.leibniz, *node.faa_di_bruno, z, p, node.value, variant_);
   return last();
 }
 
@@ -875,6 +929,41 @@ void Tape<Real>::backward_node(Node& node)
                             node.group, BiasView<Real>(node.scaled_gradient.data(), size),
                             BiasGradientView<Real>(gradient_.data() + node.weight_offset, size),
                             BiasGradientView<Real>(gradient_.data() + node.scale_offset, scales));
+    return;
+  }
+  case Op::qres_block: {
+    const Node& in = node_(node.a);
+    const JetView<Real> a = in.value;
+    const std::size_t inputs = static_cast<std::size_t>(in.features);
+    const std::size_t outputs = static_cast<std::size_t>(node.features);
+    const std::size_t weights = outputs * inputs;
+    const std::size_t packed = 2 * weights + 2 * outputs;
+    const int components = node.set->size();
+    const std::size_t plane = static_cast<std::size_t>(components) * node.points * outputs;
+    Real* scratch = node.scratch;
+    const JetView<Real> z(scratch, components, node.points, 2 * outputs);
+    const JetView<Real> p(scratch + 2 * plane, components, node.points, outputs);
+    Real* work =
+        qres_work_.view(1, 1, static_cast<int>(3 * plane), "pinnbench::jet::qres_work").data();
+    const JetView<Real> adjoint_z(work, components, node.points, 2 * outputs);
+    const JetView<Real> adjoint_p(work + 2 * plane, components, node.points, outputs);
+    qres_vjp<Real>(node.kind, *node.leibniz, *node.faa_di_bruno, z, p, adjoint_of(node), adjoint_p,
+                   adjoint_z, variant_);
+    JetView<Real> adjoint_a;
+    if (in.requires_grad)
+      adjoint_a = contribute(node.a, accumulate);
+    const auto grad_packed =
+        Kokkos::subview(node.scaled_gradient, std::make_pair(std::size_t{0}, packed));
+    Kokkos::deep_copy(grad_packed, Real(0));
+    WeightView<Real> weight(node.scaled_weight.data(), 2 * outputs, inputs);
+    WeightGradientView<Real> grad_weight(node.scaled_gradient.data(), 2 * outputs, inputs);
+    BiasGradientView<Real> grad_bias(node.scaled_gradient.data() + 2 * weights, 2 * outputs);
+    gemm_.flops +=
+        linear_vjp<Real>(a, weight, adjoint_z, adjoint_a, accumulate, grad_weight, grad_bias);
+    gemm_.calls += in.requires_grad ? 2 : 1;
+    qres_unpack_gradient<Real>(BiasView<Real>(node.scaled_gradient.data(), packed), node.qres,
+                               static_cast<int>(outputs), static_cast<int>(inputs),
+                               BiasGradientView<Real>(gradient_.data(), gradient_.extent(0)));
     return;
   }
   case Op::bspline: {

@@ -4,6 +4,8 @@
 // derivatives f^(k)(z_0) are tabulated first, then each program term is one
 // vectorisable loop over the block. flat: one (point, feature) per thread with
 // the whole jet in registers, for GPUs.
+#include "FaaDiBrunoBlock.hpp"
+
 #include <algorithm>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Kernels.hpp>
@@ -12,57 +14,7 @@ namespace pinnbench::jet {
 
 namespace {
 
-constexpr int kBlock = 64;
-
-template <class Real>
-struct BlockDerivatives
-{
-  Real d[kMaxDerivative + 1][kBlock];
-};
-
-// Tabulate f^(k)(z0[f]) for every k <= Highest; a compile-time kind and order
-// let the switch fold away and the loop vectorise.
-template <UnaryKind Kind, int Highest, class Real>
-KOKKOS_INLINE_FUNCTION void tabulate(const Real* z0, int count, Real w1, Real w2,
-                                     BlockDerivatives<Real>& table)
-{
-  for (int f = 0; f < count; ++f) {
-    Real v[kMaxDerivative + 1];
-    unary_derivatives(Kind, z0[f], Highest, v, w1, w2);
-    for (int k = 0; k <= Highest; ++k)
-      table.d[k][f] = v[k];
-  }
-}
-
-template <int Highest = kMaxDerivative, class Real>
-KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1, Real w2,
-                                     BlockDerivatives<Real>& table)
-{
-  switch (kind) {
-  case UnaryKind::tanh:
-    return tabulate<UnaryKind::tanh, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::sin:
-    return tabulate<UnaryKind::sin, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::cos:
-    return tabulate<UnaryKind::cos, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::sigmoid:
-    return tabulate<UnaryKind::sigmoid, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::silu:
-    return tabulate<UnaryKind::silu, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::exp:
-    return tabulate<UnaryKind::exp, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::log:
-    return tabulate<UnaryKind::log, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::reciprocal:
-    return tabulate<UnaryKind::reciprocal, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::sqrt:
-    return tabulate<UnaryKind::sqrt, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::square:
-    return tabulate<UnaryKind::square, Highest>(z0, count, w1, w2, table);
-  case UnaryKind::wave:
-    return tabulate<UnaryKind::wave, Highest>(z0, count, w1, w2, table);
-  }
-}
+using namespace blocked;
 
 bool use_flat(KernelVariant variant)
 {
@@ -89,6 +41,7 @@ void unary_forward_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
   const int components = static_cast<int>(z.extent(0));
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
+  const int highest = program.max_order;
   const auto terms = program.terms;
   const auto offsets = program.offsets;
   const Real* z_data = z.data();
@@ -101,50 +54,9 @@ void unary_forward_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
           const int count = features - f0 < kBlock ? features - f0 : kBlock;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate(kind, z_data + base, count, w1, w2, table);
-          for (int f = 0; f < count; ++f)
-            y_data[base + f] = table.d[0][f];
-          for (int c = 1; c < components; ++c) {
-            Real acc[kBlock];
-            for (int f = 0; f < count; ++f)
-              acc[f] = Real(0);
-            for (int t = offsets(c); t < offsets(c + 1); ++t) {
-              const FaaDiBrunoTerm term = terms(t);
-              const Real coefficient = static_cast<Real>(term.coefficient);
-              const Real* dk = table.d[term.order];
-              const Real* z1 = z_data + term.factors[0] * plane + base;
-              switch (term.order) {
-              case 1:
-                for (int f = 0; f < count; ++f)
-                  acc[f] += coefficient * dk[f] * z1[f];
-                break;
-              case 2: {
-                const Real* z2 = z_data + term.factors[1] * plane + base;
-                for (int f = 0; f < count; ++f)
-                  acc[f] += coefficient * dk[f] * z1[f] * z2[f];
-                break;
-              }
-              case 3: {
-                const Real* z2 = z_data + term.factors[1] * plane + base;
-                const Real* z3 = z_data + term.factors[2] * plane + base;
-                for (int f = 0; f < count; ++f)
-                  acc[f] += coefficient * dk[f] * z1[f] * z2[f] * z3[f];
-                break;
-              }
-              default: {
-                const Real* z2 = z_data + term.factors[1] * plane + base;
-                const Real* z3 = z_data + term.factors[2] * plane + base;
-                const Real* z4 = z_data + term.factors[3] * plane + base;
-                for (int f = 0; f < count; ++f)
-                  acc[f] += coefficient * dk[f] * z1[f] * z2[f] * z3[f] * z4[f];
-                break;
-              }
-              }
-            }
-            Real* yc = y_data + c * plane + base;
-            for (int f = 0; f < count; ++f)
-              yc[f] = acc[f];
-          }
+          tabulate_up_to(kind, highest, z_data + base, count, w1, w2, table);
+          faa_di_bruno_forward(terms, offsets, components, table, z_data + base, plane, count,
+                               y_data + base, plane);
         }
       });
 }
@@ -157,6 +69,7 @@ void unary_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram
   const int components = static_cast<int>(z.extent(0));
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
+  const int highest = program.max_order + 1;
   const auto terms = program.terms;
   const auto offsets = program.offsets;
   const Real* z_data = z.data();
@@ -170,73 +83,9 @@ void unary_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram
           const int count = features - f0 < kBlock ? features - f0 : kBlock;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate(kind, z_data + base, count, w1, w2, table);
-          if (!accumulate)
-            for (int c = 0; c < components; ++c)
-              for (int f = 0; f < count; ++f)
-                out_data[c * plane + base + f] = Real(0);
-          Real* out0 = out_data + base;
-          const Real* g0 = g_data + base;
-          for (int f = 0; f < count; ++f)
-            out0[f] += g0[f] * table.d[1][f];
-          for (int c = 1; c < components; ++c) {
-            const Real* gc = g_data + c * plane + base;
-            for (int t = offsets(c); t < offsets(c + 1); ++t) {
-              const FaaDiBrunoTerm term = terms(t);
-              const Real coefficient = static_cast<Real>(term.coefficient);
-              const int k = term.order;
-              const Real* dk = table.d[k];
-              const Real* dk1 = table.d[k + 1];
-              const Real* zf[kMaxOrder];
-              Real* outf[kMaxOrder];
-              for (int q = 0; q < k; ++q) {
-                zf[q] = z_data + term.factors[q] * plane + base;
-                outf[q] = out_data + term.factors[q] * plane + base;
-              }
-              // The term is coefficient * f^(k)(z0) * prod_q z_{factor q}: its partial
-              // in z0 brings f^(k+1), its partial in a factor drops that factor.
-              // Separate loops per factor keep repeated factors (z_x^2) correct.
-              switch (k) {
-              case 1:
-                for (int f = 0; f < count; ++f)
-                  out0[f] += gc[f] * coefficient * dk1[f] * zf[0][f];
-                for (int f = 0; f < count; ++f)
-                  outf[0][f] += gc[f] * coefficient * dk[f];
-                break;
-              case 2:
-                for (int f = 0; f < count; ++f)
-                  out0[f] += gc[f] * coefficient * dk1[f] * zf[0][f] * zf[1][f];
-                for (int f = 0; f < count; ++f)
-                  outf[0][f] += gc[f] * coefficient * dk[f] * zf[1][f];
-                for (int f = 0; f < count; ++f)
-                  outf[1][f] += gc[f] * coefficient * dk[f] * zf[0][f];
-                break;
-              case 3:
-                for (int f = 0; f < count; ++f)
-                  out0[f] += gc[f] * coefficient * dk1[f] * zf[0][f] * zf[1][f] * zf[2][f];
-                for (int f = 0; f < count; ++f)
-                  outf[0][f] += gc[f] * coefficient * dk[f] * zf[1][f] * zf[2][f];
-                for (int f = 0; f < count; ++f)
-                  outf[1][f] += gc[f] * coefficient * dk[f] * zf[0][f] * zf[2][f];
-                for (int f = 0; f < count; ++f)
-                  outf[2][f] += gc[f] * coefficient * dk[f] * zf[0][f] * zf[1][f];
-                break;
-              default:
-                for (int f = 0; f < count; ++f)
-                  out0[f] +=
-                      gc[f] * coefficient * dk1[f] * zf[0][f] * zf[1][f] * zf[2][f] * zf[3][f];
-                for (int f = 0; f < count; ++f)
-                  outf[0][f] += gc[f] * coefficient * dk[f] * zf[1][f] * zf[2][f] * zf[3][f];
-                for (int f = 0; f < count; ++f)
-                  outf[1][f] += gc[f] * coefficient * dk[f] * zf[0][f] * zf[2][f] * zf[3][f];
-                for (int f = 0; f < count; ++f)
-                  outf[2][f] += gc[f] * coefficient * dk[f] * zf[0][f] * zf[1][f] * zf[3][f];
-                for (int f = 0; f < count; ++f)
-                  outf[3][f] += gc[f] * coefficient * dk[f] * zf[0][f] * zf[1][f] * zf[2][f];
-                break;
-              }
-            }
-          }
+          tabulate_up_to(kind, highest, z_data + base, count, w1, w2, table);
+          faa_di_bruno_vjp(terms, offsets, components, table, z_data + base, plane, g_data + base,
+                           plane, count, out_data + base, plane, accumulate);
         }
       });
 }

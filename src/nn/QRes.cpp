@@ -66,11 +66,13 @@ jet::Var<Real> QRes<Real>::forward(const jet::Var<Real>& input) const
     throw LogicError("QRes expects " + std::to_string(shape_.inputs) + " input features");
   auto h = input.id();
   for (const Block& block : blocks_) {
-    const auto h1 =
-        tape.linear(h, block.h1.weight, block.h1.outputs, static_cast<std::int64_t>(block.h1.bias));
-    const auto h2 =
-        tape.linear(h, block.h2.weight, block.h2.outputs, static_cast<std::int64_t>(block.h2.bias));
-    h = tape.unary(tape.add(tape.mul(h1, h2), h1), jet::UnaryKind::sigmoid);
+    // sigmoid(H1 h * H2 h + H1 h) as one fused op (one GEMM on [H1; H2]).
+    jet::QResBlockParameters parameters;
+    parameters.h1_weight = block.h1.weight;
+    parameters.h1_bias = static_cast<std::int64_t>(block.h1.bias);
+    parameters.h2_weight = block.h2.weight;
+    parameters.h2_bias = static_cast<std::int64_t>(block.h2.bias);
+    h = tape.qres_block(h, parameters, block.h1.outputs, jet::UnaryKind::sigmoid);
   }
   h = tape.linear(h, output_.weight, output_.outputs, static_cast<std::int64_t>(output_.bias));
   return jet::Var<Real>(tape, h);

@@ -2,10 +2,14 @@
 // (mixed derivatives included) against long-double finite differences of a
 // separate long-double QRes, the parameter gradient of a gPINN wave loss against
 // central differences, and the reference's parameter layout and counts
-// (spec/ropinn.md §4.4).
+// (spec/ropinn.md §4.4); the fused block op against the composition of the
+// plain tape ops it replaces.
 #include "nn/ModelChecks.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/Tape.hpp>
 #include <pinnbench/nn/QRes.hpp>
 
 using namespace pinnbench;
@@ -159,4 +163,126 @@ TEST(QRes, GpinnWaveLossGradientMatchesFiniteDifferences)
         test::finite_difference_gradient<double>(fixture.model, fixture.parameters, build, 1e-6);
     EXPECT_LE(test::gradient_mismatch(expected, fixture.gradient), 1e-6) << gradient_enhanced;
   }
+}
+
+namespace {
+
+/// One QRes block recorded fused (tape.qres_block) or as the composition it
+/// replaces (two linears, mul, add, sigmoid), between a tanh layer (so the input
+/// adjoint shows in that layer's gradient) and a linear output. Returns the
+/// output jet and the gradient of u^2 + u_t^2 + u_xx^2 + u_xxx^2 summed over points.
+struct BlockRun
+{
+  std::vector<double> output;
+  std::vector<double> gradient;
+};
+
+template <class Real>
+BlockRun run_block(bool fused, jet::KernelVariant variant, const std::vector<double>& values,
+                   const std::vector<double>& coordinates)
+{
+  constexpr int kInputs = 5, kWidth = 70; // 70 crosses a 64-feature block
+  const std::size_t w0 = 0, b0 = w0 + 2 * kInputs, h1w = b0 + kInputs, h1b = h1w + kWidth * kInputs,
+                    h2w = h1b + kWidth, h2b = h2w + kWidth * kInputs, wo = h2b + kWidth,
+                    bo = wo + kWidth, size = bo + 1;
+  Vector<Real> parameters("parameters", size), gradient("gradient", size);
+  auto host = Kokkos::create_mirror_view(parameters);
+  for (std::size_t i = 0; i < size; ++i)
+    host(i) = static_cast<Real>(values[i]);
+  Kokkos::deep_copy(parameters, host);
+  const int points = static_cast<int>(coordinates.size() / 2);
+  Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace> xs("points", points, 2);
+  auto xs_host = Kokkos::create_mirror_view(xs);
+  for (int n = 0; n < points; ++n)
+    for (int j = 0; j < 2; ++j)
+      xs_host(n, j) = static_cast<Real>(coordinates[static_cast<std::size_t>(2 * n + j)]);
+  Kokkos::deep_copy(xs, xs_host);
+  const auto set = jet::DerivativeSet::closure_of(
+      2, {jet::MultiIndex::unit(0, 3), jet::MultiIndex::from({1, 1}), jet::MultiIndex::unit(1)});
+
+  jet::Tape<Real> tape(variant);
+  tape.bind_parameters(parameters, gradient);
+  const auto x = tape.coordinates(xs, set);
+  const auto h = tape.unary(tape.linear(x, w0, kInputs, b0), jet::UnaryKind::tanh);
+  int y = 0; // a tape NodeId
+  if (fused) {
+    jet::QResBlockParameters block;
+    block.h1_weight = h1w;
+    block.h1_bias = static_cast<std::int64_t>(h1b);
+    block.h2_weight = h2w;
+    block.h2_bias = static_cast<std::int64_t>(h2b);
+    y = tape.qres_block(h, block, kWidth);
+  } else {
+    const auto z1 = tape.linear(h, h1w, kWidth, static_cast<std::int64_t>(h1b));
+    const auto z2 = tape.linear(h, h2w, kWidth, static_cast<std::int64_t>(h2b));
+    y = tape.unary(tape.add(tape.mul(z1, z2), z1), jet::UnaryKind::sigmoid);
+  }
+  const auto u = tape.linear(y, wo, 1, static_cast<std::int64_t>(bo));
+  const auto u_x = tape.derivative(u, 0);
+  const auto u_xx = tape.derivative(u_x, 0);
+  const std::vector<std::pair<int, double>> seeds{
+      {tape.sum_squares(u), 1.0},
+      {tape.sum_squares(tape.derivative(u, 1)), 1.0},
+      {tape.sum_squares(u_xx), 1.0},
+      {tape.sum_squares(tape.derivative(u_xx, 0)), 1.0}};
+  tape.backward(seeds);
+
+  BlockRun run;
+  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), tape.value(u).values);
+  for (std::size_t c = 0; c < out.extent(0); ++c)
+    for (int n = 0; n < points; ++n)
+      run.output.push_back(static_cast<double>(out(c, static_cast<std::size_t>(n), 0)));
+  const auto g = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), gradient);
+  for (std::size_t i = 0; i < size; ++i)
+    run.gradient.push_back(static_cast<double>(g(i)));
+  return run;
+}
+
+double worst_relative(const std::vector<double>& a, const std::vector<double>& b)
+{
+  double scale = 0.0, worst = 0.0;
+  for (double v : b)
+    scale = std::max(scale, std::fabs(v));
+  for (std::size_t i = 0; i < a.size(); ++i)
+    worst = std::max(worst, std::fabs(a[i] - b[i]) / scale);
+  return worst;
+}
+
+} // namespace
+
+TEST(QRes, FusedBlockEqualsTheUnfusedComposition)
+{
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<double> uniform(-0.6, 0.6);
+  std::vector<double> values(5 * 2 + 5 + 2 * (70 * 5 + 70) + 70 + 1);
+  for (double& v : values)
+    v = uniform(rng);
+  std::vector<double> coordinates(2 * 9);
+  for (double& v : coordinates)
+    v = uniform(rng);
+  for (auto variant : {jet::KernelVariant::host_blocked, jet::KernelVariant::flat}) {
+    const auto expected = run_block<double>(false, variant, values, coordinates);
+    const auto fused = run_block<double>(true, variant, values, coordinates);
+    ASSERT_EQ(fused.output.size(), expected.output.size());
+    // The same arithmetic in the same order except the summation order of the
+    // concatenated GEMM: equal to rounding.
+    EXPECT_LE(worst_relative(fused.output, expected.output), 1e-14);
+    EXPECT_LE(worst_relative(fused.gradient, expected.gradient), 1e-13);
+    const auto expected_float = run_block<float>(false, variant, values, coordinates);
+    const auto fused_float = run_block<float>(true, variant, values, coordinates);
+    EXPECT_LE(worst_relative(fused_float.output, expected_float.output), 1e-5);
+    EXPECT_LE(worst_relative(fused_float.gradient, expected_float.gradient), 1e-5);
+  }
+}
+
+TEST(QRes, BlockParametersOutsideTheVectorAreRejected)
+{
+  Vector<double> parameters("parameters", 10), gradient("gradient", 10);
+  Kokkos::View<double**, Kokkos::LayoutRight, MemorySpace> xs("points", 1, 2);
+  jet::Tape<double> tape;
+  tape.bind_parameters(parameters, gradient);
+  const auto x = tape.coordinates(xs, jet::DerivativeSet::closure_of(2, {}));
+  jet::QResBlockParameters block; // 2 x 2 weights at 0 fit, H2's at 8 do not
+  block.h2_weight = 8;
+  EXPECT_THROW(tape.qres_block(x, block, 2), LogicError);
 }

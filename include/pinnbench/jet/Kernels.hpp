@@ -194,6 +194,46 @@ void scaled_weight_vjp(const BiasView<Real>& weight, const BiasView<Real>& scale
                        const BiasView<Real>& grad_scaled, const BiasGradientView<Real>& grad_weight,
                        const BiasGradientView<Real>& grad_scale);
 
+// --- QRes blocks (fused) -----------------------------------------------------------
+
+/// A QRes block y = f(z1 z2 + z1) after its two linear layers, z = [z1 | z2] a
+/// [S][N][2F] jet (biases included): p = z1 z2 + z1 (Leibniz) is kept for the
+/// VJP, y = f(p). f has no parameters (QRes uses sigmoid).
+template <class Real>
+void qres_forward(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoProgram& program,
+                  const ConstJetView<Real>& z, const JetView<Real>& p, const JetView<Real>& y,
+                  KernelVariant variant = KernelVariant::automatic);
+
+/// adjoint_z = dL/dz ([S][N][2F], written, not accumulated) given dL/dy;
+/// `work` ([S][N][F]) holds dL/dp on the host-blocked path.
+template <class Real>
+void qres_vjp(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoProgram& program,
+              const ConstJetView<Real>& z, const ConstJetView<Real>& p,
+              const ConstJetView<Real>& adjoint_y, const JetView<Real>& work,
+              const JetView<Real>& adjoint_z, KernelVariant variant = KernelVariant::automatic);
+
+/// Where a QRes block's two linear layers live in the parameter vector (a bias
+/// offset of -1: no bias). They need not be adjacent (PyTorch's state_dict puts
+/// H1.bias between the weights).
+struct QResBlockParameters
+{
+  std::size_t h1_weight = 0;
+  std::int64_t h1_bias = -1;
+  std::size_t h2_weight = 0;
+  std::int64_t h2_bias = -1;
+};
+
+/// packed = [H1.weight; H2.weight] ([2F][K] row-major), then [H1.bias; H2.bias]
+/// (zeros for a missing bias): the concatenated layer of one GEMM.
+template <class Real>
+void qres_pack_parameters(const BiasView<Real>& parameters, const QResBlockParameters& block,
+                          int outputs, int inputs, const BiasGradientView<Real>& packed);
+
+/// gradient += the packed gradient, scattered back to the two layers' entries.
+template <class Real>
+void qres_unpack_gradient(const BiasView<Real>& packed, const QResBlockParameters& block,
+                          int outputs, int inputs, const BiasGradientView<Real>& gradient);
+
 // --- element projections (vPINN) ---------------------------------------------------
 
 template <class Real>

@@ -70,6 +70,11 @@ public:
   /// W at `weight_offset`, s at `scale_offset` (a KAN layer's scale_sp times its coef).
   NodeId scaled_linear(NodeId input, std::size_t weight_offset, int outputs,
                        std::size_t scale_offset, int group, std::int64_t bias_offset = -1);
+  /// A QRes block f(z1 z2 + z1), z1 = H1 a + b1, z2 = H2 a + b2, as one op: one
+  /// GEMM on the concatenated [H1; H2] (packed from the parameter vector on each
+  /// call, so the layout stays the reference's) and one fused jet kernel each way.
+  NodeId qres_block(NodeId input, const QResBlockParameters& block, int outputs,
+                    UnaryKind kind = UnaryKind::sigmoid);
 
   // --- jet algebra ---------------------------------------------------------------
 
@@ -172,6 +177,7 @@ private:
     coordinates,
     linear,
     scaled_linear,
+    qres_block,
     unary,
     bspline,
     combine,
@@ -210,6 +216,8 @@ private:
     bool wave_derivative = false; ///< unary wave with weights (-w2, w1): the derivative
     // bspline
     BSplineGrid<Real> grid;
+    // qres_block: its layers; packed weights and gradient in scaled_weight / scaled_gradient
+    QResBlockParameters qres;
     // scaled_linear: W (.) s and its gradient, buffers kept across rewinds
     std::size_t scale_offset = 0;
     int group = 1;
@@ -276,6 +284,7 @@ private:
   std::deque<Node> nodes_; // deque: references stay valid while recording
   std::vector<JetStorage<Real>> adjoint_pool_;
   JetStorage<Real> attention_work_; ///< one attention VJP at a time
+  JetStorage<Real> qres_work_;      ///< one QRes block VJP at a time
   std::vector<int> free_adjoints_;
   int cursor_ = 0;
   GemmStatistics gemm_;
