@@ -100,9 +100,12 @@ run() {
   fi
   /usr/bin/python3 -c 'import h5py, sys
 r = h5py.File(sys.argv[1], "r")["run"].attrs
-status = r["status"] if isinstance(r["status"], str) else r["status"].decode()
+text = lambda v: v if isinstance(v, str) else v.decode()
+if text(r["status"]) != "ok":  # a run that stopped (e.g. vPINN on more than two inputs)
+    print("- -", text(r["status"]), text(r.get("status_message", ""))[:60])
+    sys.exit()
 cpu = sum(float(x) for x in open(sys.argv[2]).read().split()[-2:])
-print("%.6f %.4f %s" % (float(r["wall_seconds"]), cpu, status))' "$file" "$out.time"
+print("%.6f %.4f ok" % (float(r["wall_seconds"]), cpu))' "$file" "$out.time"
 }
 
 median() { /usr/bin/python3 -c 'import statistics, sys
