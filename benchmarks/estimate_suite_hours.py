@@ -8,9 +8,9 @@ A run's cost is iterations x CPU seconds per iteration (1 rank, 1 thread, measur
 by benchmarks/pinnacle_seconds_per_iteration.sh; evaluation passes, every 100th
 iteration, are left out). The tables below hold this machine's measurements
 (docs/benchmarks-pinnacle.md says when and how): PINN vanilla on every PINNacle
-task, scaled by the objective's factor and the model's factor, each measured on
-the task with the same number of inputs (2: Poisson 2d-C / Burgers 1d-C; 3: Heat
-2d-MS; 5-6: HNd), and assumed to multiply. vPINN on tasks with more than two inputs,
+task, scaled by the objective's factor, measured on the task with the same number
+of inputs (2: Poisson 2d-C; 3: Heat 2d-MS; 5-6: HNd), and by the model's factor
+(measured on Burgers 1d-C), assumed to multiply. vPINN on tasks with more than two inputs,
 and vPINN with PINNsFormer, stop at once (cost 0). The 1D tasks: 1000 L-BFGS steps
 of at most 25 closures (measured 21.5 per step) at the measured seconds per closure
 (PINN; the objective factors of two inputs; models as PINN).
@@ -24,11 +24,11 @@ import sys
 
 #: CPU seconds per Adam iteration, PINN vanilla, PINNacle configuration (chunk 256).
 PINNACLE_SECONDS = {
-    "burgers1d": 0.16, "burgers2d": 1.46, "poisson2d_classic": 0.11, "poisson_boltzmann2d": 0.12,
-    "poisson3d_complex_geometry": 0.66, "poisson2d_many_area": 0.12, "heat2d_varying_coef": 0.67,
-    "heat2d_multiscale": 0.88, "heat2d_complex_geometry": 0.83, "ns2d_lid_driven": 0.34,
-    "ns2d_back_step": 0.35, "wave1d": 0.15, "wave2d_heterogeneous": 0.83, "gray_scott": 1.39,
-    "poisson_nd": 0.88, "heat_nd": 1.45,
+    "burgers1d": 0.160, "burgers2d": 1.565, "poisson2d_classic": 0.115, "poisson_boltzmann2d": 0.128,
+    "poisson3d_complex_geometry": 0.670, "poisson2d_many_area": 0.125, "heat2d_varying_coef": 0.785,
+    "heat2d_multiscale": 0.905, "heat2d_complex_geometry": 0.830, "ns2d_lid_driven": 0.345,
+    "ns2d_back_step": 0.347, "wave1d": 0.165, "wave2d_heterogeneous": 0.780, "gray_scott": 1.440,
+    "poisson_nd": 0.880, "heat_nd": 1.377,
 }
 #: Input coordinates per PINNacle task (2 unless listed; vPINN stops on more than two).
 INPUTS = {"burgers2d": 3, "poisson3d_complex_geometry": 3, "heat2d_varying_coef": 3,
@@ -37,16 +37,14 @@ INPUTS = {"burgers2d": 3, "poisson3d_complex_geometry": 3, "heat2d_varying_coef"
 #: Objective cost / vanilla cost (PINN), by input count: measured on Poisson 2d-C (2),
 #: Heat 2d-MS (3) and HNd (5 and 6).
 OBJECTIVE_FACTOR = {
-    2: {"vanilla": 1.0, "gpinn": 3.4, "vpinn": 0.64, "ropinn": 1.02},
-    3: {"vanilla": 1.0, "gpinn": 3.4, "vpinn": 0.0, "ropinn": 1.02},
-    6: {"vanilla": 1.0, "gpinn": 3.4, "vpinn": 0.0, "ropinn": 1.02},
+    2: {"vanilla": 1.0, "gpinn": 3.40, "vpinn": 0.64, "ropinn": 1.02},
+    3: {"vanilla": 1.0, "gpinn": 3.21, "vpinn": 0.0, "ropinn": 1.07},
+    6: {"vanilla": 1.0, "gpinn": 9.67, "vpinn": 0.0, "ropinn": 0.97},
 }
-#: Model cost / PINN cost (vanilla), by input count: measured on Burgers 1d-C (2) and
-#: Heat 2d-MS (3; also used for 5-6).
-MODEL_FACTOR = {
-    2: {"pinn": 1.0, "fls": 1.0, "qres": 1.0, "kan": 1.0, "pinnsformer": 1.0},
-    3: {"pinn": 1.0, "fls": 1.0, "qres": 1.0, "kan": 1.0, "pinnsformer": 1.0},
-}
+#: Model cost / PINN cost (vanilla, chunk 256 for QRes and FLS, the default for KAN), measured
+#: on Burgers 1d-C and used for every PINNacle task. PINNsFormer is not measured (costed as
+#: PINN: an underestimate).
+MODEL_FACTOR = {"pinn": 1.0, "fls": 1.1, "qres": 3.3, "kan": 0.31, "pinnsformer": 1.0}
 #: The 1D tasks: CPU seconds per closure (PINN 512 x 3, 101 x 101 grid) and closures per step.
 ONE_D_SECONDS_PER_CLOSURE = 0.70
 ONE_D_CLOSURES_PER_STEP = 21.5
@@ -68,8 +66,7 @@ def run_seconds(run_id: str) -> float:
             OBJECTIVE_FACTOR[2][objective])
     inputs = measured_class(INPUTS.get(task, 2))
     objective_factor = OBJECTIVE_FACTOR[inputs][objective]
-    model_factor = MODEL_FACTOR[min(inputs, 3)][model]
-    return 20000 * PINNACLE_SECONDS[task] * objective_factor * model_factor
+    return 20000 * PINNACLE_SECONDS[task] * objective_factor * MODEL_FACTOR[model]
 
 
 def main(argv: list[str] | None = None) -> int:
