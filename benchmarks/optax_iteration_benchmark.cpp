@@ -6,6 +6,13 @@
 // --iterations are timed and split into closure (loss + gradient), direction
 // (curvature pair + two-loop recursion) and the line search's own work.
 // Prints one JSON line with the projected time of a 10^6-iteration run.
+//
+// --profile adds where a closure's time goes (each loss term's closure alone,
+// in process CPU seconds, with its GEMM GFLOP), the closure's GEMM rate against
+// a plain GEMM of the hidden-layer shape, and the two-loop recursion's streamed
+// bytes per second against a plain read of an array the size of the history.
+#include <KokkosBlas3_gemm.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -17,7 +24,10 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/Suite.hpp>
 #include <pinnbench/train/LossFunction.hpp>
+#include <stdexcept>
 #include <string>
+#include <time.h>
+#include <vector>
 
 using namespace pinnbench;
 
@@ -29,12 +39,20 @@ struct Options
   std::string run = "convection-pinn-double_pinn-lbfgs_optax-fp64-s0";
   int warmup = 110;
   int iterations = 50;
+  bool profile = false;
+  int chunk_points = 0; ///< 0: the suite's training.chunk_points
+  /// Where to write the initial parameters (raw float64, the layout's order,
+  /// which is torch's parameters() order for the MLP): the PyTorch baseline
+  /// starts from them, so both follow the same trajectory.
+  std::string save_initial;
 };
 
 [[noreturn]] void usage(int code)
 {
   std::printf("usage: pinnbench_optax_benchmark [--suite FILE] [--run RUN_ID] [--warmup W]\n"
-              "  [--iterations N]   (threads: OMP_NUM_THREADS / OPENBLAS_NUM_THREADS)\n");
+              "  [--iterations N] [--profile] [--chunk-points C]\n"
+              "  [--save-initial FILE]   (threads: OMP_NUM_THREADS / "
+              "OPENBLAS_NUM_THREADS)\n");
   std::exit(code);
 }
 
@@ -56,6 +74,12 @@ Options parse(int argc, char** argv)
       o.warmup = std::stoi(value());
     else if (arg == "--iterations")
       o.iterations = std::stoi(value());
+    else if (arg == "--chunk-points")
+      o.chunk_points = std::stoi(value());
+    else if (arg == "--save-initial")
+      o.save_initial = value();
+    else if (arg == "--profile")
+      o.profile = true;
     else if (arg == "--help" || arg == "-h")
       usage(0);
     else if (arg.rfind("--kokkos", 0) != 0)
@@ -64,6 +88,87 @@ Options parse(int argc, char** argv)
   if (o.iterations < 1 || o.warmup < 0)
     usage(2);
   return o;
+}
+
+double cpu_seconds()
+{
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+double median(std::vector<double> values)
+{
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+/// GFLOP/s (CPU time) of C[m, n] = A[m, k] B[n, k]^T, median of a few calls.
+template <class Real>
+double gemm_rate(int m, int k, int n)
+{
+  Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace> a("a", m, k), b("b", n, k), c("c", m, n);
+  Kokkos::deep_copy(a, Real(0.5));
+  Kokkos::deep_copy(b, Real(0.25));
+  std::vector<double> seconds;
+  for (int r = 0; r < 12; ++r) {
+    Kokkos::fence();
+    const double start = cpu_seconds();
+    KokkosBlas::gemm("N", "T", Real(1), a, b, Real(0), c);
+    Kokkos::fence();
+    if (r > 1)
+      seconds.push_back(cpu_seconds() - start);
+  }
+  return 2.0 * m * k * n / median(seconds) / 1e9;
+}
+
+/// GB/s (CPU time) of summing an array of `count` entries, median of a few passes.
+template <class Real>
+double stream_rate(std::size_t count)
+{
+  Vector<Real> a("stream", count);
+  Kokkos::deep_copy(a, Real(1));
+  std::vector<double> seconds;
+  for (int r = 0; r < 7; ++r) {
+    Real sum = 0;
+    const double start = cpu_seconds();
+    Kokkos::parallel_reduce(
+        "stream", Kokkos::RangePolicy<ExecutionSpace>(0, count),
+        KOKKOS_LAMBDA(const std::size_t i, Real& local) { local += a(i); }, sum);
+    if (r > 0)
+      seconds.push_back(cpu_seconds() - start);
+    if (sum != static_cast<Real>(count))
+      std::printf("stream sum wrong\n");
+  }
+  return static_cast<double>(count * sizeof(Real)) / median(seconds) / 1e9;
+}
+
+/// JSON of each training term's closure alone: CPU seconds and GEMM GFLOP.
+template <class Real>
+std::string term_profile(const pde::Task& task, const nn::Model<Real>& model,
+                         objective::Objective<Real>* objective, const parallel::MpiContext& mpi,
+                         const train::LossSettings& settings, const Vector<Real>& parameters,
+                         int repeats)
+{
+  std::string json = "{";
+  for (const auto& term : task.training_terms()) {
+    train::LossFunction<Real> alone(task, {term}, model, objective, mpi, settings);
+    alone.evaluate(parameters, true, 0);
+    alone.reset_gemm_statistics();
+    std::vector<double> seconds;
+    for (int r = 0; r < repeats; ++r) {
+      const double start = cpu_seconds();
+      alone.evaluate(parameters, true, 0);
+      seconds.push_back(cpu_seconds() - start);
+    }
+    const double gflop = static_cast<double>(alone.gemm_statistics().flops) / repeats / 1e9;
+    char entry[256];
+    std::snprintf(entry, sizeof entry, "%s\"%s\": {\"cpu_seconds\": %.6g, \"gemm_gflop\": %.6g}",
+                  json.size() > 1 ? ", " : "", term.name.c_str(), median(seconds), gflop);
+    json += entry;
+  }
+  return json + "}";
 }
 
 template <class Real>
@@ -79,10 +184,20 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
       objective::make_objective<Real>(config["objective"], model->layout(), spec.seed, *task);
   Vector<Real> parameters("parameters", model->layout().size());
   model->initialize(parameters, spec.seed);
+  if (!o.save_initial.empty() && mpi.is_root()) {
+    const auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
+    std::vector<double> values(host.data(), host.data() + host.extent(0));
+    std::FILE* file = std::fopen(o.save_initial.c_str(), "wb");
+    if (!file || std::fwrite(values.data(), sizeof(double), values.size(), file) != values.size())
+      throw std::runtime_error("cannot write " + o.save_initial);
+    std::fclose(file);
+  }
   train::LossSettings settings;
-  settings.chunk_points = config["training"]["chunk_points"].as<int>();
+  settings.chunk_points =
+      o.chunk_points > 0 ? o.chunk_points : config["training"]["chunk_points"].as<int>();
   train::LossFunction<Real> loss(*task, task->training_terms(), *model, objective.get(), mpi,
                                  settings);
+  const double initial_loss = loss.evaluate(parameters, false, 0).loss;
   optim::OptaxLbfgsSettings s;
   s.memory_size = config["optimizer"]["memory_size"].as<int>();
   optim::OptaxLbfgs<Real> lbfgs(parameters, loss.gradient(), s);
@@ -106,24 +221,64 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
   const double closure_s = (after.closure - before.closure) / n;
   const double direction_s = (after.direction - before.direction) / n;
   const double step_s = (after.step - before.step) / n;
+  const double two_loop_s = (after.two_loop - before.two_loop) / n;
+  const double two_loop_cpu_s = (after.two_loop_cpu - before.two_loop_cpu) / n;
   const double closures =
       static_cast<double>(lbfgs.function_evaluations() - evaluations_before) / n;
   const char* threads = std::getenv("OMP_NUM_THREADS");
+  std::string profile;
+  if (o.profile) {
+    // Whole closures in CPU time, their GEMM work, and the terms one by one.
+    constexpr int repeats = 9;
+    loss.reset_gemm_statistics();
+    std::vector<double> closure_cpu;
+    for (int r = 0; r < repeats; ++r) {
+      const double begin = cpu_seconds();
+      closure();
+      closure_cpu.push_back(cpu_seconds() - begin);
+    }
+    const double closure_gflop = static_cast<double>(loss.gemm_statistics().flops) / repeats / 1e9;
+    const int width = config["model"]["width"].as<int>();
+    const double plain = gemm_rate<Real>(2400, width, width);
+    const std::size_t history =
+        2 * static_cast<std::size_t>(s.memory_size) * model->layout().size();
+    // The two-loop reads each stored s and y twice (the pairs filled when timing began).
+    const double filled = std::min(1.0, static_cast<double>(o.warmup) / s.memory_size);
+    const double two_loop_bytes = 2.0 * filled * static_cast<double>(history * sizeof(Real));
+    char text[1024];
+    std::snprintf(
+        text, sizeof text,
+        ", \"profile\": {\"closure_cpu_seconds\": %.6g, \"gemm_gflop_per_closure\": %.6g, "
+        "\"closure_gemm_gflops\": %.4g, \"plain_gemm_gflops\": %.4g, "
+        "\"closure_gemm_share_at_plain_rate\": %.3f, \"two_loop_cpu_seconds\": %.6g, "
+        "\"two_loop_gbytes_per_second\": %.4g, \"stream_read_gbytes_per_second\": %.4g, "
+        "\"terms\": ",
+        median(closure_cpu), closure_gflop, closure_gflop / median(closure_cpu), plain,
+        closure_gflop / plain / median(closure_cpu), two_loop_cpu_s,
+        two_loop_bytes / two_loop_cpu_s / 1e9, stream_rate<Real>(history));
+    profile =
+        text +
+        term_profile<Real>(*task, *model, objective.get(), mpi, settings, parameters, repeats) +
+        "}";
+  }
   if (mpi.is_root())
     std::printf("{\"tool\": \"pinnbench\", \"run\": \"%s\", \"threads\": %s, \"ranks\": %d, "
-                "\"parameters\": %zu, \"memory\": %d, \"warmup\": %d, \"iterations\": %d, "
+                "\"parameters\": %zu, \"memory\": %d, \"chunk_points\": %d, \"warmup\": %d, "
+                "\"iterations\": %d, "
                 "\"iterations_per_second\": %.4g, \"seconds_per_iteration\": %.6g, "
                 "\"cpu_seconds_per_iteration\": %.6g, "
                 "\"closures_per_iteration\": %.4g, \"seconds_per_closure\": %.6g, "
-                "\"closure_share\": %.3f, \"direction_share\": %.3f, \"line_search_share\": %.3f, "
+                "\"closure_share\": %.3f, \"direction_share\": %.3f, \"two_loop_share\": %.3f, "
+                "\"line_search_share\": %.3f, "
                 "\"outside_step_share\": %.3f, \"projected_hours_1e6\": %.2f, "
-                "\"projected_cpu_hours_1e6\": %.2f, \"loss\": %.6g}\n",
+                "\"projected_cpu_hours_1e6\": %.2f, \"initial_loss\": %.12g, \"loss\": %.6g%s}\n",
                 spec.run_id.c_str(), threads ? threads : "null", mpi.size(), model->layout().size(),
-                s.memory_size, o.warmup, o.iterations, n / seconds, seconds / n, cpu / n, closures,
-                closure_s / closures, closure_s * n / seconds, direction_s * n / seconds,
+                s.memory_size, settings.chunk_points, o.warmup, o.iterations, n / seconds,
+                seconds / n, cpu / n, closures, closure_s / closures, closure_s * n / seconds,
+                direction_s * n / seconds, two_loop_s * n / seconds,
                 (step_s - closure_s - direction_s) * n / seconds,
                 (seconds / n - step_s) * n / seconds, seconds / n * 1e6 / 3600.0,
-                cpu / n * 1e6 / 3600.0, static_cast<double>(value));
+                cpu / n * 1e6 / 3600.0, initial_loss, static_cast<double>(value), profile.c_str());
 }
 
 } // namespace

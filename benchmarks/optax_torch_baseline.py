@@ -15,6 +15,9 @@ reference codes compute PINN losses:
 
 After --warmup iterations (to fill the memory) --iterations are timed; prints
 one JSON line (iterations per second, closures per iteration, shares).
+--initial FILE starts from pinnbench's initial parameters (raw float64 in
+torch's parameters() order, pinnbench_optax_benchmark --save-initial), so the
+two follow the same trajectory and make the same number of closure calls.
 """
 import argparse
 import json
@@ -86,12 +89,23 @@ def main():
     parser.add_argument("--warmup", type=int, default=110)
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--initial", help="raw float64 initial parameters (pinnbench's)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     net = Net()
     params = [p for p in net.parameters()]
     n = sum(p.numel() for p in params)
+    if args.initial:
+        import numpy
+        values = torch.from_numpy(numpy.fromfile(args.initial, dtype=numpy.float64))
+        if values.numel() != n:
+            sys.exit(f"{args.initial}: {values.numel()} values, the network has {n}")
+        with torch.no_grad():
+            offset = 0
+            for p in params:
+                p.copy_(values[offset:offset + p.numel()].view_as(p))
+                offset += p.numel()
     data = points()
     memory = 100
     S = torch.zeros(memory, n, dtype=torch.float64)
@@ -120,6 +134,7 @@ def main():
 
     w = flat()
     f, g = evaluate(w)
+    initial_loss = f
     w_prev, g_prev = w.clone(), g.clone()
     evaluations = [0]
 
@@ -181,7 +196,8 @@ def main():
         "closure_share": timing["closure"] / seconds, "direction_share": timing["direction"] / seconds,
         "line_search_share": (timing["step"] - timing["closure"] - timing["direction"]) / seconds,
         "projected_hours_1e6": seconds / it * 1e6 / 3600.0,
-        "projected_cpu_hours_1e6": cpu / it * 1e6 / 3600.0, "loss": f}))
+        "projected_cpu_hours_1e6": cpu / it * 1e6 / 3600.0, "initial_loss": initial_loss,
+        "loss": f}))
 
 
 if __name__ == "__main__":

@@ -188,6 +188,37 @@ std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& t
   return map;
 }
 
+namespace {
+
+/// Fills the order-2 fast-path fields when the set qualifies (see Programs.hpp).
+void describe_second_order(const DerivativeSet& set, FaaDiBrunoProgram& program)
+{
+  if (set.collapsed() || set.max_order() > 2)
+    return;
+  int first_slot[kMaxCoordinates];
+  for (int d = 0; d < set.dimension(); ++d) {
+    const int component = set.find(MultiIndex::unit(d));
+    first_slot[d] = component < 0 ? -1 : program.firsts;
+    if (component >= 0)
+      program.first_components[program.firsts++] = component;
+  }
+  for (int c = 1; c < set.ordinary_size(); ++c) {
+    const MultiIndex& alpha = set[c];
+    if (alpha.order() != 2)
+      continue;
+    if (program.seconds == kMaxFastSeconds)
+      return; // too many for the fused kernels: the generic ones run
+    int factor = 0;
+    for (int d = 0; d < set.dimension(); ++d)
+      for (int k = 0; k < alpha[d]; ++k)
+        program.second_factors[program.seconds][factor++] = first_slot[d];
+    program.second_components[program.seconds++] = c;
+  }
+  program.second_order_fast_path = true;
+}
+
+} // namespace
+
 const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set)
 {
   auto& cache = ProgramCache::instance().faa_di_bruno;
@@ -210,6 +241,7 @@ const FaaDiBrunoProgram& faa_di_bruno_program(const DerivativeSetPtr& set)
   for (int l = 0; l < program.laplacians && program.laplacian_fast_path; ++l)
     for (int d : mask_axes(set->laplacians()[static_cast<std::size_t>(l)]))
       program.laplacian_members[l] |= 1u << set->find(MultiIndex::unit(d));
+  describe_second_order(*set, program);
   return cache.emplace(set.get(), program).first->second;
 }
 

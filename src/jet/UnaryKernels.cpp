@@ -378,6 +378,146 @@ void laplacian_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
 }
 
 // ---------------------------------------------------------------------------------
+// host_blocked, order <= 2 (FaaDiBrunoProgram::second_order_fast_path): the
+// program's terms fused into one pass per component (f1, f2, f3 = the first
+// three derivatives at z_0), which the double-PINN and gPINN sets of first- and
+// second-order PDEs hit:
+//   y_a = f1 z_a,  y_ab = f1 z_ab + f2 z_a z_b;
+//   dz_0 = g_0 f1 + sum_a g_a f2 z_a + sum_ab g_ab (f2 z_ab + f3 z_a z_b),
+//   dz_a = g_a f1 + f2 sum_{ab with factor a} g_ab z_b,  dz_ab = g_ab f1.
+
+template <class Real>
+void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
+                                  const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
+                                  const JetView<Real>& y)
+{
+  const int points = static_cast<int>(z.extent(1));
+  const int features = static_cast<int>(z.extent(2));
+  const int firsts = program.firsts;
+  const int seconds = program.seconds;
+  int first[kMaxCoordinates];
+  int second[kMaxFastSeconds];
+  int factor_a[kMaxFastSeconds];
+  int factor_b[kMaxFastSeconds];
+  for (int i = 0; i < kMaxCoordinates; ++i)
+    first[i] = program.first_components[i];
+  for (int s = 0; s < kMaxFastSeconds; ++s) {
+    second[s] = program.second_components[s];
+    factor_a[s] = program.first_components[program.second_factors[s][0]];
+    factor_b[s] = program.first_components[program.second_factors[s][1]];
+  }
+  const Real* z_data = z.data();
+  Real* y_data = y.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::second_order_forward", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        const std::size_t plane = static_cast<std::size_t>(points) * features;
+        for (int f0 = 0; f0 < features; f0 += kBlock) {
+          const int count = features - f0 < kBlock ? features - f0 : kBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          BlockDerivatives<Real> table;
+          tabulate<2>(kind, z_data + base, count, w1, w2, table);
+          const Real* d1 = table.d[1];
+          const Real* d2 = table.d[2];
+          for (int f = 0; f < count; ++f)
+            y_data[base + f] = table.d[0][f];
+          for (int i = 0; i < firsts; ++i) {
+            const Real* za = z_data + first[i] * plane + base;
+            Real* ya = y_data + first[i] * plane + base;
+            for (int f = 0; f < count; ++f)
+              ya[f] = d1[f] * za[f];
+          }
+          for (int s = 0; s < seconds; ++s) {
+            const Real* zs = z_data + second[s] * plane + base;
+            const Real* za = z_data + factor_a[s] * plane + base;
+            const Real* zb = z_data + factor_b[s] * plane + base;
+            Real* ys = y_data + second[s] * plane + base;
+            for (int f = 0; f < count; ++f)
+              ys[f] = d1[f] * zs[f] + d2[f] * za[f] * zb[f];
+          }
+        }
+      });
+}
+
+template <class Real>
+void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
+                              const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
+                              const JetView<Real>& adjoint_z, bool accumulate)
+{
+  const int points = static_cast<int>(z.extent(1));
+  const int features = static_cast<int>(z.extent(2));
+  const int firsts = program.firsts;
+  const int seconds = program.seconds;
+  int first[kMaxCoordinates];
+  int second[kMaxFastSeconds];
+  int slot_a[kMaxFastSeconds];
+  int slot_b[kMaxFastSeconds];
+  for (int i = 0; i < kMaxCoordinates; ++i)
+    first[i] = program.first_components[i];
+  for (int s = 0; s < kMaxFastSeconds; ++s) {
+    second[s] = program.second_components[s];
+    slot_a[s] = program.second_factors[s][0];
+    slot_b[s] = program.second_factors[s][1];
+  }
+  const Real* z_data = z.data();
+  const Real* g_data = adjoint_y.data();
+  Real* out_data = adjoint_z.data();
+  Kokkos::parallel_for(
+      "pinnbench::jet::second_order_vjp", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n) {
+        const std::size_t plane = static_cast<std::size_t>(points) * features;
+        for (int f0 = 0; f0 < features; f0 += kBlock) {
+          const int count = features - f0 < kBlock ? features - f0 : kBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          BlockDerivatives<Real> table;
+          tabulate<3>(kind, z_data + base, count, w1, w2, table);
+          const Real* d1 = table.d[1];
+          const Real* d2 = table.d[2];
+          const Real* d3 = table.d[3];
+          Real dz0[kBlock];
+          // Per first derivative a: the sum over the second derivatives with
+          // factor a of g_ab z_b (a repeated factor counts twice).
+          Real weight[kMaxCoordinates][kBlock];
+          const Real* g0 = g_data + base;
+          for (int f = 0; f < count; ++f)
+            dz0[f] = g0[f] * d1[f];
+          for (int i = 0; i < firsts; ++i)
+            for (int f = 0; f < count; ++f)
+              weight[i][f] = Real(0);
+          for (int s = 0; s < seconds; ++s) {
+            const Real* gs = g_data + second[s] * plane + base;
+            const Real* zs = z_data + second[s] * plane + base;
+            const Real* za = z_data + first[slot_a[s]] * plane + base;
+            const Real* zb = z_data + first[slot_b[s]] * plane + base;
+            Real* wa = weight[slot_a[s]];
+            Real* wb = weight[slot_b[s]];
+            Real* outs = out_data + second[s] * plane + base;
+            for (int f = 0; f < count; ++f) {
+              dz0[f] += gs[f] * (d2[f] * zs[f] + d3[f] * za[f] * zb[f]);
+              wa[f] += gs[f] * zb[f];
+              wb[f] += gs[f] * za[f];
+              const Real value = gs[f] * d1[f];
+              outs[f] = accumulate ? outs[f] + value : value;
+            }
+          }
+          for (int i = 0; i < firsts; ++i) {
+            const Real* ga = g_data + first[i] * plane + base;
+            const Real* za = z_data + first[i] * plane + base;
+            Real* outa = out_data + first[i] * plane + base;
+            for (int f = 0; f < count; ++f) {
+              dz0[f] += ga[f] * d2[f] * za[f];
+              const Real value = ga[f] * d1[f] + d2[f] * weight[i][f];
+              outa[f] = accumulate ? outa[f] + value : value;
+            }
+          }
+          Real* out0 = out_data + base;
+          for (int f = 0; f < count; ++f)
+            out0[f] = accumulate ? out0[f] + dz0[f] : dz0[f];
+        }
+      });
+}
+
+// ---------------------------------------------------------------------------------
 // flat: one thread per (point, feature), the jet in registers. MaxComponents is
 // a bucket above the set size so small sets do not pay for large arrays.
 
@@ -510,6 +650,8 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
     dispatch_forward_flat(kind, w1, w2, program, z, y);
   else if (program.laplacian_fast_path)
     laplacian_forward_blocked(kind, w1, w2, program, z, y);
+  else if (program.second_order_fast_path)
+    second_order_forward_blocked(kind, w1, w2, program, z, y);
   else
     unary_forward_blocked(kind, w1, w2, program, z, y);
 }
@@ -524,6 +666,8 @@ void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& progra
     dispatch_vjp_flat(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
   else if (program.laplacian_fast_path)
     laplacian_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
+  else if (program.second_order_fast_path)
+    second_order_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
   else
     unary_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
 }

@@ -59,7 +59,7 @@ std::unique_ptr<Objective<Real>> make_objective(const YAML::Node& config,
     settings.elements = config["elements"].as<std::vector<int>>();
     settings.quadrature_points = config["quadrature_points"].as<int>();
     settings.test_functions = config["test_functions"].as<int>();
-    return std::make_unique<Vpinn<Real>>(settings, task.domain());
+    return std::make_unique<Vpinn<Real>>(settings, task);
   }
   return make_objective<Real>(config, layout, seed);
 }

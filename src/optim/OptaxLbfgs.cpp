@@ -8,6 +8,7 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/optim/OptaxLbfgs.hpp>
 #include <string>
+#include <time.h>
 
 namespace pinnbench::optim {
 
@@ -20,6 +21,13 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point start)
 {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double process_cpu_seconds()
+{
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
 std::string slot_name(const char* list, int slot)
@@ -180,8 +188,13 @@ Real OptaxLbfgs<Real>::step(const Closure& closure)
   const Real gamma = update_memory();
   kernels::copy(previous_params_, parameters_);
   kernels::copy(previous_gradient_, current_gradient_);
+  Kokkos::fence();
+  const auto two_loop_start = Clock::now();
+  const double two_loop_cpu_start = process_cpu_seconds();
   two_loop(gamma);
   Kokkos::fence();
+  timings_.two_loop += seconds_since(two_loop_start);
+  timings_.two_loop_cpu += process_cpu_seconds() - two_loop_cpu_start;
   timings_.direction += seconds_since(direction_start);
   const Real slope0 = blocked::dot(current_gradient_, direction_);
   kernels::copy(origin_, parameters_);

@@ -67,6 +67,7 @@ TaskEntry allen_cahn()
   using namespace suite;
   TaskEntry e;
   e.name = "allen_cahn";
+  e.inputs = fixed_inputs(2);
   e.description = "u_t - D u_xx + R (u^3 - u) = 0 on [-1, 1] x [0, 1], periodic u and u_x";
   e.keys = {
       real_key("diffusion", "1e-4", above(0), "diffusion coefficient D"),

@@ -75,6 +75,7 @@ TaskEntry burgers1d()
   using namespace suite;
   TaskEntry e;
   e.name = "burgers1d";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle Burgers 1d-C: u_t + u u_x = ν u_xx on [-1, 1] x [0, 1], u0 = -sin(π x)";
   e.keys = {real_key("nu", "0.003183098861837907", above(0), "viscosity ν (0.01/π)")};
   for (auto& key : pinnacle_time_point_keys(8192, 2048, 2048))

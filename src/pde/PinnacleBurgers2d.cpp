@@ -129,6 +129,7 @@ TaskEntry burgers2d()
   using namespace suite;
   TaskEntry e;
   e.name = "burgers2d";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Burgers 2d-C: 2-D viscous Burgers (u, v) on the periodic [0, 4]² x "
                   "[0, 1], initial state from grids";
   e.keys = {real_key("nu", "0.001", above(0), "viscosity ν")};

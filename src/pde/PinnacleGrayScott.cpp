@@ -108,6 +108,7 @@ TaskEntry gray_scott()
   using namespace suite;
   TaskEntry e;
   e.name = "gray_scott";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Chaotic GS: Gray-Scott (u, v) on [-1, 1]² x [0, 200], "
                   "initial states only";
   e.keys = {real_key("epsilon_u", "1e-05", above(0), "ε₁, diffusivity of u"),

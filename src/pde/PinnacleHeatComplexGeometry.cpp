@@ -134,6 +134,7 @@ TaskEntry heat2d_complex_geometry()
   using namespace suite;
   TaskEntry e;
   e.name = "heat2d_complex_geometry";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Heat 2d-CG: u_t = Δu on [-8, 8] x [-12, 12] minus 17 disks, "
                   "t in [0, 3], Robin ∂u/∂n = g - u on the circles and the rectangle";
   e.keys = {real_key("g_big", "5", any_real(), "g of ∂u/∂n = g - u on the 11 big circles"),

@@ -99,6 +99,7 @@ TaskEntry heat2d_multiscale()
   using namespace suite;
   TaskEntry e;
   e.name = "heat2d_multiscale";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Heat 2d-MS: u_t = ε₁ u_xx + ε₂ u_yy on [0, 1]² x [0, 5], analytic";
   e.keys = {
       real_key("epsilon_x", "4.0528473456935115e-07", above(0), "ε₁, 1/(500π)²"),

@@ -117,6 +117,7 @@ TaskEntry heat_nd()
   using namespace suite;
   TaskEntry e;
   e.name = "heat_nd";
+  e.inputs = [](const YAML::Node& c) { return c["dimension"].as<int>() + 1; };
   e.description = "PINNacle HNd: u_t = (1/d) Δu + f on the unit ball of R^d x [0, T], "
                   "Neumann, analytic (random test points)";
   e.keys = {int_key("dimension", "5", 2, "space dimension d", 6),

@@ -117,6 +117,7 @@ TaskEntry heat2d_varying_coef()
   using namespace suite;
   TaskEntry e;
   e.name = "heat2d_varying_coef";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Heat 2d-VC: u_t = k(x, y) Δu + f on [0, 1]² x [0, 5], k from a grid";
   e.keys = {real_key("amplitude", "200", any_real(),
                      "A of the source A sin(m_x πx) sin(m_y πy) sin(m_t πt)"),

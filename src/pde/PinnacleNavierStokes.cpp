@@ -135,6 +135,7 @@ TaskEntry ns2d_lid_driven()
   using namespace suite;
   TaskEntry e;
   e.name = "ns2d_lid_driven";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle NS 2d-C: steady lid-driven cavity on [0, 1]², outputs u, v, p";
   e.keys = {int_key("a", "4", 1, "lid speed u = a x (1 - x) (reads ref/lid_driven_a<a>.dat)"),
             real_key("nu", "0.01", above(0), "kinematic viscosity")};
@@ -160,6 +161,7 @@ TaskEntry ns2d_back_step()
   using namespace suite;
   TaskEntry e;
   e.name = "ns2d_back_step";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle NS 2d-CG: steady flow over a backward-facing step, outputs u, v, p";
   e.keys = {real_key("nu", "0.01", above(0), "kinematic viscosity"),
             real_key("inflow", "4", any_real(), "inlet profile u = inflow y (1 - y)")};

@@ -96,6 +96,7 @@ TaskEntry poisson3d_complex_geometry()
   using namespace suite;
   TaskEntry e;
   e.name = "poisson3d_complex_geometry";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Poisson 3d-CG: -μΔu + K u = f on [0, 1]³ minus 4 balls, Neumann";
   e.keys = {real_key("k1", "8", any_real(), "K = k1² below z = 0.5"),
             real_key("k2", "10", any_real(), "K = k2² from z = 0.5 up"),

@@ -134,6 +134,7 @@ TaskEntry poisson2d_classic()
   using namespace suite;
   TaskEntry e;
   e.name = "poisson2d_classic";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle Poisson 2d-C: Δu = 0 on [-0.5, 0.5]² minus 4 disks, Dirichlet";
   e.keys = {real_key("square_value", "1", any_real(), "u on the outer square"),
             real_key("circle_value", "0", any_real(), "u on the circles")};
@@ -160,6 +161,7 @@ TaskEntry poisson_boltzmann2d()
   using namespace suite;
   TaskEntry e;
   e.name = "poisson_boltzmann2d";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle Poisson 2d-CG: -Δu + k²u = f on [-1, 1]² minus 4 disks, Dirichlet";
   e.keys = {real_key("k", "8", any_real(), "screening coefficient k"),
             real_key("amplitude", "10", any_real(), "source amplitude A"),

@@ -117,6 +117,7 @@ TaskEntry poisson2d_many_area()
   using namespace suite;
   TaskEntry e;
   e.name = "poisson2d_many_area";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle Poisson 2d-MS: a Δu + f = 0 on [-10, 10]² in 5 x 5 blocks, Robin";
   for (auto& key : pinnacle_point_keys(8192, 2048))
     e.keys.push_back(std::move(key));

@@ -92,6 +92,7 @@ TaskEntry poisson_nd()
   using namespace suite;
   TaskEntry e;
   e.name = "poisson_nd";
+  e.inputs = [](const YAML::Node& c) { return c["dimension"].as<int>(); };
   e.description = "PINNacle PNd: -Δu = (π²/4) Σ sin(π x_i / 2) on [0, 1]^d, Dirichlet";
   e.keys = {int_key("dimension", "5", 2, "space dimension d", 6)};
   for (auto& key : pinnacle_point_keys(32768, 8192))

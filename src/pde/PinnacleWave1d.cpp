@@ -97,6 +97,7 @@ TaskEntry wave1d()
   using namespace suite;
   TaskEntry e;
   e.name = "wave1d";
+  e.inputs = fixed_inputs(2);
   e.description = "PINNacle Wave 1d-C: u_tt - C^2 u_xx = 0 on the (x, t) box [0, 1]^2";
   e.keys = {real_key("c", "2", above(0), "wave speed C"),
             real_key("a", "4", any_real(), "frequency of the second mode")};

@@ -139,6 +139,7 @@ TaskEntry wave2d_heterogeneous()
   using namespace suite;
   TaskEntry e;
   e.name = "wave2d_heterogeneous";
+  e.inputs = fixed_inputs(3);
   e.description = "PINNacle Wave 2d-CG: u_tt = c(x, y) Δu on the (x, y, t) box [-1, 1]² x [0, 5], "
                   "c interpolated in a grid";
   e.keys = {real_key("mean_x", "-0.5", any_real(), "μx of the initial bump"),

@@ -281,6 +281,7 @@ TaskEntry convection()
 {
   TaskEntry e;
   e.name = "convection";
+  e.inputs = fixed_inputs(2);
   e.description = "u_t + beta u_x = 0 on [0, 2 pi] x [0, 1], periodic";
   e.keys = with_point_keys({suite::real_key("beta", "50", suite::any_real(), "convection speed")});
   e.terms = {"residual", "initial", "boundary"};
@@ -295,6 +296,7 @@ TaskEntry reaction()
 {
   TaskEntry e;
   e.name = "reaction";
+  e.inputs = fixed_inputs(2);
   e.description = "u_t - rho u (1 - u) = 0 on [0, 2 pi] x [0, 1], periodic";
   e.keys = with_point_keys({suite::real_key("rho", "5", suite::any_real(), "reaction rate")});
   e.terms = {"residual", "initial", "boundary"};
@@ -309,6 +311,7 @@ TaskEntry wave()
 {
   TaskEntry e;
   e.name = "wave";
+  e.inputs = fixed_inputs(2);
   e.description = "u_tt - c^2 u_xx = 0 on [0, 1] x [0, 1], u = 0 at x = 0, 1";
   e.keys = with_point_keys(
       {suite::real_key("c", "2", suite::above(0), "wave speed"),

@@ -57,6 +57,11 @@ const std::vector<TaskEntry>& task_registry()
   return entries;
 }
 
+std::function<int(const YAML::Node& config)> fixed_inputs(int count)
+{
+  return [count](const YAML::Node&) { return count; };
+}
+
 TaskEntry planned_task(std::string name, std::string description)
 {
   TaskEntry entry;

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
+#include <pinnbench/objective/Vpinn.hpp>
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 #include <pinnbench/suite/Schema.hpp>
@@ -21,7 +22,8 @@ SectionSpec task_section()
   s.axis = "tasks";
   s.shared_keys = {weights_key()};
   for (const auto& task : pde::task_registry())
-    s.variants.push_back({task.name, task.implemented(), task.keys, task.terms, task.description});
+    s.variants.push_back(
+        {task.name, task.implemented(), task.keys, task.terms, task.description, task.inputs});
   return s;
 }
 
@@ -34,7 +36,7 @@ SectionSpec model_section()
   // Keys every model has: stored starting parameters, input normalisation.
   s.shared_keys = nn::shared_model_keys();
   for (const auto& model : nn::model_registry())
-    s.variants.push_back({model.name, model.implemented(), model.keys, {}, model.description});
+    s.variants.push_back({model.name, model.implemented(), model.keys, {}, model.description, {}});
   return s;
 }
 
@@ -52,11 +54,20 @@ SectionSpec objective_section()
       variant("vanilla", {}, "weighted sum of the task's mean-squared terms"),
       variant("gpinn", {real_key("weight", "0.1", at_least(0), "weight of the gradient terms")},
               "gradient-enhanced PINN"),
-      variant("vpinn",
-              {int_list_key("elements", "[8, 8]", 2, 1, "elements per input coordinate (x, t)"),
-               int_key("quadrature_points", "10", 1, "Gauss points per element and coordinate"),
-               int_key("test_functions", "5", 1, "test functions per element and coordinate")},
-              "variational PINN (PINNacle's strong form)"),
+      variant(
+          "vpinn",
+          {per_input(int_list_key("elements", "[8, 8]", 0, 1,
+                                  "elements per input coordinate (default: by input count)"),
+                     [](int d) { return yaml_list(objective::vpinn_defaults(d).elements); }),
+           per_input(int_key("quadrature_points", "10", 3,
+                             "GLL points per element and coordinate, end nodes included"),
+                     [](int d) {
+                       return std::to_string(objective::vpinn_defaults(d).quadrature_points);
+                     }),
+           per_input(
+               int_key("test_functions", "5", 1, "test functions per element and coordinate"),
+               [](int d) { return std::to_string(objective::vpinn_defaults(d).test_functions); })},
+          "variational PINN (PINNacle's strong form)"),
       variant("ropinn",
               {real_key("initial_region", "1e-4", at_least(0), "r0"),
                real_key("max_region", "0.01", at_least(0), "upper clip of r0 / sigma"),
@@ -298,7 +309,9 @@ std::string describe(const ValueSpec& spec)
   case ValueKind::choice:
     return "one of " + join_names(spec.choices, ", ");
   case ValueKind::int_list:
-    return "a list of " + std::to_string(spec.list_length) + " " + describe_int_range(spec, "ints");
+    return "a list of " +
+           (spec.list_length ? std::to_string(spec.list_length) + " " : std::string()) +
+           describe_int_range(spec, "ints") + (spec.list_length ? "" : ", one per task input");
   case ValueKind::mapping:
     return "a mapping with keys " + join_names(key_names(spec.children), ", ");
   case ValueKind::point_set: {

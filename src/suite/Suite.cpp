@@ -977,7 +977,8 @@ private:
       }
     }
 
-    const MergeContext context{file_, point.entries[0]->variant, false};
+    std::map<std::string, YAML::Mark> written;
+    const MergeContext context{file_, point.entries[0]->variant, false, &written};
     apply_settings(defaults_, defaults_mark_, point, config, context, "defaults");
     for (const auto& o : override_list_) {
       if (matches(o, point)) {
@@ -992,6 +993,8 @@ private:
                          context, "an entry of 'matrix." + section.axis + "'");
       }
     }
+
+    apply_task_inputs(point, config, written);
 
     RunSpec run;
     run.suite_name = suite_name;
@@ -1009,6 +1012,42 @@ private:
                  run.optimizer_label + "-" + point.precision + "-s" + std::to_string(point.seed);
     run.config.reset(config);
     return run;
+  }
+
+  /// Keys that depend on the task's input count (vpinn.elements): the defaults
+  /// for that count where the run does not set them, and one entry per input in
+  /// the lists it sets, reported where the list was written.
+  void apply_task_inputs(const MatrixPoint& point, YAML::Node config,
+                         const std::map<std::string, YAML::Mark>& written) const
+  {
+    const VariantSpec& task = *point.entries[0]->variant;
+    if (!task.inputs) {
+      return; // not implemented yet: the run fails before it needs them
+    }
+    const int inputs = task.inputs(config["task"]);
+    for (std::size_t i = 1; i < schema_.sections.size(); ++i) {
+      const SectionSpec& section = schema_.sections[i];
+      for (const auto& key : point.entries[i]->variant->keys) {
+        const std::string path = section.name + "." + key.name;
+        const auto at = written.find(path);
+        if (at == written.end()) {
+          if (key.input_default) {
+            KeySpec for_task = key;
+            for_task.default_yaml = key.input_default(inputs);
+            config[section.name][key.name] = default_value(for_task, nullptr);
+          }
+          continue;
+        }
+        const YAML::Node value = config[section.name][key.name];
+        if (key.value.kind == ValueKind::int_list && key.value.list_length == 0 &&
+            value.size() != static_cast<std::size_t>(inputs)) {
+          fail(file_, at->second,
+               in_quotes(path) + " needs one entry per input of task " + in_quotes(task.name) +
+                   " (" + std::to_string(inputs) + "), got " + std::to_string(value.size()),
+               "a list of " + std::to_string(inputs) + " " + describe(key.value).substr(10));
+        }
+      }
+    }
   }
 
   void expand(Suite& suite)

@@ -150,10 +150,13 @@ YAML::Node merged_int_list(const YAML::Node& written, const YAML::Mark& key_mark
   if (!written.IsSequence()) {
     wrong_type(written, key_mark, spec, path, file);
   }
-  if (written.size() != spec.list_length) {
+  // Lists of one entry per task input are checked against the task once the run
+  // is resolved (Suite.cpp); here they need at least one.
+  if (spec.list_length ? written.size() != spec.list_length : written.size() == 0) {
     fail(file, value_mark(written, key_mark),
-         in_quotes(path) + " needs " + std::to_string(spec.list_length) + " entries, got " +
-             std::to_string(written.size()),
+         in_quotes(path) + " needs " +
+             (spec.list_length ? std::to_string(spec.list_length) : std::string("at least one")) +
+             " entries, got " + std::to_string(written.size()),
          describe(spec));
   }
   ValueSpec element = spec;
@@ -436,6 +439,8 @@ std::string canonical_scalar(const YAML::Node& written, const YAML::Mark& key_ma
 void merge_value(const YAML::Node& written, const YAML::Mark& key_mark, const KeySpec& key,
                  YAML::Node parent, const std::string& path, const MergeContext& context)
 {
+  if (context.written)
+    (*context.written)[path] = value_mark(written, key_mark);
   switch (key.value.kind) {
   case ValueKind::mapping:
     merge_mapping(written, key_mark, key, parent[key.name], path, context);

@@ -4,6 +4,7 @@
 // value was written, so errors point there whether the value came from
 // `defaults:`, an override or a matrix entry. Private to src/suite.
 #include <functional>
+#include <map>
 #include <pinnbench/suite/Schema.hpp>
 #include <string>
 #include <yaml-cpp/yaml.h>
@@ -18,6 +19,9 @@ struct MergeContext
   /// For blocks checked on their own (no run to merge into): a point set written
   /// without `kind` may use the keys of any kind.
   bool any_point_set_kind = false;
+  /// When set: where each merged value was written, by path ("objective.elements"),
+  /// for checks made once the run is resolved.
+  std::map<std::string, YAML::Mark>* written = nullptr;
 };
 
 /// The built-in default of `key`, in canonical form (`task` supplies the weights' terms).

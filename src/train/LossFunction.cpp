@@ -76,15 +76,13 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
       // Pseudo-sequence models (PINNsFormer) see every point as token rows; the
       // residual and boundary terms average over all tokens, an initial value is
       // compared on token 0 only (ropinn.md §4.5; an initial derivative such as
-      // the wave's u_t again averages all tokens).
-      if (prepared.alignment != 1)
-        throw NotImplementedError("element-aligned terms (vPINN) with the pseudo-sequence model '" +
-                                  model.name() + "'");
+      // the wave's u_t again averages all tokens). Aligned units (vPINN
+      // elements) keep all their points' tokens together.
       for (auto& cloud : term.evaluations)
         cloud = nn::sequence_points(cloud, sequence);
       // Every token of a point sees the point's data.
       term.point_data = nn::sequence_points(term.point_data, {sequence.length, 0, 0.0});
-      prepared.alignment = sequence.length;
+      prepared.alignment *= sequence.length;
       prepared.tokens = sequence.length;
       bool values_only = true;
       for (const auto& derivatives : term.derivatives)
@@ -281,7 +279,7 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                                         Kokkos::ALL),
                         prepared.sets.front()));
   const pde::TermContext<Real> context(dimension, outputs, coordinates,
-                                       prepared.global_offset + begin, point_data);
+                                       prepared.global_offset + begin, point_data, prepared.tokens);
   jet::Var<Real> residual = task_.residual(prepared.term, context);
   if (prepared.first_token_only)
     residual = jet::Var<Real>(tape_, tape_.select_rows(residual.id(), prepared.tokens, 0));

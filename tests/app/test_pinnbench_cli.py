@@ -79,6 +79,8 @@ defaults:
     (GOOD.replace("convection", "convektion"), 2, "unknown task 'convektion'"),
     (GOOD.replace("{name: pinn}", "{name: pinn, width: 0}"), 3, "width"),
     (GOOD + "  seed: [1\n", 7, "YAML syntax error"),
+    (GOOD.replace("{name: vanilla}", "{name: vpinn, elements: [8, 8, 8]}"), 4,
+     "'objective.elements' needs one entry per input of task 'convection' (2), got 3"),
 ])
 def test_malformed_suites_name_file_and_line(tmp_path, text, line, fragment):
     suite = tmp_path / "bad.yaml"
@@ -235,16 +237,24 @@ def test_result_files_follow_the_schema(smoke_one_and_two_ranks):
         assert np.isclose(sum(terms), run.attrs["final_loss"], rtol=1e-12)
 
 
-def test_not_implemented_runs_fail_without_a_result(tmp_path):
-    suite = tmp_path / "later.yaml"
-    # Every name is implemented; vPINN's element-aligned terms are not, for a
-    # pseudo-sequence model.
-    suite.write_text(GOOD.replace("{name: pinn}", "{name: pinnsformer}")
-                     .replace("{name: vanilla}", "{name: vpinn}"))
+def test_vpinn_with_pinnsformer_runs(tmp_path):
+    # The last combination that was not implemented (every name and pairing runs now).
+    suite = tmp_path / "tokens.yaml"
+    suite.write_text(GOOD.replace("{name: pinn}", "{name: pinnsformer, d_model: 8, hidden: 16, d_ff: 16}")
+                     .replace("{name: vanilla}",
+                              "{name: vpinn, elements: [2, 2], quadrature_points: 4, test_functions: 2}")
+                     .replace("{name: lbfgs}", "{name: adam}")
+                     .replace("{name: convection}",
+                              "{name: convection, points: {domain: {kind: grid, nx: 5, nt: 5}, "
+                              "initial: 5, boundary: 5}, test: {domain: {kind: grid, nx: 5, nt: 5}, "
+                              "initial: 5, boundary: 5}}")
+                     + "  training: {iterations: 2, history_every: 1}\n")
     result = pinnbench("--suite", str(suite), "--out", str(tmp_path / "out"))
-    assert result.returncode == 1
-    assert "not implemented yet: element-aligned terms (vPINN)" in result.stderr
-    assert not glob.glob(str(tmp_path / "out" / "**" / "*.h5"), recursive=True)
+    assert result.returncode == 0, result.stderr
+    files = glob.glob(str(tmp_path / "out" / "**" / "*.h5"), recursive=True)
+    assert len(files) == 1
+    with h5py.File(files[0]) as f:
+        assert "loss_variational" in f["run/history"], list(f["run/history"])
 
 
 # --- nothing lost: atomic results and --resume -------------------------------------

@@ -210,6 +210,46 @@ TEST(JetKernels, BlockedAndFlatAgreeAcrossFeatureBlocks)
   }
 }
 
+TEST(JetKernels, FusedSecondOrderKernelsMatchTheGenericFlatOnes)
+{
+  // Sets of order <= 2 run the fused host kernels (second_order_fast_path);
+  // the flat kernels evaluate the generic Faa di Bruno program term by term.
+  std::mt19937 rng(4);
+  const std::vector<DerivativeSetPtr> sets = {
+      DerivativeSet::full(2, 2), DerivativeSet::full(3, 2), DerivativeSet::full(2, 1),
+      DerivativeSet::closure_of(2, {MultiIndex::from({1, 1})}),
+      DerivativeSet::closure_of(3, {MultiIndex::from({2, 0, 0}), MultiIndex::from({0, 1, 1})})};
+  for (const auto& set : sets) {
+    const auto& program = faa_di_bruno_program(set);
+    ASSERT_TRUE(program.second_order_fast_path) << set->to_string({"x", "t", "y"});
+    auto z = random_jet<double>(rng, set->size(), 7, 70);
+    auto adjoint = random_jet<double>(rng, set->size(), 7, 70);
+    for (UnaryKind kind : {UnaryKind::tanh, UnaryKind::sin, UnaryKind::wave}) {
+      auto a = like(z), b = like(z), ga = like(z), gb = like(z);
+      unary_forward<double>(kind, 0.3, 0.9, program, z, a, KernelVariant::host_blocked);
+      unary_forward<double>(kind, 0.3, 0.9, program, z, b, KernelVariant::flat);
+      // Accumulating onto a first call checks both write modes.
+      for (bool accumulate : {false, true}) {
+        unary_vjp<double>(kind, 0.3, 0.9, program, z, adjoint, ga, accumulate,
+                          KernelVariant::host_blocked);
+        unary_vjp<double>(kind, 0.3, 0.9, program, z, adjoint, gb, accumulate, KernelVariant::flat);
+      }
+      auto ha = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), a);
+      auto hb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), b);
+      auto hga = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), ga);
+      auto hgb = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), gb);
+      for (std::size_t i = 0; i < ha.size(); ++i) {
+        ASSERT_NEAR(ha.data()[i], hb.data()[i], 1e-12 * (1 + std::fabs(hb.data()[i])))
+            << to_string(kind) << " on " << set->to_string({"x", "t", "y"});
+        ASSERT_NEAR(hga.data()[i], hgb.data()[i], 1e-11 * (1 + std::fabs(hgb.data()[i])))
+            << to_string(kind) << " on " << set->to_string({"x", "t", "y"});
+      }
+    }
+  }
+  // Third order and collapsed Laplacians keep their own kernels.
+  EXPECT_FALSE(faa_di_bruno_program(DerivativeSet::full(2, 3)).second_order_fast_path);
+}
+
 TEST(JetKernels, LeibnizProductMatchesFiniteDifferences)
 {
   std::mt19937 rng(5);

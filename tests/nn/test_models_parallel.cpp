@@ -1,4 +1,4 @@
-// Data parallelism for QRes and KAN: the closure (loss and gradient) on all
+// Data parallelism for QRes, KAN and PINNsFormer: the closure (loss and gradient) on all
 // ranks of MPI_COMM_WORLD equals the closure of one rank holding every point
 // (MPI_COMM_SELF) to summation order, for each 1D task and each objective of
 // RoPINN's Table 1. Registered at 1 and 2 ranks.
@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <memory>
 #include <pinnbench/nn/Kan.hpp>
+#include <pinnbench/nn/PinnsFormer.hpp>
 #include <pinnbench/nn/QRes.hpp>
 #include <pinnbench/objective/Gpinn.hpp>
 #include <pinnbench/objective/Ropinn.hpp>
@@ -114,4 +115,14 @@ TEST(ModelsParallel, KanClosureOnAllRanksEqualsOneRank)
   nn::KanShape shape;
   shape.width = {2, 5, 5, 1};
   expect_ranks_agree(nn::Kan<double>(shape), 4);
+}
+
+TEST(ModelsParallel, PinnsFormerClosureOnAllRanksEqualsOneRank)
+{
+  // Token rows: vPINN's elements keep every token of their points on one rank.
+  nn::PinnsFormerShape shape;
+  shape.d_model = 8;
+  shape.d_ff = 16;
+  shape.hidden = 16;
+  expect_ranks_agree(nn::PinnsFormer<double>(shape), 6);
 }

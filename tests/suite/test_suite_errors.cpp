@@ -158,16 +158,35 @@ TEST(SuiteErrors, WrongTypes)
   expect_error("defaults:\n"
                "  model: {width: [64]}\n" +
                    minimal_matrix,
-               2, 18, {"wrong type for 'model.width': got a list (expected int in [1, 2147483647])"});
+               2, 18,
+               {"wrong type for 'model.width': got a list (expected int in [1, 2147483647])"});
   expect_error("defaults:\n"
                "  training: {iterations: 2.5}\n" +
                    minimal_matrix,
                2, 26, {"wrong type for 'training.iterations': got '2.5'"});
+  // vpinn.elements: one count per task input, checked once the run is resolved.
   expect_error("matrix:\n"
                "  tasks: [convection]\n"
-               "  objectives: [{name: vpinn, elements: [8]}]\n",
+               "  objectives: [{name: vpinn, elements: [8]}]\n"
+               "  models: [pinn]\n"
+               "  optimizers: [lbfgs]\n",
                3, 40,
-               {"'objective.elements' needs 2 entries, got 1", "(expected a list of 2 ints in [1, 2147483647])"});
+               {"'objective.elements' needs one entry per input of task 'convection' (2), got 1",
+                "(expected a list of 2 ints in [1, 2147483647], one per task input)"});
+  // Checked against the task's input count wherever the list was written.
+  expect_error("defaults:\n"
+               "  objective: {vpinn: {elements: [8, 8]}}\n"
+               "matrix:\n"
+               "  tasks: [convection, {name: heat_nd, dimension: 3}]\n"
+               "  objectives: [vpinn]\n"
+               "  models: [pinn]\n"
+               "  optimizers: [lbfgs]\n",
+               2, 33,
+               {"'objective.elements' needs one entry per input of task 'heat_nd' (4), got 2"});
+  expect_error("matrix:\n"
+               "  tasks: [convection]\n"
+               "  objectives: [{name: vpinn, elements: []}]\n",
+               3, 40, {"'objective.elements' needs at least one entries, got 0"});
   expect_error("matrix:\n"
                "  tasks: convection\n",
                2, 10,
@@ -192,11 +211,12 @@ TEST(SuiteErrors, UnknownNames)
                "  tasks: [convection]\n"
                "  objectives: [ro_pinn]\n",
                3, 16, {"unknown objective 'ro_pinn'; did you mean 'ropinn'?"});
-  expect_error(
-      "matrix:\n"
-      "  tasks: [convection]\n"
-      "  optimizers: [{name: lbgfs}]\n",
-      3, 23, {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?", "(valid choices: lbfgs, lbfgs_optax, adam)"});
+  expect_error("matrix:\n"
+               "  tasks: [convection]\n"
+               "  optimizers: [{name: lbgfs}]\n",
+               3, 23,
+               {"unknown optimizer 'lbgfs'; did you mean 'lbfgs'?",
+                "(valid choices: lbfgs, lbfgs_optax, adam)"});
   expect_error("defaults:\n"
                "  task: {name: wav}\n",
                2, 16, {"unknown task 'wav'; did you mean 'wave'?"});
@@ -220,7 +240,8 @@ TEST(SuiteErrors, OutOfRange)
                "  task:\n"
                "    points: {domain: {kind: grid, nx: 1}}\n" +
                    minimal_matrix,
-               3, 39, {"'task.points.domain.nx' is out of range: 1 (expected int in [2, 2147483647])"});
+               3, 39,
+               {"'task.points.domain.nx' is out of range: 1 (expected int in [2, 2147483647])"});
   expect_error("defaults:\n"
                "  training: {iterations: -5}\n" +
                    minimal_matrix,
@@ -340,7 +361,8 @@ TEST(SuiteErrors, SharedKeyThatARunsVariantLacks)
                "  models: [pinn, pinnsformer]\n"
                "  objectives: [vanilla]\n"
                "  optimizers: [lbfgs]\n",
-               2, 11, {"'width' in 'defaults.model' applies to every model, but model 'pinnsformer'"});
+               2, 11,
+               {"'width' in 'defaults.model' applies to every model, but model 'pinnsformer'"});
 }
 
 TEST(SuiteErrors, MergedPointSetPointsAtTheOverride)

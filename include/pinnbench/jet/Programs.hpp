@@ -52,6 +52,9 @@ std::vector<int> component_map(const DerivativeSet& from, const DerivativeSet& t
 /// Most collapsed Laplacians the fused gradient + Laplacian host kernels take.
 inline constexpr int kMaxFastLaplacians = 4;
 
+/// Most second derivatives the fused order-2 host kernels take (all of 4 coordinates).
+inline constexpr int kMaxFastSeconds = 10;
+
 /// Device copies, built once per set (or set triple) and cached for the process.
 struct FaaDiBrunoProgram
 {
@@ -68,6 +71,17 @@ struct FaaDiBrunoProgram
   int first_order = 0;
   int laplacians = 0;
   unsigned laplacian_members[kMaxFastLaplacians] = {};
+  /// The set holds multi-indices of order <= 2 only (no collapsed Laplacian):
+  /// host kernels then run the terms fused, y_a = f' z_a for a first derivative
+  /// and y_ab = f' z_ab + f'' z_a z_b for a second one. first_components lists
+  /// the `firsts` first derivatives; second derivative s is component
+  /// second_components[s] with factors first_components[second_factors[s][0 and 1]].
+  bool second_order_fast_path = false;
+  int firsts = 0;
+  int seconds = 0;
+  int first_components[kMaxCoordinates] = {};
+  int second_components[kMaxFastSeconds] = {};
+  int second_factors[kMaxFastSeconds][2] = {};
 };
 
 struct LeibnizProgram

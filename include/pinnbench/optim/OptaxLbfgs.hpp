@@ -23,9 +23,11 @@ namespace pinnbench::optim {
 /// Where step() spent its time, summed over all steps (seconds).
 struct OptaxTimings
 {
-  double direction = 0; // curvature pair, gamma and the two-loop recursion
-  double closure = 0;   // loss and gradient evaluations
-  double step = 0;      // whole step() calls; the rest is the line search's own work
+  double direction = 0;    // curvature pair, gamma and the two-loop recursion
+  double two_loop = 0;     // the two-loop recursion alone (part of direction)
+  double two_loop_cpu = 0; // the same in process CPU seconds (a loaded machine inflates wall time)
+  double closure = 0;      // loss and gradient evaluations
+  double step = 0;         // whole step() calls; the rest is the line search's own work
 };
 
 struct OptaxLbfgsSettings

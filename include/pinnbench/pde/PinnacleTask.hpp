@@ -87,7 +87,7 @@ struct PinnacleLayout
   /// each: declared here (not as d_jj in pde_derivatives) so that the loss may carry
   /// each as one collapsed jet component.
   std::vector<std::vector<int>> pde_laplacians;
-  std::vector<Condition> conditions;            ///< in loss order
+  std::vector<Condition> conditions; ///< in loss order
   /// Per-point coefficients of the PDE terms, read as c.data(j) (piecewise
   /// fields; at most 6 values per point); empty when the PDE has none.
   std::function<std::vector<double>(const double* x)> pde_data;
@@ -178,6 +178,11 @@ public:
   std::vector<double> reference(const PointCloud& points) const override
   {
     return reference_values(reference_, points, outputs());
+  }
+
+  std::optional<PointCloud> pde_data_at(const PointCloud& points) const override
+  {
+    return pde_point_data(problem_.layout(), points);
   }
 
   const PinnacleProblem& problem() const { return problem_; }

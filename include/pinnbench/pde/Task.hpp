@@ -35,6 +35,15 @@ public:
   /// u at the points, [size][outputs].
   virtual std::vector<double> reference(const PointCloud& points) const = 0;
 
+  /// The per-point constants (Term::point_data) of the PDE terms at other points
+  /// (vPINN's quadrature points): an empty cloud when the PDE terms have none;
+  /// nullopt when the task cannot evaluate them away from its own points.
+  virtual std::optional<PointCloud> pde_data_at(const PointCloud& points) const
+  {
+    (void)points;
+    return std::nullopt;
+  }
+
   /// The residual of `term` (one of the terms above), built on the context's tape.
   virtual jet::Var<float> residual(const Term& term, const TermContext<float>& context) const = 0;
   virtual jet::Var<double> residual(const Term& term, const TermContext<double>& context) const = 0;

@@ -66,9 +66,15 @@ struct TaskEntry
   TaskDataFiles data_files;         ///< empty: reads no files
   /// The command that downloads the data files, DIR standing for the data directory.
   std::string data_download;
+  /// The network's input count for a resolved `task:` mapping (known before the
+  /// task is built: the suite checks per-input keys such as vpinn.elements).
+  std::function<int(const YAML::Node& config)> inputs;
 
   bool implemented() const { return static_cast<bool>(make); }
 };
+
+/// TaskEntry::inputs of a task with a fixed input count.
+std::function<int(const YAML::Node& config)> fixed_inputs(int count);
 
 /// A known task name that fails `not implemented yet`.
 TaskEntry planned_task(std::string name, std::string description);

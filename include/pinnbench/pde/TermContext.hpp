@@ -25,10 +25,11 @@ public:
   /// `outputs` and `coordinates` are each evaluation's own jets (on its own d
   /// coordinates); `first_point` is the global index of the chunk's first point;
   /// `point_data` the term's per-point constants on the first evaluation's
-  /// points (Term::point_data), if it has any.
+  /// points (Term::point_data), if it has any; `tokens` the rows per point of a
+  /// pseudo-sequence model (first_point then counts token rows).
   TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
-              std::int64_t first_point = 0, Var point_data = {})
-      : dimension_(dimension), first_point_(first_point)
+              std::int64_t first_point = 0, Var point_data = {}, int tokens = 1)
+      : dimension_(dimension), first_point_(first_point), tokens_(tokens)
   {
     const int count = static_cast<int>(outputs.size());
     for (int k = 0; k < count; ++k) {
@@ -107,6 +108,8 @@ public:
   int axes() const { return dimension_ * evaluations(); }
   /// Global index (in the term's point list) of the first point of this chunk.
   std::int64_t first_point() const { return first_point_; }
+  /// Rows per point: the token count of a pseudo-sequence model, else 1.
+  int tokens() const { return tokens_; }
 
 private:
   /// `own` (a jet on evaluation k's coordinates) on the combined coordinates: its
@@ -132,6 +135,7 @@ private:
   std::vector<Var> outputs_;
   std::vector<Var> coordinates_;
   std::int64_t first_point_;
+  int tokens_ = 1;
   Var point_data_;
   /// combined jet -> (the evaluation's own jet it was made from, the evaluation)
   mutable std::map<int, std::pair<Var, int>> own_jets_;

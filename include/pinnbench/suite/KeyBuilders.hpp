@@ -51,8 +51,13 @@ KeySpec bool_key(std::string name, std::string def, std::string description);
 KeySpec choice_key(std::string name, std::vector<std::string> choices, std::string description);
 /// A free string (a file path), empty by default.
 KeySpec text_key(std::string name, std::string description);
+/// `length` 0: one entry per input of the run's task (checked once the run is resolved).
 KeySpec int_list_key(std::string name, std::string def, std::size_t length, std::int64_t min,
                      std::string description);
+/// A key whose default depends on the task's input count (KeySpec::input_default).
+KeySpec per_input(KeySpec key, std::function<std::string(int inputs)> default_for);
+/// "[8, 8]": a list as YAML text.
+std::string yaml_list(const std::vector<int>& values);
 /// Nested keys; the children carry the defaults.
 KeySpec mapping_key(std::string name, std::vector<KeySpec> children, std::string description);
 /// Collocation or test points of the 1D tasks: `{kind: grid, nx, nt}` or `{kind: random, n}`.

@@ -12,18 +12,19 @@
 #include <limits>
 #include <string>
 #include <vector>
+#include <yaml-cpp/yaml.h>
 
 namespace pinnbench::suite {
 
 enum class ValueKind
 {
-  integer,      ///< int64 in [int_min, int_max]
-  real,         ///< finite double in the real range, or one of `keywords`
-  boolean,      ///< true / false
-  choice,       ///< one of `choices`
-  int_list,     ///< exactly `list_length` integers, each in [int_min, int_max]
-  mapping,      ///< nested keys (`children`)
-  point_set,    ///< mapping with a `kind` discriminator; `kinds` lists each kind's keys
+  integer,   ///< int64 in [int_min, int_max]
+  real,      ///< finite double in the real range, or one of `keywords`
+  boolean,   ///< true / false
+  choice,    ///< one of `choices`
+  int_list,  ///< exactly `list_length` integers (0: one per task input), each in [int_min, int_max]
+  mapping,   ///< nested keys (`children`)
+  point_set, ///< mapping with a `kind` discriminator; `kinds` lists each kind's keys
   term_weights, ///< mapping task loss term -> real in the real range
   text,         ///< any string (a file path); '' when unset
 };
@@ -65,6 +66,10 @@ struct KeySpec
   /// defaults); for term_weights it is the default of every term.
   std::string default_yaml;
   std::string description;
+  /// A default that depends on the run's task: YAML text for a task with this
+  /// many inputs, used when the run does not set the key (default_yaml is then
+  /// the value for two inputs, shown in --help). Empty: default_yaml for all.
+  std::function<std::string(int inputs)> input_default;
 };
 
 /// One choice of a section: a task, a model, an objective or an optimiser.
@@ -77,6 +82,9 @@ struct VariantSpec
   std::vector<KeySpec> keys;      ///< keys beyond the section's shared keys
   std::vector<std::string> terms; ///< tasks: loss term names (the `weights` keys)
   std::string description;
+  /// Tasks: the network's input count for a resolved `task:` mapping (checks
+  /// and defaults of per-input keys); empty for tasks not implemented yet.
+  std::function<int(const YAML::Node& config)> inputs;
 };
 
 /// A section whose value is a variant picked by `name` (one matrix axis).
