@@ -64,6 +64,8 @@ typename Tape<Real>::Node& Tape<Real>::record(Op op, const DerivativeSetPtr& set
   node.b = none;
   node.c = none;
   node.sequence = nullptr;
+  node.contraction = nullptr;
+  node.wave_derivative = false;
   node.scratch = nullptr;
   node.requires_grad = false;
   node.bias_offset = -1;
@@ -201,6 +203,29 @@ typename Tape<Real>::NodeId Tape<Real>::unary(NodeId input, UnaryKind kind,
     w2 = host(1);
   }
   unary_forward<Real>(kind, w1, w2, *node.faa_di_bruno, z, node.value, variant_);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::wave_derivative(NodeId a, std::int64_t wave_offset)
+{
+  if (wave_offset < 0 || static_cast<std::size_t>(wave_offset + 2) > parameters_.extent(0))
+    throw LogicError("wave derivative needs its two parameters in the parameter vector");
+  const Node& in = node_(a);
+  const JetView<Real> z = in.value;
+  Node& node = record(Op::unary, in.set, in.points, in.features, "pinnbench::jet::wave_derivative");
+  node.a = a;
+  node.kind = UnaryKind::wave;
+  node.wave_offset = wave_offset;
+  node.wave_derivative = true;
+  node.requires_grad = true;
+  node.faa_di_bruno = &faa_di_bruno_program(node.set);
+  auto host = Kokkos::create_mirror_view_and_copy(
+      Kokkos::HostSpace(),
+      Kokkos::subview(parameters_, std::make_pair(wave_offset, wave_offset + 2)));
+  // w1 cos z - w2 sin z is the wave a sin z + b cos z with (a, b) = (-w2, w1).
+  unary_forward<Real>(UnaryKind::wave, -host(1), host(0), *node.faa_di_bruno, z, node.value,
+                      variant_);
   return last();
 }
 
@@ -597,6 +622,73 @@ typename Tape<Real>::NodeId Tape<Real>::select_rows(NodeId a, int stride, int of
   return last();
 }
 
+// --- a token-wise tail in reverse mode ---------------------------------------------------
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::linear_transposed(NodeId a, std::size_t weight_offset,
+                                                          int inputs)
+{
+  const Node& in = node_(a);
+  const std::size_t outputs = static_cast<std::size_t>(in.features);
+  if (inputs < 1 ||
+      weight_offset + outputs * static_cast<std::size_t>(inputs) > parameters_.extent(0))
+    throw LogicError("transposed linear layer parameters outside the parameter vector");
+  const JetView<Real> va = in.value;
+  Node& node =
+      record(Op::linear_transposed, in.set, in.points, inputs, "pinnbench::jet::linear_transposed");
+  node.a = a;
+  node.requires_grad = true;
+  node.weight_offset = weight_offset;
+  WeightView<Real> weight(parameters_.data() + weight_offset, outputs,
+                          static_cast<std::size_t>(inputs));
+  gemm_.flops += linear_transposed_forward<Real>(va, weight, node.value);
+  gemm_.calls += 1;
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::scale_features(NodeId a, std::size_t offset)
+{
+  const Node& in = node_(a);
+  if (offset + static_cast<std::size_t>(in.features) > parameters_.extent(0))
+    throw LogicError("feature scales outside the parameter vector");
+  const JetView<Real> va = in.value;
+  Node& node =
+      record(Op::scale_features, in.set, in.points, in.features, "pinnbench::jet::scale_features");
+  node.a = a;
+  node.requires_grad = true;
+  node.weight_offset = offset;
+  feature_scale_forward<Real>(va, BiasView<Real>(parameters_.data() + offset, in.features),
+                              node.value);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::sequence_contract(NodeId value, NodeId gradient,
+                                                          NodeId tangents,
+                                                          const DerivativeSetPtr& base, int tokens)
+{
+  const ContractionProgram& program = contraction_program(base, tokens);
+  const Node& nv = node_(value);
+  const Node& ng = node_(gradient);
+  const Node& nt = node_(tangents);
+  if (nt.set != program.extended || ng.set != program.shared || nv.features != 1 ||
+      ng.features != nt.features || nv.points != nt.points || ng.points != nt.points)
+    throw LogicError("sequence_contract: operands are not a tail's output, gradient and input");
+  const JetView<Real> vv = nv.value, vg = ng.value, vt = nt.value;
+  const bool grad = nv.requires_grad || ng.requires_grad || nt.requires_grad;
+  Node& node =
+      record(Op::sequence_contract, base, nt.points, 1, "pinnbench::jet::sequence_contract");
+  node.a = value;
+  node.b = gradient;
+  node.c = tangents;
+  node.requires_grad = grad;
+  node.tokens = tokens;
+  node.contraction = &program;
+  sequence_contract_forward<Real>(program, vv, vg, vt, node.value);
+  return last();
+}
+
 // --- reductions -------------------------------------------------------------------------
 
 template <class Real>
@@ -807,12 +899,21 @@ void Tape<Real>::backward_node(Node& node)
                                                       Kokkos::subview(parameters_, range));
       w1 = host(0);
       w2 = host(1);
-      double grad_w1 = 0.0, grad_w2 = 0.0;
-      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_w1, grad_w2, variant_);
+      double grad_sin = 0.0, grad_cos = 0.0;
+      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_sin, grad_cos, variant_);
       auto grad = Kokkos::subview(gradient_, range);
       auto grad_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
-      grad_host(0) += static_cast<Real>(grad_w1);
-      grad_host(1) += static_cast<Real>(grad_w2);
+      if (node.wave_derivative) {
+        // y = -w2 sin z + w1 cos z.
+        grad_host(0) += static_cast<Real>(grad_cos);
+        grad_host(1) -= static_cast<Real>(grad_sin);
+        const Real sin_weight = -w2;
+        w2 = w1;
+        w1 = sin_weight;
+      } else {
+        grad_host(0) += static_cast<Real>(grad_sin);
+        grad_host(1) += static_cast<Real>(grad_cos);
+      }
       Kokkos::deep_copy(grad, grad_host);
     }
     if (in.requires_grad) {
@@ -900,6 +1001,45 @@ void Tape<Real>::backward_node(Node& node)
     attention_vjp<Real>(*node.leibniz, *node.faa_di_bruno, node.heads, node.tokens, vq, vk, vv,
                         node.scratch, work_data, adjoint_out, adjoint_q, acc_q, adjoint_k, acc_k,
                         adjoint_v, acc_v);
+    return;
+  }
+  case Op::linear_transposed: {
+    const Node& in = node_(node.a);
+    const JetView<Real> a = in.value;
+    const std::size_t outputs = static_cast<std::size_t>(in.features);
+    const std::size_t inputs = static_cast<std::size_t>(node.features);
+    JetView<Real> adjoint_a;
+    if (in.requires_grad)
+      adjoint_a = contribute(node.a, accumulate);
+    WeightView<Real> weight(parameters_.data() + node.weight_offset, outputs, inputs);
+    WeightGradientView<Real> grad_weight(gradient_.data() + node.weight_offset, outputs, inputs);
+    gemm_.flops += linear_transposed_vjp<Real>(a, weight, adjoint_of(node), adjoint_a, accumulate,
+                                               grad_weight);
+    gemm_.calls += in.requires_grad ? 2 : 1;
+    return;
+  }
+  case Op::scale_features: {
+    const Node& in = node_(node.a);
+    const std::size_t features = static_cast<std::size_t>(node.features);
+    JetView<Real> adjoint_a;
+    if (in.requires_grad)
+      adjoint_a = contribute(node.a, accumulate);
+    feature_scale_vjp<Real>(
+        in.value, BiasView<Real>(parameters_.data() + node.weight_offset, features),
+        adjoint_of(node), adjoint_a, accumulate,
+        BiasGradientView<Real>(gradient_.data() + node.weight_offset, features));
+    return;
+  }
+  case Op::sequence_contract: {
+    const auto adjoint_out = adjoint_of(node);
+    const JetView<Real> vg = node_(node.b).value, vt = node_(node.c).value;
+    // Every operand gets its adjoint (a tail's operands depend on parameters).
+    bool acc_value = false, acc_gradient = false, acc_tangents = false;
+    auto adjoint_value = contribute(node.a, acc_value);
+    auto adjoint_gradient = contribute(node.b, acc_gradient);
+    auto adjoint_tangents = contribute(node.c, acc_tangents);
+    sequence_contract_vjp<Real>(*node.contraction, vg, vt, adjoint_out, adjoint_value, acc_value,
+                                adjoint_gradient, acc_gradient, adjoint_tangents, acc_tangents);
     return;
   }
   case Op::mul: {

@@ -696,7 +696,8 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
           const int n = static_cast<int>(i / features);
           const int f = static_cast<int>(i % features);
           Real d[kMaxDerivative + 2];
-          unary_derivatives(UnaryKind::sin, z(0, n, f), highest, d);
+          // The derivatives of sin: a wave with (w1, w2) = (1, 0) (its vectorisable sincos).
+          unary_derivatives(UnaryKind::wave, z(0, n, f), highest, d, Real(1), Real(0));
           double sin_part = static_cast<double>(adjoint_y(0, n, f)) * d[0];
           double cos_part = static_cast<double>(adjoint_y(0, n, f)) * d[1];
           for (int c = 1; c < components; ++c) {
@@ -725,8 +726,9 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
           for (int f0 = 0; f0 < features; f0 += kBlock) {
             const int count = features - f0 < kBlock ? features - f0 : kBlock;
             const std::size_t base = static_cast<std::size_t>(n) * features + f0;
-            BlockDerivatives<Real> table; // derivatives of sin
-            tabulate<UnaryKind::sin, kMaxDerivative>(z_data + base, count, Real(1), Real(1), table);
+            BlockDerivatives<Real> table; // derivatives of sin: a wave with (w1, w2) = (1, 0)
+            tabulate<UnaryKind::wave, kMaxDerivative>(z_data + base, count, Real(1), Real(0),
+                                                      table);
             Real sin_acc[kBlock], cos_acc[kBlock];
             for (int f = 0; f < count; ++f) {
               sin_acc[f] = g_data[base + f] * table.d[0][f];

@@ -123,8 +123,8 @@ int PinnsFormer<Real>::wave(jet::Tape<Real>& tape, int input, std::size_t offset
 }
 
 template <class Real>
-int PinnsFormer<Real>::layer_forward(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
-                                     int memory) const
+int PinnsFormer<Real>::attention_block(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
+                                       int memory) const
 {
   const int E = shape_.d_model;
   const std::size_t block = size(E) * size(E);
@@ -136,11 +136,48 @@ int PinnsFormer<Real>::layer_forward(jet::Tape<Real>& tape, const Layer& layer, 
   const int v = tape.linear(memory, layer.in_proj_weight + 2 * block, E,
                             static_cast<std::int64_t>(layer.in_proj_bias + 2 * size(E)));
   const int attended = tape.attention(q, k, v, shape_.heads, shape_.tokens);
-  x = tape.add(x, linear(tape, attended, layer.out_proj));
+  return tape.add(x, linear(tape, attended, layer.out_proj));
+}
+
+template <class Real>
+int PinnsFormer<Real>::feed_forward_block(jet::Tape<Real>& tape, const Layer& layer, int x) const
+{
   int h = wave(tape, x, layer.act2);
   h = wave(tape, linear(tape, h, layer.ff[0]), layer.ff_act[0]);
   h = wave(tape, linear(tape, h, layer.ff[1]), layer.ff_act[1]);
   return tape.add(x, linear(tape, h, layer.ff[2]));
+}
+
+template <class Real>
+int PinnsFormer<Real>::reverse_tail(jet::Tape<Real>& tape, const Layer& layer,
+                                    std::size_t final_act, int x,
+                                    const jet::DerivativeSetPtr& base) const
+{
+  const auto& program = jet::contraction_program(base, shape_.tokens);
+  // T on the shared components: x2 = h + FF(act2(h)), y = linear_out(act(x2)).
+  const int h = tape.restrict_to(x, program.shared);
+  const int p1 = linear(tape, wave(tape, h, layer.act2), layer.ff[0]);
+  const int p2 = linear(tape, wave(tape, p1, layer.ff_act[0]), layer.ff[1]);
+  const int p3 = linear(tape, wave(tape, p2, layer.ff_act[1]), layer.ff[2]);
+  const int x2 = tape.add(h, p3);
+  const int h1 = linear(tape, wave(tape, x2, final_act), out_[0]);
+  const int h2 = linear(tape, wave(tape, h1, out_act_[0]), out_[1]);
+  const int y = linear(tape, wave(tape, h2, out_act_[1]), out_[2]);
+  // Its reverse pass from dy = 1, each adjoint a jet over the shared components.
+  int g = tape.scale_features(tape.wave_derivative(h2, static_cast<std::int64_t>(out_act_[1])),
+                              out_[2].weight);
+  g = tape.linear_transposed(g, out_[1].weight, shape_.hidden);
+  g = tape.mul(g, tape.wave_derivative(h1, static_cast<std::int64_t>(out_act_[0])));
+  g = tape.linear_transposed(g, out_[0].weight, shape_.d_model);
+  const int g_x2 = tape.mul(g, tape.wave_derivative(x2, static_cast<std::int64_t>(final_act)));
+  g = tape.linear_transposed(g_x2, layer.ff[2].weight, shape_.d_ff);
+  g = tape.mul(g, tape.wave_derivative(p2, static_cast<std::int64_t>(layer.ff_act[1])));
+  g = tape.linear_transposed(g, layer.ff[1].weight, shape_.d_ff);
+  g = tape.mul(g, tape.wave_derivative(p1, static_cast<std::int64_t>(layer.ff_act[0])));
+  g = tape.linear_transposed(g, layer.ff[0].weight, shape_.d_model);
+  g = tape.mul(g, tape.wave_derivative(h, static_cast<std::int64_t>(layer.act2)));
+  const int g_h = tape.add(g_x2, g);
+  return tape.sequence_contract(y, g_h, x, base, shape_.tokens);
 }
 
 template <class Real>
@@ -153,20 +190,32 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
   if (value.points() % shape_.tokens != 0)
     throw LogicError("PINNsFormer expects whole pseudo-sequences of " +
                      std::to_string(shape_.tokens) + " token rows");
+  // The reverse tail pays off when there are derivatives to sum over tokens.
+  const bool reverse = shape_.reverse_tail && shape_.outputs == 1 && value.set->max_order() > 0;
   const int lifted = tape.sequence_lift(input.id(), shape_.tokens);
   const int src = linear(tape, lifted, embedding_);
   int x = src;
-  for (const auto& layer : encoder_) {
+  const auto layers = encoder_.size();
+  for (std::size_t l = 0; l < layers; ++l) {
+    const auto& layer = encoder_[l];
     const int z = wave(tape, x, layer.act1);
-    x = layer_forward(tape, layer, x, z, z);
+    x = attention_block(tape, layer, x, z, z);
+    if (reverse && !shape_.decoder && l + 1 == layers)
+      return jet::Var<Real>(tape, reverse_tail(tape, layer, encoder_act_, x, value.set));
+    x = feed_forward_block(tape, layer, x);
   }
   const int encoded = wave(tape, x, encoder_act_);
   int decoded = encoded;
   if (shape_.decoder) {
     // The decoder input is the embedding again; it attends to the encoder output.
     x = src;
-    for (const auto& layer : decoder_)
-      x = layer_forward(tape, layer, x, wave(tape, x, layer.act1), encoded);
+    for (std::size_t l = 0; l < decoder_.size(); ++l) {
+      const auto& layer = decoder_[l];
+      x = attention_block(tape, layer, x, wave(tape, x, layer.act1), encoded);
+      if (reverse && l + 1 == decoder_.size())
+        return jet::Var<Real>(tape, reverse_tail(tape, layer, decoder_act_, x, value.set));
+      x = feed_forward_block(tape, layer, x);
+    }
     decoded = wave(tape, x, decoder_act_);
   }
   int h = wave(tape, linear(tape, decoded, out_[0]), out_act_[0]);

@@ -155,6 +155,61 @@ KOKKOS_INLINE_FUNCTION Real fast_tanh(Real x)
   return (x == x) ? signed_result : x;
 }
 
+/// sin x and cos x together, branch-free so that loops over features vectorise
+/// (glibc's scalar sincos dominated the WaveAct kernels of PINNsFormer).
+/// Cody-Waite reduction by pi/2 in three parts (exact products while
+/// |x| < 2^20 pi/2, a few ulp there; the absolute error grows like |x| 1e-16
+/// beyond) and fdlibm's minimax kernels on [-pi/4, pi/4]. Float arguments are
+/// computed in double. NaN and infinities give NaN, as libm's do.
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void fast_sincos(Real argument, Real& sine, Real& cosine)
+{
+  const double x = static_cast<double>(argument);
+  constexpr double two_over_pi = 6.36619772367581382433e-01;
+  constexpr double pio2_1 = 1.57079632673412561417e+00; // first 33 bits of pi/2
+  constexpr double pio2_2 = 6.07710050630396597660e-11; // next 33 bits
+  constexpr double pio2_3 = 2.02226624871116645580e-21; // the rest
+  constexpr double round_magic = 6755399441055744.0;    // 1.5 * 2^52
+  // Beyond 2^50 the reduction means nothing; keep it finite (such pre-activations
+  // only occur in a run that diverged).
+  const double huge = 1.1258999068426240e+15;
+  const double above = x > huge ? 1.0 : 0.0; // selects of constants keep the loop vectorisable
+  const double below = x < -huge ? 1.0 : 0.0;
+  const double bounded = x + above * (huge - x) + below * (-huge - x);
+  const double n = (bounded * two_over_pi + round_magic) - round_magic;
+  const double r = ((bounded - n * pio2_1) - n * pio2_2) - n * pio2_3;
+  const double z = r * r;
+  // fdlibm __kernel_sin / __kernel_cos (musl's form of the latter).
+  const double sin_poly =
+      8.33333333332248946124e-03 +
+      z * (-1.98412698298579493134e-04 +
+           z * (2.75573137070700676789e-06 +
+                z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
+  const double sin_r = r + r * z * (-1.66666666666666324348e-01 + z * sin_poly);
+  const double cos_poly =
+      z * (4.16666666666666019037e-02 +
+           z * (-1.38888888888741095749e-03 +
+                z * (2.48015872894767294178e-05 +
+                     z * (-2.75573143513906633035e-07 +
+                          z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
+  const double half_z = 0.5 * z;
+  const double w = 1.0 - half_z;
+  const double cos_r = w + (((1.0 - w) - half_z) + z * cos_poly);
+  // Quadrant n mod 4, in doubles (exact for the bounded n): q in {-2, ..., 2};
+  // 0 -> (s, c), 1 -> (c, -s), +-2 -> (-s, -c), -1 -> (-c, s). Selects and sign
+  // factors only (no branches: the loop must vectorise).
+  const double q = n - 4.0 * ((n * 0.25 + round_magic) - round_magic);
+  const double odd = q * q == 1.0 ? 1.0 : 0.0;
+  const double q_sin = odd * cos_r + (1.0 - odd) * sin_r;
+  const double q_cos = odd * sin_r + (1.0 - odd) * cos_r;
+  const double sin_sign = (q > 1.5) | (q < -0.5) ? -1.0 : 1.0;
+  const double cos_sign = (q > 0.5) | (q < -1.5) ? -1.0 : 1.0;
+  // NaN and infinities: x - x is NaN, and so is everything it is added to.
+  const double invalid = x - x;
+  sine = static_cast<Real>(sin_sign * q_sin + invalid);
+  cosine = static_cast<Real>(cos_sign * q_cos + invalid);
+}
+
 /// 1 / (1 + e^{-x}); no cancellation for either sign.
 template <class Real>
 KOKKOS_INLINE_FUNCTION Real fast_sigmoid(Real x)

@@ -137,6 +137,35 @@ std::int64_t linear_vjp(const ConstJetView<Real>& a, const WeightView<Real>& wei
                         bool accumulate_a, const WeightGradientView<Real>& grad_weight,
                         const BiasGradientView<Real>& grad_bias);
 
+// --- a linear layer's reverse pass, carried forward as a jet (PINNsFormer's tail) ---
+
+/// z = a W on every component, W [outputs][inputs] stored as for linear_forward
+/// (a has `outputs` features, z `inputs`): the input adjoint of a linear layer,
+/// here a function whose own derivatives the tape takes. Returns the GEMM flops.
+template <class Real>
+std::int64_t linear_transposed_forward(const ConstJetView<Real>& a, const WeightView<Real>& weight,
+                                       const JetView<Real>& z);
+
+/// grad_W += a^T adjoint_z (all components) and, when adjoint_a is non-empty,
+/// adjoint_a (+)= adjoint_z W^T. Returns the GEMM flops.
+template <class Real>
+std::int64_t linear_transposed_vjp(const ConstJetView<Real>& a, const WeightView<Real>& weight,
+                                   const ConstJetView<Real>& adjoint_z,
+                                   const JetView<Real>& adjoint_a, bool accumulate_a,
+                                   const WeightGradientView<Real>& grad_weight);
+
+/// out(c, n, f) = a(c, n, f) s(f): every feature times its own parameter.
+template <class Real>
+void feature_scale_forward(const ConstJetView<Real>& a, const BiasView<Real>& scale,
+                           const JetView<Real>& out);
+
+/// adjoint_a (+)= adjoint_out s (when non-empty) and grad_s(f) += sum over
+/// components and points of adjoint_out(c, n, f) a(c, n, f).
+template <class Real>
+void feature_scale_vjp(const ConstJetView<Real>& a, const BiasView<Real>& scale,
+                       const ConstJetView<Real>& adjoint_out, const JetView<Real>& adjoint_a,
+                       bool accumulate, const BiasGradientView<Real>& grad_scale);
+
 // --- B-spline bases (KAN) ---------------------------------------------------------
 
 /// y[c][n][i * bases + m] = d^{S[c]} of B_m(z_i): the jets of every basis of

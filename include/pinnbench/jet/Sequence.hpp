@@ -82,6 +82,55 @@ template <class Real>
 void select_rows_vjp(const ConstJetView<Real>& adjoint_out, int stride, int offset,
                      const JetView<Real>& adjoint_a, bool accumulate);
 
+// --- token sums through a token-wise tail in reverse mode ---------------------------
+
+/// When the last part of the network is token-wise (after its last attention),
+/// out_m = T(h_m), the token sums the collapse reads need no per-token forward
+/// directions through T: with g_m = dT/dh at h_m (one reverse pass per token,
+/// carried as a jet over the shared coordinates only),
+///     sum_m out_m[beta + tau] = sum_m sum_{beta' <= beta} C(beta, beta') g_m[beta'] . h_m[beta -
+///     beta' + tau].
+/// A contraction program lists, for every (alpha, token k) of the collapse,
+/// the terms (alpha_c / |alpha|) C(beta, beta') g[beta'] . h[gamma'] of that sum.
+struct ContractionTerm
+{
+  int gradient;       ///< component of `shared`
+  int tangent;        ///< component of `extended`
+  double coefficient; ///< (alpha_c / |alpha|) C(beta, beta')
+};
+
+struct ContractionProgram
+{
+  DerivativeSetPtr base;
+  DerivativeSetPtr extended;
+  /// The components of `extended` without a token coordinate (downward closed).
+  DerivativeSetPtr shared;
+  int tokens = 1;
+  /// Terms of (alpha, k) are [offsets(alpha K + k), offsets(alpha K + k + 1)); alpha = 0 has none.
+  Kokkos::View<const ContractionTerm*, MemorySpace> terms;
+  Kokkos::View<const int*, MemorySpace> offsets;
+};
+
+const ContractionProgram& contraction_program(const DerivativeSetPtr& base, int tokens);
+
+/// out on `base`, one output feature, token rows: out(0, r) = value(0, r, 0) and,
+/// for alpha != 0, the collapse of sequence_collapse_forward computed from
+/// `gradient` [shared][rows][F] and `tangents` [extended][rows][F] as above.
+template <class Real>
+void sequence_contract_forward(const ContractionProgram& program, const ConstJetView<Real>& value,
+                               const ConstJetView<Real>& gradient,
+                               const ConstJetView<Real>& tangents, const JetView<Real>& out);
+
+/// Adjoints of value (its value component; the others get 0), gradient and
+/// tangents, each written or added to when its flag is set.
+template <class Real>
+void sequence_contract_vjp(const ContractionProgram& program, const ConstJetView<Real>& gradient,
+                           const ConstJetView<Real>& tangents,
+                           const ConstJetView<Real>& adjoint_out,
+                           const JetView<Real>& adjoint_value, bool accumulate_value,
+                           const JetView<Real>& adjoint_gradient, bool accumulate_gradient,
+                           const JetView<Real>& adjoint_tangents, bool accumulate_tangents);
+
 // --- multi-head attention over the tokens of every point ------------------------------
 
 /// Reals of forward scratch per (point, head): scores, exponentials and

@@ -127,6 +127,22 @@ public:
   /// Row n * stride + offset of a, for every n (one token of every point).
   NodeId select_rows(NodeId a, int stride, int offset);
 
+  // --- a token-wise tail differentiated in reverse (nn/PinnsFormer.cpp) -----------
+
+  /// a W with W [a's features][inputs] at `weight_offset`: the input adjoint of
+  /// linear(., weight_offset, a's features), as a jet of its own.
+  NodeId linear_transposed(NodeId a, std::size_t weight_offset, int inputs);
+  /// a(c, n, f) times the parameter at offset + f.
+  NodeId scale_features(NodeId a, std::size_t offset);
+  /// The derivative of the wave activation at `wave_offset`,
+  /// w1 cos a - w2 sin a, as a jet.
+  NodeId wave_derivative(NodeId a, std::int64_t wave_offset);
+  /// The collapse of sequence_collapse() from a token-wise tail's output `value`,
+  /// its reverse-mode gradient `gradient` (on contraction_program(base,
+  /// tokens).shared) and its input `tangents` (on the sequence set of base).
+  NodeId sequence_contract(NodeId value, NodeId gradient, NodeId tangents,
+                           const DerivativeSetPtr& base, int tokens);
+
   // --- reductions (scalar nodes, accumulated in double) ---------------------------
 
   /// sum over points and features of the value squared.
@@ -169,6 +185,9 @@ private:
     sequence_collapse,
     attention,
     select_rows,
+    linear_transposed,
+    scale_features,
+    sequence_contract,
     sum_squares,
     sum_values
   };
@@ -188,6 +207,7 @@ private:
     UnaryKind kind = UnaryKind::tanh;
     std::int64_t wave_offset = -1;
     const FaaDiBrunoProgram* faa_di_bruno = nullptr;
+    bool wave_derivative = false; ///< unary wave with weights (-w2, w1): the derivative
     // bspline
     BSplineGrid<Real> grid;
     // scaled_linear: W (.) s and its gradient, buffers kept across rewinds
@@ -219,6 +239,7 @@ private:
     int stride = 1;
     int offset = 0;
     const SequenceProgram* sequence = nullptr;
+    const ContractionProgram* contraction = nullptr;
     JetStorage<Real> scratch_storage; ///< attention state the VJP reads
     Real* scratch = nullptr;
     // reductions

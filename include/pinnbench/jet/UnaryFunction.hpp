@@ -155,11 +155,15 @@ KOKKOS_INLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highes
       d[k] = k == 1 ? Real(2) * z : k == 2 ? Real(2) : Real(0);
     break;
   case UnaryKind::wave: {
-    // w1 sin z + w2 cos z.
-    Real s[kMaxDerivative + 2];
-    detail::sin_derivatives(z, highest + 1, s, Real(1));
+    // w1 sin z + w2 cos z; its k-th derivative is the wave at z + k pi/2, i.e.
+    // (w1 s + w2 c, w1 c - w2 s, -(w1 s + w2 c), ...). The vectorisable sincos:
+    // WaveAct layers are wide (PINNsFormer's 512) and libm's was their main cost.
+    Real s, c;
+    math::fast_sincos(z, s, c);
+    const Real even = w1 * s + w2 * c;
+    const Real odd = w1 * c - w2 * s;
     for (int k = 0; k <= highest; ++k)
-      d[k] = w1 * s[k] + w2 * s[k + 1];
+      d[k] = (k % 4 == 0) ? even : (k % 4 == 1) ? odd : (k % 4 == 2) ? -even : -odd;
     break;
   }
   }

@@ -22,6 +22,15 @@
 // residual and boundary terms over all tokens, compares initial values on
 // token 0 only, and the evaluator reads predictions at token 0.
 //
+// Only attention mixes tokens, so everything after the last attention (that
+// layer's feed-forward block, the final WaveAct and linear_out) is a token-wise
+// tail T. Carrying the d K per-token directions through T would cost d K jet
+// components in its widest layers; instead (`reverse_tail`, one output) T runs
+// on the shared components only, followed by its reverse pass g = dT/dh, itself
+// recorded as jet ops (transposed linears, WaveAct derivatives, products), and
+// the token sums come from contracting g with the per-token directions of T's
+// input (jet/Sequence.hpp, sequence_contract). Same numbers, to rounding.
+//
 // Parameters use the reference state_dict names, shapes and order (453,561 at
 // the paper's size; 366,863 encoder-only). Initialisation as RoPINN's
 // init_weights: xavier_uniform weights (in_proj_weight over the whole
@@ -44,6 +53,9 @@ struct PinnsFormerShape
   int tokens = 5;      ///< k
   double step = 1e-4;  ///< dt between tokens
   double bias_init = 0.01;
+  /// Token sums through the token-wise tail in reverse mode (one output only);
+  /// false carries every per-token direction forward through every layer.
+  bool reverse_tail = true;
 };
 
 template <class Real>
@@ -85,8 +97,15 @@ private:
 
   Linear add_linear(const std::string& name, int inputs, int outputs);
   Layer add_layer(const std::string& prefix);
-  /// x + MHA(query, memory, memory) then x + FF(act2(x)), on the tape.
-  int layer_forward(jet::Tape<Real>& tape, const Layer& layer, int x, int query, int memory) const;
+  /// x + MHA(query, memory, memory), on the tape.
+  int attention_block(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
+                      int memory) const;
+  /// x + FF(act2(x)), on the tape.
+  int feed_forward_block(jet::Tape<Real>& tape, const Layer& layer, int x) const;
+  /// The token-wise tail from after the last attention (`x`, on the sequence set
+  /// of `base`) to the collapsed output, in reverse mode (see above).
+  int reverse_tail(jet::Tape<Real>& tape, const Layer& layer, std::size_t final_act, int x,
+                   const jet::DerivativeSetPtr& base) const;
   int linear(jet::Tape<Real>& tape, int input, const Linear& layer) const;
   int wave(jet::Tape<Real>& tape, int input, std::size_t offset) const;
 
