@@ -1,4 +1,5 @@
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/jet/MultiIndex.hpp>
 #include <pinnbench/nn/Initialization.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/PinnsFormer.hpp>
@@ -249,6 +250,15 @@ std::unique_ptr<Model<Real>> make_pinnsformer(const ModelInputs& in)
   if (shape.d_model % shape.heads != 0)
     throw ConfigError("model.d_model (" + std::to_string(shape.d_model) +
                       ") must be a multiple of model.heads (" + std::to_string(shape.heads) + ")");
+  // The token-summed derivatives carry one jet coordinate per token and input besides
+  // the shared ones; refuse before any compute where the jets cannot hold them.
+  const int coordinates = shape.inputs * (shape.tokens + 1);
+  if (coordinates > jet::kMaxCoordinates)
+    throw NotImplementedError(
+        "pinnsformer on a task with " + std::to_string(shape.inputs) +
+        " inputs: its pseudo-sequence of " + std::to_string(shape.tokens) + " tokens needs " +
+        std::to_string(coordinates) + " jet coordinates (one per token and input plus the " +
+        "shared ones; the jet engine has " + std::to_string(jet::kMaxCoordinates) + ")");
   return std::make_unique<PinnsFormer<Real>>(shape);
 }
 

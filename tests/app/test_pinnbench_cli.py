@@ -257,6 +257,21 @@ def test_vpinn_with_pinnsformer_runs(tmp_path):
         assert "loss_variational" in f["run/history"], list(f["run/history"])
 
 
+def test_pinnsformer_beyond_two_inputs_is_not_implemented_and_writes_nothing(tmp_path):
+    # Its token jets need inputs x (tokens + 1) coordinates: 18 for a 3-input task, more
+    # than the jet engine holds. The run says so before any compute and leaves no file.
+    suite = tmp_path / "tokens3d.yaml"
+    suite.write_text(GOOD.replace("{name: pinn}", "{name: pinnsformer, d_model: 8, hidden: 16, d_ff: 16}")
+                     .replace("{name: convection}", "{name: heat2d_multiscale}")
+                     .replace("{name: lbfgs}", "{name: adam}")
+                     + "  training: {iterations: 1}\n")
+    result = pinnbench("--suite", str(suite), "--out", str(tmp_path / "out"))
+    assert result.returncode == 1, result.stderr
+    assert ("not implemented yet: pinnsformer on a task with 3 inputs: its pseudo-sequence of 5 "
+            "tokens needs 18 jet coordinates") in result.stderr
+    assert not glob.glob(str(tmp_path / "out" / "**" / "*.h5"), recursive=True)
+
+
 # --- nothing lost: atomic results and --resume -------------------------------------
 
 
