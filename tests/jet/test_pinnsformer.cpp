@@ -392,7 +392,10 @@ TEST_P(PinnsFormerVariants, ReverseTailMatchesForwardDirections)
   // The reverse-mode tail (default) against the path that carries every
   // per-token direction forward through every layer: outputs and the parameter
   // gradient of a gPINN wave loss, FP64 and FP32.
-  const auto [decoder, tokens, step] = GetParam();
+  // Plain variables, not a structured binding: C++17 lambdas cannot capture those.
+  const bool decoder = std::get<0>(GetParam());
+  const int tokens = std::get<1>(GetParam());
+  const double step = std::get<2>(GetParam());
   std::mt19937 rng(13);
   const auto points = random_points(rng, 3);
   const auto third =

@@ -202,8 +202,8 @@ KOKKOS_FORCEINLINE_FUNCTION void fast_sincos(Real argument, Real& sine, Real& co
   const double odd = q * q == 1.0 ? 1.0 : 0.0;
   const double q_sin = odd * cos_r + (1.0 - odd) * sin_r;
   const double q_cos = odd * sin_r + (1.0 - odd) * cos_r;
-  const double sin_sign = (q > 1.5) | (q < -0.5) ? -1.0 : 1.0;
-  const double cos_sign = (q > 0.5) | (q < -1.5) ? -1.0 : 1.0;
+  const double sin_sign = ((q > 1.5) | (q < -0.5)) ? -1.0 : 1.0;
+  const double cos_sign = ((q > 0.5) | (q < -1.5)) ? -1.0 : 1.0;
   // NaN and infinities: x - x is NaN, and so is everything it is added to.
   const double invalid = x - x;
   sine = static_cast<Real>(sin_sign * q_sin + invalid);
