@@ -90,6 +90,13 @@ void leibniz_vjp(const LeibnizProgram& program, const ConstJetView<Real>& adjoin
 template <class Real>
 void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                     const std::vector<int>& unit_components, const JetView<Real>& out);
+/// The coordinate jet of points [N][d] whose jet coordinates are directions in
+/// input space: d/dz_k of input j is directions[k][j] (directional jets);
+/// `direction_components[k]` is the component of e_k in the set (or -1).
+template <class Real>
+void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                    const std::vector<std::vector<double>>& directions,
+                    const std::vector<int>& direction_components, const JetView<Real>& out);
 
 /// A per-feature affine map z_f = scale_f a_f + shift_f (at most kMaxCoordinates
 /// features): input normalisation, whose jet keeps derivatives in the original
