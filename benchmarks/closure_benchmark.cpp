@@ -341,9 +341,8 @@ void run(const Options& o, const parallel::MpiContext& mpi)
       jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
   const auto pnd_set = jet::DerivativeSet::for_residual(
       PoissonNdResidual::kDimension, {}, {jet::axis_mask({0, 1, 2, 3, 4}, 5)}, 0, o.collapse);
-  // Pseudo-sequence models never carry directions (LossFunction).
   const auto convection_set =
-      o.collapse && model.sequence().length == 1
+      o.collapse
           ? jet::DerivativeSet::closure_of(1, {jet::MultiIndex::unit(0)})
           : jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0), jet::MultiIndex::unit(1)});
   const auto reaction_set = jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(1)});

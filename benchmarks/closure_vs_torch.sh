@@ -88,7 +88,7 @@ memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
 problem = ours["problem"]
 if problem == "pnd":
     problem += "/lap" if ours["collapse"] else "/full"
-elif problem == "convection" and ours["model"] != "pinnsformer":
+elif problem == "convection":
     problem += "/dir" if ours["collapse"] else "/xt"
 print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
     ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],

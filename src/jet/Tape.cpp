@@ -1029,7 +1029,7 @@ void Tape<Real>::backward_node(Node& node)
     if (in.requires_grad) {
       auto adjoint_z = contribute(node.a, accumulate);
       unary_vjp<Real>(node.kind, w1, w2, *node.faa_di_bruno, z, adjoint_y, adjoint_z, accumulate,
-                      variant_);
+                      variant_, node.value);
     }
     return;
   }

@@ -120,10 +120,13 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
           term.laplacian_masks(k, dimension), raise,
           settings_.collapse_laplacians && evaluations == 1 && sequence.length == 1));
     }
-    // Directional jets under the same conditions as collapsed Laplacians, where
-    // they take fewer components (u_t + beta u_x: {u, d_v u} instead of {u, u_x, u_t}).
+    // Directional jets where nothing differentiates the residual again and the
+    // network is evaluated once, when they take fewer components (u_t + beta u_x:
+    // {u, d_v u} instead of {u, u_x, u_t}). Their set is a plain one, so
+    // pseudo-sequence models carry them too (one token coordinate per direction
+    // and token instead of one per input and token).
     if (!term.directions.empty() && settings_.carry_directions && raise == 0 && evaluations == 1 &&
-        sequence.length == 1 && term.laplacians.empty()) {
+        term.laplacians.empty()) {
       const auto set = directional_set(term.directions.size());
       if (set->size() < prepared.sets.front()->size()) {
         prepared.sets.front() = set;

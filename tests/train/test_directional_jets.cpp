@@ -252,7 +252,8 @@ TEST(DirectionalJets, EveryModelAgreesWithInputJets)
       "{name: qres, width: 8, hidden_layers: 2}",
       "{name: kan, width: 3, hidden_layers: 1}",
       "{name: propinn, hidden_dim: 8, head_width: 8, head_layers: 2}",
-      "{name: pinn, width: 16, hidden_layers: 2, normalize_inputs: true}"};
+      "{name: pinn, width: 16, hidden_layers: 2, normalize_inputs: true}",
+      "{name: pinnsformer, d_model: 8, heads: 2, d_ff: 16, hidden: 16}"};
   const std::vector<std::string> objectives = {
       "vanilla", "{name: ropinn, samples: 2}",
       "{name: vpinn, elements: [2, 2], quadrature_points: 4, test_functions: 2}"};

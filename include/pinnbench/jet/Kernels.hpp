@@ -39,11 +39,13 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
                    const ConstJetView<Real>& z, const JetView<Real>& y,
                    KernelVariant variant = KernelVariant::automatic);
 
+/// `y`, when not empty, is the forward's output f(z): the host kernels then read
+/// tanh's derivatives off its value instead of evaluating tanh again.
 template <class Real>
 void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
                const JetView<Real>& adjoint_z, bool accumulate,
-               KernelVariant variant = KernelVariant::automatic);
+               KernelVariant variant = KernelVariant::automatic, const ConstJetView<Real>& y = {});
 
 /// dL/dw1 and dL/dw2 of the wave activation y = w1 sin z + w2 cos z, given dL/dy.
 template <class Real>
