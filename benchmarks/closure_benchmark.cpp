@@ -10,7 +10,9 @@
 // is carried as one collapsed jet component (7 components), or, with
 // `--collapse off`, as five second derivatives (11). Likewise convection's
 // u_t + 50 u_x is carried on directional jets (2 components: u and its
-// derivative along (50, 1)) or, with `--collapse off`, as u_x and u_t (3).
+// derivative along (50, 1)) or, with `--collapse off`, as u_x and u_t (3), and
+// the wave's u_tt - 4 u_xx as the mixed derivative along (2, 1) and (-2, 1) (4
+// components) or as u_xx and u_tt (5).
 //
 // Also measures, in the same run, a plain KokkosBlas::gemm of the closure's
 // hidden-layer shape: the closure's GEMM flops divided by that rate is the time
@@ -337,8 +339,14 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   const double closure_seconds = median(seconds);
 
   // The hidden-layer GEMM of the closure: [components * chunk, width] x [width, width].
-  const auto wave_set =
-      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
+  // The residual's set: directional jets unless --collapse off (LossFunction).
+  const auto wave_set = o.collapse
+                            ? jet::DerivativeSet::closure_of(2, {jet::MultiIndex::from({1, 1})})
+                            : jet::DerivativeSet::closure_of(
+                                  2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
+  const auto gpinn_wave_set =
+      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)})
+          ->raised(1);
   const auto pnd_set = jet::DerivativeSet::for_residual(
       PoissonNdResidual::kDimension, {}, {jet::axis_mask({0, 1, 2, 3, 4}, 5)}, 0, o.collapse);
   const auto convection_set =
@@ -350,7 +358,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
                     : o.problem == "reaction" ? reaction_set
                     : o.problem == "wave"     ? wave_set
                     : o.problem == "pnd"      ? pnd_set
-                                              : wave_set->raised(1);
+                                              : gpinn_wave_set;
   const int tokens = model.sequence().length;
   const int components =
       tokens > 1 ? jet::sequence_set(set, tokens)->size() : static_cast<int>(set->size());

@@ -239,6 +239,7 @@ PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling samplin
     term.derivatives = {layout_.pde_derivatives};
     for (const auto& axes : layout_.pde_laplacians)
       term.add_laplacian(axes);
+    term.along = layout_.pde_along;
     term.point_data = pde_point_data(layout_, collocation_);
     terms_.push_back(std::move(term));
   }

@@ -73,12 +73,12 @@ double max_relative_difference(const std::vector<double>& a, const std::vector<d
 std::string suite_of(const std::string& task, const std::string& model,
                      const std::string& objective)
 {
-  const std::string settings = task == "wave" ? "c: 2, beta: 3" : "beta: 7";
-  return "defaults:\n  task: {" + task + ": {" + settings +
-         ", points: {domain: {kind: random, n: 40}, initial: 8, boundary: 8}}}\nmatrix:\n  "
-         "tasks: [" +
-         task + "]\n  models: [" + model + "]\n  objectives: [" + objective +
-         "]\n  optimizers: [adam]\n";
+  const std::string points = "points: {domain: {kind: random, n: 40}, initial: 8, boundary: 8}";
+  const std::string settings = task == "wave"     ? "c: 2, beta: 3, " + points
+                               : task == "wave1d" ? "domain_points: 40, boundary_points: 16"
+                                                  : "beta: 7, " + points;
+  return "defaults:\n  task: {" + task + ": {" + settings + "}}\nmatrix:\n  tasks: [" + task +
+         "]\n  models: [" + model + "]\n  objectives: [" + objective + "]\n  optimizers: [adam]\n";
 }
 
 std::string convection_suite(const std::string& model, const std::string& objective)
@@ -320,10 +320,11 @@ TEST(DirectionalJets, EveryModelAgreesWithInputJets)
   const std::vector<std::string> objectives = {
       "vanilla", "{name: ropinn, samples: 2}",
       "{name: vpinn, elements: [2, 2], quadrature_points: 4, test_functions: 2}"};
-  // Convection: {u, d_v u} (2) against {u, u_x, u_t} (3); wave: {u, d_a, d_b,
-  // d_a d_b} (4) against {u, u_x, u_t, u_xx, u_tt} (5).
+  // Convection: {u, d_v u} (2) against {u, u_x, u_t} (3); the wave and
+  // PINNacle's Wave 1d-C: {u, d_a, d_b, d_a d_b} (4) against {u, u_x, u_t, u_xx,
+  // u_tt} (5).
   for (const auto& [task_name, carried_size, input_size] :
-       {std::tuple<std::string, int, int>{"convection", 2, 3}, {"wave", 4, 5}})
+       {std::tuple<std::string, int, int>{"convection", 2, 3}, {"wave", 4, 5}, {"wave1d", 4, 5}})
     for (const auto& model_yaml : models)
       for (const auto& objective_yaml : objectives) {
         const std::string what = task_name + " " + model_yaml + " " + objective_yaml;

@@ -63,11 +63,11 @@ KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real*
     d[5] = p * (Real(16) + s2 * (Real(-120) + Real(120) * s2));
 }
 
+/// The logistic function's derivatives from its value s: polynomials in s times
+/// s (1 - s).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
+KOKKOS_INLINE_FUNCTION void sigmoid_derivatives_at_value(Real s, int highest, Real* d)
 {
-  // Derivatives of the logistic function are polynomials in s times s(1 - s).
-  const Real s = math::fast_sigmoid(z);
   const Real q = s * (Real(1) - s);
   d[0] = s;
   if (highest >= 1)
@@ -80,6 +80,12 @@ KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
     d[4] = q * (Real(1) + s * (Real(-14) + s * (Real(36) - Real(24) * s)));
   if (highest >= 5)
     d[5] = q * (Real(1) + s * (Real(-30) + s * (Real(150) + s * (Real(-240) + Real(120) * s))));
+}
+
+template <class Real>
+KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
+{
+  sigmoid_derivatives_at_value(math::fast_sigmoid(z), highest, d);
 }
 
 } // namespace detail

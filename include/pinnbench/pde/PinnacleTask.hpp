@@ -87,6 +87,9 @@ struct PinnacleLayout
   /// each: declared here (not as d_jj in pde_derivatives) so that the loss may carry
   /// each as one collapsed jet component.
   std::vector<std::vector<int>> pde_laplacians;
+  /// Directions the PDE residuals differentiate along (Term::along), read through
+  /// c.along(); empty when they read none.
+  DirectionalReads pde_along;
   std::vector<Condition> conditions; ///< in loss order
   /// Per-point coefficients of the PDE terms, read as c.data(j) (piecewise
   /// fields; at most 6 values per point); empty when the PDE has none.
