@@ -3,6 +3,8 @@
 // (MPI_COMM_SELF), loss and gradient, to summation order. Registered at 1 and 2
 // ranks. Covers RoPINN's perturbations (keyed by global point index), vPINN's
 // element-aligned blocks and the evaluator's reductions and gathers.
+#include "support/ClosureAcrossRanks.hpp"
+
 #include <cmath>
 #include <gtest/gtest.h>
 #include <memory>
@@ -30,36 +32,6 @@ pde::SpaceTimeSettings grid()
   s.train.boundary = 9;
   s.test = s.train;
   return s;
-}
-
-struct Closure
-{
-  double loss;
-  std::vector<double> gradient;
-};
-
-Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
-                 const Vector<double>& parameters, objective::Objective<double>* objective,
-                 MPI_Comm comm)
-{
-  const parallel::MpiContext mpi(comm);
-  train::LossSettings settings;
-  settings.chunk_points = 10;
-  train::LossFunction<double> loss(task, task.training_terms(), model, objective, mpi, settings);
-  const auto value = loss.evaluate(parameters, true, 3);
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss.gradient());
-  return {value.loss, std::vector<double>(host.data(), host.data() + host.size())};
-}
-
-void expect_same(const Closure& world, const Closure& self, const std::string& what)
-{
-  EXPECT_NEAR(world.loss, self.loss, 1e-13 * std::fabs(self.loss)) << what;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < self.gradient.size(); ++i) {
-    diff = std::max(diff, std::fabs(world.gradient[i] - self.gradient[i]));
-    scale = std::max(scale, std::fabs(self.gradient[i]));
-  }
-  EXPECT_LE(diff, 1e-12 * scale) << what;
 }
 
 } // namespace
@@ -106,10 +78,8 @@ TEST(Parallel, ClosureOnAllRanksEqualsOneRank)
   for (const auto& [name, make] : objectives) {
     auto world_objective = make();
     auto self_objective = make();
-    const auto world =
-        evaluate(convection, model, parameters, world_objective.get(), MPI_COMM_WORLD);
-    const auto self = evaluate(convection, model, parameters, self_objective.get(), MPI_COMM_SELF);
-    expect_same(world, self, name);
+    test_support::expect_world_closure_equals_self(
+        convection, model, parameters, world_objective.get(), self_objective.get(), name);
   }
 }
 
@@ -158,8 +128,8 @@ TEST(Parallel, ProPinnClosureAndEvaluatorOnAllRanksEqualOneRank)
   nn::ProPinn<double> model(shape);
   Vector<double> parameters("parameters", model.layout().size());
   model.initialize(parameters, 4);
-  expect_same(evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_WORLD),
-              evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_SELF), "propinn");
+  test_support::expect_world_closure_equals_self(allen_cahn, model, parameters, nullptr, nullptr,
+                                                 "propinn");
   train::Evaluator<double> world(allen_cahn, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
   train::Evaluator<double> self(allen_cahn, model, parallel::MpiContext(MPI_COMM_SELF), 8);
   const auto a = world.errors(parameters);
@@ -190,11 +160,10 @@ TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
        {static_cast<const pde::Task*>(&convection), static_cast<const pde::Task*>(&wave)}) {
     objective::Ropinn<double> world_ropinn(ropinn_settings, model.layout().size(), 5);
     objective::Ropinn<double> self_ropinn(ropinn_settings, model.layout().size(), 5);
-    expect_same(evaluate(*task, model, parameters, nullptr, MPI_COMM_WORLD),
-                evaluate(*task, model, parameters, nullptr, MPI_COMM_SELF), task->name());
-    expect_same(evaluate(*task, model, parameters, &world_ropinn, MPI_COMM_WORLD),
-                evaluate(*task, model, parameters, &self_ropinn, MPI_COMM_SELF),
-                task->name() + " ropinn");
+    test_support::expect_world_closure_equals_self(*task, model, parameters, nullptr, nullptr,
+                                                   task->name());
+    test_support::expect_world_closure_equals_self(*task, model, parameters, &world_ropinn,
+                                                   &self_ropinn, task->name() + " ropinn");
   }
   train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
   train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
