@@ -3,7 +3,9 @@
 //   differences of a separate long-double implementation of the same network;
 // - parameter gradients of PINN losses (wave residual, gPINN-wave, a periodic
 //   boundary term across two evaluations, an initial condition with a function
-//   of the coordinates) against central differences of the loss.
+//   of the coordinates) against central differences of the loss (the loss
+//   machinery is the model tests', nn/ModelChecks.hpp).
+#include "nn/ModelChecks.hpp"
 #include "support/FiniteDifference.hpp"
 
 #include <cmath>
@@ -79,89 +81,12 @@ struct ReferenceMlp
   }
 };
 
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<test::Point>& points)
-{
-  PointsView<Real> view("points", points.size(), points.front().size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < points[n].size(); ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
-}
-
-std::vector<test::Point> random_points(std::mt19937& rng, int count)
-{
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  std::vector<test::Point> points;
-  for (int n = 0; n < count; ++n)
-    points.push_back({u(rng), u(rng)});
-  return points;
-}
-
-/// A PINN loss built on a tape: returns the loss and fills the gradient.
-template <class Real>
-using LossBuilder =
-    std::function<std::vector<std::pair<int, double>>(Tape<Real>&, const nn::Mlp<Real>&)>;
-
-template <class Real>
-double evaluate(Tape<Real>& tape, const nn::Mlp<Real>& mlp, const Vector<Real>& parameters,
-                const Vector<Real>& gradient, const LossBuilder<Real>& build, bool with_gradient)
-{
-  tape.bind_parameters(parameters, gradient);
-  tape.rewind();
-  const auto seeds = build(tape, mlp);
-  double loss = 0;
-  for (const auto& [node, weight] : seeds)
-    loss += weight * tape.scalar(node);
-  if (with_gradient) {
-    Kokkos::deep_copy(gradient, Real(0));
-    tape.backward(seeds);
-  }
-  return loss;
-}
-
-/// Central differences of the loss along every parameter.
-template <class Real>
-std::vector<double> finite_difference_gradient(const nn::Mlp<Real>& mlp,
-                                               const Vector<Real>& parameters,
-                                               const LossBuilder<Real>& build, double h)
-{
-  Tape<Real> tape;
-  Vector<Real> shifted("shifted", parameters.extent(0));
-  Vector<Real> unused("unused", parameters.extent(0));
-  auto base = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
-  auto host = Kokkos::create_mirror_view(shifted);
-  std::vector<double> gradient(parameters.extent(0));
-  for (std::size_t p = 0; p < gradient.size(); ++p) {
-    double values[2];
-    for (int side = 0; side < 2; ++side) {
-      for (std::size_t k = 0; k < gradient.size(); ++k)
-        host(k) = base(k);
-      host(p) += static_cast<Real>(side == 0 ? h : -h);
-      Kokkos::deep_copy(shifted, host);
-      values[side] = evaluate(tape, mlp, shifted, unused, build, false);
-    }
-    gradient[p] = (values[0] - values[1]) / (2 * h);
-  }
-  return gradient;
-}
-
-template <class Real>
-double gradient_mismatch(const std::vector<double>& expected, const Vector<Real>& actual)
-{
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), actual);
-  double diff = 0, norm = 0;
-  for (std::size_t p = 0; p < expected.size(); ++p) {
-    diff = std::max(diff, std::fabs(expected[p] - static_cast<double>(host(p))));
-    norm = std::max(norm, std::fabs(expected[p]));
-  }
-  return diff / norm;
-}
+using test::evaluate;
+using test::finite_difference_gradient;
+using test::gradient_mismatch;
+using test::LossBuilder;
+using test::make_points;
+using test::PointsView;
 
 // Losses (mean squares over the points) -----------------------------------------------
 
@@ -169,7 +94,7 @@ template <class Real>
 LossBuilder<Real> wave_residual_loss(PointsView<Real> points, const DerivativeSetPtr& set,
                                      bool gradient_enhanced)
 {
-  return [points, set, gradient_enhanced](Tape<Real>& tape, const nn::Mlp<Real>& mlp) {
+  return [points, set, gradient_enhanced](Tape<Real>& tape, const nn::Model<Real>& mlp) {
     Var<Real> z(tape, tape.coordinates(points, set));
     Var<Real> u = mlp.forward(z);
     Var<Real> r = d(d(u, T), T) - Real(4) * d(d(u, X), X);
@@ -200,7 +125,7 @@ TEST(TapeMlp, NetworkDerivativesMatchFiniteDifferencesInDouble)
   std::mt19937 rng(1);
   SmallMlp<double> fixture(42);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = random_points(rng, 6);
+  const auto points = test::random_points(rng, 6, -1.0, 1.0);
   const auto set = DerivativeSet::full(2, 4);
   Tape<double> tape;
   tape.bind_parameters(parameters, gradient);
@@ -231,7 +156,7 @@ TEST(TapeMlp, NetworkDerivativesInFloat)
   std::mt19937 rng(2);
   SmallMlp<float> fixture(42);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = random_points(rng, 6);
+  const auto points = test::random_points(rng, 6, -1.0, 1.0);
   // u_x, u_t, u_xx, u_xt, u_xxx.
   const auto set = DerivativeSet::closure_of(
       2, {MultiIndex::from({3, 0}), MultiIndex::from({1, 1}), MultiIndex::from({0, 1})});
@@ -258,7 +183,7 @@ TEST(TapeMlp, WaveResidualGradientMatchesFiniteDifferences)
   std::mt19937 rng(3);
   SmallMlp<double> fixture(7);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto set =
       DerivativeSet::closure_of(2, {MultiIndex::from({2, 0}), MultiIndex::from({0, 2})});
   const auto build = wave_residual_loss<double>(points, set, false);
@@ -273,7 +198,7 @@ TEST(TapeMlp, GpinnWaveGradientMatchesFiniteDifferences)
   std::mt19937 rng(4);
   SmallMlp<double> fixture(8);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto set = DerivativeSet::full(2, 3);
   const auto build = wave_residual_loss<double>(points, set, true);
   Tape<double> tape;
@@ -300,9 +225,9 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
   }
   const auto lower_points = make_points<double>(lower);
   const auto upper_points = make_points<double>(upper);
-  const auto initial_points = make_points<double>(random_points(rng, 8));
+  const auto initial_points = make_points<double>(test::random_points(rng, 8, -1.0, 1.0));
   const auto first_order = DerivativeSet::full(2, 1);
-  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
+  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Model<double>& net) {
     Var<double> u_lo = net.forward(Var<double>(tape, tape.coordinates(lower_points, first_order)));
     Var<double> u_hi = net.forward(Var<double>(tape, tape.coordinates(upper_points, first_order)));
     const auto combined =
@@ -333,7 +258,7 @@ TEST(TapeMlp, RewoundTapeReusesBuffersAndRepeatsBitwise)
   std::mt19937 rng(6);
   SmallMlp<double> fixture(10);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto build = wave_residual_loss<double>(points, DerivativeSet::full(2, 3), true);
   Tape<double> tape;
   const double first = evaluate(tape, mlp, parameters, gradient, build, true);
@@ -358,7 +283,7 @@ TEST(TapeMlp, FloatGradientAgreesWithDouble)
   Vector<float> p32("p32", mlp32.layout().size()), g32("g32", mlp32.layout().size());
   mlp64.initialize(p64, 11);
   mlp32.initialize(p32, 11);
-  const auto points = random_points(rng, 16);
+  const auto points = test::random_points(rng, 16, -1.0, 1.0);
   const auto set = DerivativeSet::full(2, 3);
   Tape<double> tape64;
   Tape<float> tape32;
@@ -462,9 +387,9 @@ TEST(NormalizedInputs, AffineOpGradientMatchesFiniteDifferences)
   std::mt19937 rng(14);
   SmallMlp<double> fixture(15);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 5));
+  const auto points = make_points<double>(test::random_points(rng, 5, -1.0, 1.0));
   const auto set = DerivativeSet::full(2, 2);
-  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
+  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Model<double>& net) {
     Var<double> u = net.forward(Var<double>(tape, tape.coordinates(points, set)));
     Var<double> v(tape, tape.affine(u.id(), {3.0}, {0.5}));
     Var<double> r = d(d(v, X), X) + v * d(v, T);
