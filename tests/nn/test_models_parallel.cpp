@@ -3,6 +3,7 @@
 // (MPI_COMM_SELF) to summation order, for each 1D task and each objective of
 // RoPINN's Table 1. Registered at 1 and 2 ranks.
 #include "support/ClosureAcrossRanks.hpp"
+#include "support/GridSettings.hpp"
 
 #include <cmath>
 #include <functional>
@@ -23,13 +24,7 @@ namespace {
 
 pde::SpaceTimeSettings grid()
 {
-  pde::SpaceTimeSettings s;
-  s.train.domain.nx = 11;
-  s.train.domain.nt = 9;
-  s.train.initial = 13;
-  s.train.boundary = 7;
-  s.test = s.train;
-  return s;
+  return test_support::grid_settings(11, 9, 13, 7);
 }
 
 void expect_ranks_agree(const nn::Model<double>& model, std::uint64_t seed)

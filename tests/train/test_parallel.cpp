@@ -4,6 +4,7 @@
 // ranks. Covers RoPINN's perturbations (keyed by global point index), vPINN's
 // element-aligned blocks and the evaluator's reductions and gathers.
 #include "support/ClosureAcrossRanks.hpp"
+#include "support/GridSettings.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -25,13 +26,7 @@ namespace {
 
 pde::SpaceTimeSettings grid()
 {
-  pde::SpaceTimeSettings s;
-  s.train.domain.nx = 13;
-  s.train.domain.nt = 11;
-  s.train.initial = 17;
-  s.train.boundary = 9;
-  s.test = s.train;
-  return s;
+  return test_support::grid_settings(13, 11, 17, 9);
 }
 
 } // namespace
