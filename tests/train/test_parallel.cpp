@@ -29,6 +29,18 @@ pde::SpaceTimeSettings grid()
   return test_support::grid_settings(13, 11, 17, 9);
 }
 
+/// The evaluator's rMAE and rMSE on all ranks equal one rank's.
+void expect_world_errors_equal_self(const pde::Task& task, const nn::Model<double>& model,
+                                    const Vector<double>& parameters)
+{
+  train::Evaluator<double> world(task, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
+  train::Evaluator<double> self(task, model, parallel::MpiContext(MPI_COMM_SELF), 8);
+  const auto a = world.errors(parameters);
+  const auto b = self.errors(parameters);
+  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
+  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+}
+
 } // namespace
 
 TEST(Parallel, ClosureOnAllRanksEqualsOneRank)
@@ -87,12 +99,9 @@ TEST(Parallel, EvaluatorReducesAndGathersLikeOneRank)
   nn::Mlp<double> model(shape);
   Vector<double> parameters("parameters", model.layout().size());
   model.initialize(parameters, 2);
+  expect_world_errors_equal_self(wave, model, parameters);
   train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
   train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
   const auto gathered = world.gather(parameters);
   const auto alone = self.gather(parameters);
   int rank = 0;
@@ -125,12 +134,7 @@ TEST(Parallel, ProPinnClosureAndEvaluatorOnAllRanksEqualOneRank)
   model.initialize(parameters, 4);
   test_support::expect_world_closure_equals_self(allen_cahn, model, parameters, nullptr, nullptr,
                                                  "propinn");
-  train::Evaluator<double> world(allen_cahn, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
-  train::Evaluator<double> self(allen_cahn, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+  expect_world_errors_equal_self(allen_cahn, model, parameters);
 }
 
 TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
@@ -160,10 +164,5 @@ TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
     test_support::expect_world_closure_equals_self(*task, model, parameters, &world_ropinn,
                                                    &self_ropinn, task->name() + " ropinn");
   }
-  train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
-  train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+  expect_world_errors_equal_self(wave, model, parameters);
 }
