@@ -324,6 +324,15 @@ def _context_cell(name: str, value: object, record: RunRecord) -> str:
     return str(value)
 
 
+def _group_by(records: Iterable[RunRecord],
+              key: Callable[[RunRecord], tuple]) -> dict[tuple, list[RunRecord]]:
+    """Records per key, in first-seen order: the blocks of the paper tables."""
+    groups: dict[tuple, list[RunRecord]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return groups
+
+
 def _collect_cells(records: Iterable[RunRecord], key: Callable[[RunRecord], tuple],
                    warn: Warn) -> dict[tuple, Cell]:
     """Group records into cells and warn when one cell holds a seed twice."""
@@ -405,9 +414,7 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
     task_titles = {task: display_name(TASK_DISPLAY, task_names[task], task) for task in tasks}
     columns = _metric_columns("Objective", list(task_titles.values()), ROPINN_METRICS, show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
 
     def block_order(block: tuple) -> tuple:
         model = blocks[block][0].model
@@ -504,9 +511,7 @@ def build_propinn_table(records: Sequence[RunRecord], task_order: Sequence[str] 
     task_titles = {task: display_name(TASK_DISPLAY, present[task], task) for task in tasks}
     columns = _metric_columns("Model", list(task_titles.values()), PROPINN_METRICS, show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
     sections = []
     for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
         model_of = {r.model_label: r.model for r in blocks[block]}
@@ -677,9 +682,7 @@ def build_pinnacle_table(records: Sequence[RunRecord], task_order: Sequence[str]
     columns = _metric_columns("Task", list(objective_titles.values()), PINNACLE_METRICS,
                               show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
 
     sections = []
     for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
