@@ -3,6 +3,7 @@
 // central differences of that loss along every parameter, the network's jets
 // against finite differences of a long-double reference.
 #include "support/FiniteDifference.hpp"
+#include "support/PointsView.hpp"
 
 #include <functional>
 #include <gtest/gtest.h>
@@ -12,21 +13,6 @@
 #include <string>
 
 namespace pinnbench::test {
-
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<Point>& points)
-{
-  PointsView<Real> view("points", points.size(), points.front().size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < points[n].size(); ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
-}
 
 inline std::vector<Point> random_points(std::mt19937& rng, int count, double lo, double hi)
 {
