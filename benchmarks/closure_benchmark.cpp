@@ -18,7 +18,8 @@
 // hidden-layer shape: the closure's GEMM flops divided by that rate is the time
 // its GEMMs alone would take, and closure time / that time is the overhead of
 // everything else.
-#include <KokkosBlas3_gemm.hpp>
+#include "BenchmarkTiming.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -44,6 +45,7 @@
 #include <vector>
 
 using namespace pinnbench;
+using namespace pinnbench::benchmarks;
 
 namespace {
 
@@ -210,41 +212,6 @@ double peak_resident_mb()
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-/// CPU seconds of this process (all threads): with one thread a measure that
-/// other processes on a shared machine disturb far less than wall time.
-double process_cpu_seconds()
-{
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-double median(std::vector<double> values)
-{
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-/// GFLOP/s of C[m, n] = A[m, k] B[n, k]^T, median of a few calls.
-template <class Real>
-double gemm_rate(int m, int k, int n)
-{
-  Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace> a("a", m, k), b("b", n, k), c("c", m, n);
-  Kokkos::deep_copy(a, Real(0.5));
-  Kokkos::deep_copy(b, Real(0.25));
-  std::vector<double> seconds;
-  for (int r = 0; r < 6; ++r) {
-    Kokkos::fence();
-    const double start = MPI_Wtime();
-    KokkosBlas::gemm("N", "T", Real(1), a, b, Real(0), c);
-    Kokkos::fence();
-    if (r > 0)
-      seconds.push_back(MPI_Wtime() - start);
-  }
-  return 2.0 * m * k * n / median(seconds) / 1e9;
-}
-
 template <class Real>
 void run(const Options& o, const parallel::MpiContext& mpi)
 {
@@ -366,7 +333,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
       o.problem == "pnd" ? static_cast<long>(o.points) : static_cast<long>(o.grid) * o.grid;
   const int local_points = static_cast<int>((global_points * tokens + mpi.size() - 1) / mpi.size());
   const int rows = components * std::min(o.chunk, local_points);
-  const double peak_gflops = gemm_rate<Real>(rows, gemm_width, gemm_width);
+  const double peak_gflops = gemm_rate<Real>(rows, gemm_width, gemm_width, 1, 5, MPI_Wtime);
   const double gemm_seconds = static_cast<double>(flops) / (peak_gflops * 1e9);
 
   double peak_mb = peak_resident_mb();

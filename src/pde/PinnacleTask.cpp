@@ -4,6 +4,7 @@
 #include <pinnbench/geometry/Sampling.hpp>
 #include <pinnbench/geometry/SpaceTime.hpp>
 #include <pinnbench/pde/PinnacleTask.hpp>
+#include <pinnbench/reference/ComsolExport.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::pde {
@@ -88,6 +89,14 @@ std::vector<suite::KeySpec> pinnacle_time_point_keys(std::int64_t domain, std::i
                              "training points on the initial slice t = t0 (PINNacle's count by "
                              "default)"));
   return keys;
+}
+
+ReferenceSolution comsol_reference_solution(const std::filesystem::path& data_dir,
+                                            const std::string& file,
+                                            const reference::ComsolLayout& layout)
+{
+  const auto data = reference::read_comsol_export((data_dir / file).string(), layout);
+  return {data.points(), data.outputs};
 }
 
 PinnacleSampling pinnacle_sampling(const YAML::Node& config, std::uint64_t seed)
