@@ -194,8 +194,8 @@ void forward_flat(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrun
           pc[k] = acc + z(k, n, f);
           p(k, n, f) = pc[k];
         }
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, pc[0], highest, d, Real(1), Real(1));
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, p(0, n, f), highest, d, Real(1), Real(1));
         y(0, n, f) = d[0];
         for (int c = 1; c < components; ++c) {
           Real acc = Real(0);
@@ -236,8 +236,8 @@ void vjp_flat(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoPro
           pc[c] = p(c, n, f);
           gp[c] = Real(0);
         }
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, pc[0], highest, d, Real(1), Real(1));
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, p(0, n, f), highest, d, Real(1), Real(1));
         gp[0] = adjoint_y(0, n, f) * d[1];
         for (int c = 1; c < components; ++c) {
           const Real g = adjoint_y(c, n, f);

@@ -34,7 +34,7 @@ inline constexpr int kMaxDerivative = kMaxOrder + 1;
 namespace detail {
 
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real scale)
+KOKKOS_FORCEINLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real scale)
 {
   const Real s = math::sin(z) * scale;
   const Real c = math::cos(z) * scale;
@@ -46,7 +46,7 @@ KOKKOS_INLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real s
 /// tanh's derivatives from its value s = tanh z: polynomials in s times (1 - s^2)
 /// (a VJP that has the forward's output need not evaluate tanh again).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real* d)
+KOKKOS_FORCEINLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real* d)
 {
   const Real s2 = s * s;
   const Real p = Real(1) - s2;
@@ -66,7 +66,7 @@ KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real*
 /// The logistic function's derivatives from its value s: polynomials in s times
 /// s (1 - s).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sigmoid_derivatives_at_value(Real s, int highest, Real* d)
+KOKKOS_FORCEINLINE_FUNCTION void sigmoid_derivatives_at_value(Real s, int highest, Real* d)
 {
   const Real q = s * (Real(1) - s);
   d[0] = s;
@@ -83,7 +83,7 @@ KOKKOS_INLINE_FUNCTION void sigmoid_derivatives_at_value(Real s, int highest, Re
 }
 
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
+KOKKOS_FORCEINLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
 {
   sigmoid_derivatives_at_value(math::fast_sigmoid(z), highest, d);
 }
@@ -92,8 +92,8 @@ KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
 
 /// d[k] = f^(k)(z) for k = 0 .. highest (highest <= kMaxDerivative).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highest, Real* d,
-                                              Real w1 = Real(1), Real w2 = Real(1))
+KOKKOS_FORCEINLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highest, Real* d,
+                                                   Real w1 = Real(1), Real w2 = Real(1))
 {
   switch (kind) {
   case UnaryKind::tanh:
