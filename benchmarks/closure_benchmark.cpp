@@ -8,7 +8,9 @@
 // -Δu - (pi^2 / 4) sum_i sin(pi x_i / 2) on uniform points in [0, 1]^5, with a
 // 5 x 100 tanh network (PINNacle's; Glorot normal, zero biases): the Laplacian
 // is carried as one collapsed jet component (7 components), or, with
-// `--collapse off`, as five second derivatives (11).
+// `--collapse off`, as five second derivatives (11). Likewise convection's
+// u_t + 50 u_x is carried on directional jets (2 components: u and its
+// derivative along (50, 1)) or, with `--collapse off`, as u_x and u_t (3).
 //
 // Also measures, in the same run, a plain KokkosBlas::gemm of the closure's
 // hidden-layer shape: the closure's GEMM flops divided by that rate is the time
@@ -307,6 +309,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   train::LossSettings settings;
   settings.chunk_points = o.chunk;
   settings.collapse_laplacians = o.collapse;
+  settings.carry_directions = o.collapse;
   train::LossFunction<Real> loss(*task, task->training_terms(), model, objective.get(), mpi,
                                  settings);
 
@@ -339,7 +342,9 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   const auto pnd_set = jet::DerivativeSet::for_residual(
       PoissonNdResidual::kDimension, {}, {jet::axis_mask({0, 1, 2, 3, 4}, 5)}, 0, o.collapse);
   const auto convection_set =
-      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0), jet::MultiIndex::unit(1)});
+      o.collapse
+          ? jet::DerivativeSet::closure_of(1, {jet::MultiIndex::unit(0)})
+          : jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0), jet::MultiIndex::unit(1)});
   const auto reaction_set = jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(1)});
   const auto& set = o.problem == "convection" ? convection_set
                     : o.problem == "reaction" ? reaction_set

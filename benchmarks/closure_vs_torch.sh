@@ -12,8 +12,10 @@
 # pnd (PINNacle's 5-D Poisson residual, 5 x 100 net, --points uniform points) runs
 # pinnbench twice, with the Laplacian collapsed into one jet component (pnd/lap,
 # 7 components) and as five second derivatives (pnd/full, 11), against one
-# PyTorch run. cpu_x is the speed-up in process CPU time, which other processes
-# on a shared machine disturb less than wall time.
+# PyTorch run; convection likewise runs on directional jets (convection/dir, 2
+# components: u and its derivative along (50, 1)) and along the inputs
+# (convection/xt, 3). cpu_x is the speed-up in process CPU time, which other
+# processes on a shared machine disturb less than wall time.
 # Prints one line per configuration; JSON of every run goes to closure_vs_torch.jsonl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
     --model) models=$2; shift 2 ;;
     --points) points=$2; shift 2 ;;
     --chunk) chunk=$2; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +56,7 @@ printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' model 
 for model in $models; do
 for problem in $problems; do
   variants=on
-  [ "$problem" = pnd ] && variants="on off"
+  case $problem in pnd|convection) variants="on off" ;; esac
   for precision in $precisions; do
     for worker in $workers; do
       case $worker in
@@ -86,6 +88,8 @@ memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
 problem = ours["problem"]
 if problem == "pnd":
     problem += "/lap" if ours["collapse"] else "/full"
+elif problem == "convection":
+    problem += "/dir" if ours["collapse"] else "/xt"
 print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
     ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
     theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],

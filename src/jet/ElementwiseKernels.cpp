@@ -24,10 +24,14 @@ void check_selection(const ConstJetView<Real>& input, FeatureSelection sel, int 
     throw LogicError(std::string(what) + ": feature selection outside the input jet");
 }
 
-/// Per coordinate, the component of its unit multi-index (captured by value).
-struct UnitComponents
+/// Per jet coordinate k, the component of its unit multi-index (-1: not in the
+/// set) and the first derivative of every input along it (captured by value).
+template <class Real>
+struct CoordinateSeeds
 {
-  int component[kMaxCoordinates];
+  int count = 0;
+  int component[kMaxCoordinates] = {};
+  Real seed[kMaxCoordinates][kMaxCoordinates] = {}; // [k][input]
 };
 
 template <class Real>
@@ -128,7 +132,10 @@ void leibniz_vjp_blocked(const LeibnizProgram& program, const ConstJetView<Real>
       });
 }
 
-bool is_identity(FeatureSelection sel) { return sel.offset == 0 && sel.stride == 1; }
+bool is_identity(FeatureSelection sel)
+{
+  return sel.offset == 0 && sel.stride == 1;
+}
 
 } // namespace
 
@@ -272,29 +279,55 @@ void leibniz_vjp(const LeibnizProgram& program, const ConstJetView<Real>& adjoin
 
 template <class Real>
 void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
-                    const std::vector<int>& unit_components, const JetView<Real>& out)
+                    const std::vector<std::vector<double>>& directions,
+                    const std::vector<int>& direction_components, const JetView<Real>& out)
 {
   const int dimension = static_cast<int>(points.extent(1));
-  if (static_cast<int>(out.extent(2)) != dimension ||
-      static_cast<int>(unit_components.size()) != dimension)
+  const int count = static_cast<int>(directions.size());
+  if (static_cast<int>(out.extent(2)) != dimension || dimension > kMaxCoordinates)
     throw LogicError("coordinate jet: features must equal the coordinate dimension");
+  if (count > kMaxCoordinates || static_cast<int>(direction_components.size()) != count)
+    throw LogicError("coordinate jet: one set component per direction, at most " +
+                     std::to_string(kMaxCoordinates));
   if (points.extent(0) != out.extent(1))
     throw LogicError("coordinate jet: point count mismatch");
   zero(out);
-  UnitComponents units{};
-  for (int j = 0; j < kMaxCoordinates; ++j)
-    units.component[j] = j < dimension ? unit_components[static_cast<std::size_t>(j)] : -1;
+  CoordinateSeeds<Real> seeds;
+  seeds.count = count;
+  for (int k = 0; k < count; ++k) {
+    const auto& direction = directions[static_cast<std::size_t>(k)];
+    if (static_cast<int>(direction.size()) != dimension)
+      throw LogicError("coordinate jet: a direction needs one entry per coordinate");
+    seeds.component[k] = direction_components[static_cast<std::size_t>(k)];
+    for (int j = 0; j < dimension; ++j)
+      seeds.seed[k][j] = static_cast<Real>(direction[static_cast<std::size_t>(j)]);
+  }
   Kokkos::parallel_for(
       "pinnbench::jet::coordinate_jet",
       Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<int>(points.extent(0))),
       KOKKOS_LAMBDA(const int n) {
-        const int* unit = units.component;
         for (int j = 0; j < dimension; ++j) {
           out(0, n, j) = points(n, j);
-          if (unit[j] >= 0)
-            out(unit[j], n, j) = Real(1);
+          for (int k = 0; k < seeds.count; ++k)
+            if (seeds.component[k] >= 0)
+              out(seeds.component[k], n, j) = seeds.seed[k][j];
         }
       });
+}
+
+template <class Real>
+void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                    const std::vector<int>& unit_components, const JetView<Real>& out)
+{
+  const int dimension = static_cast<int>(points.extent(1));
+  if (static_cast<int>(unit_components.size()) != dimension)
+    throw LogicError("coordinate jet: features must equal the coordinate dimension");
+  // The unit directions: d/dz_j of input j is 1.
+  std::vector<std::vector<double>> units(static_cast<std::size_t>(dimension),
+                                         std::vector<double>(static_cast<std::size_t>(dimension)));
+  for (int j = 0; j < dimension; ++j)
+    units[static_cast<std::size_t>(j)][static_cast<std::size_t>(j)] = 1.0;
+  coordinate_jet(points, units, unit_components, out);
 }
 
 template <class Real>
@@ -485,6 +518,9 @@ bool all_finite(const ConstJetView<Real>& a)
   template void coordinate_jet<Real>(                                                              \
       const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                         \
       const std::vector<int>&, const JetView<Real>&);                                              \
+  template void coordinate_jet<Real>(                                                              \
+      const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>&,                         \
+      const std::vector<std::vector<double>>&, const std::vector<int>&, const JetView<Real>&);     \
   template void affine_forward<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,        \
                                      const JetView<Real>&);                                        \
   template void affine_vjp<Real>(const ConstJetView<Real>&, const FeatureAffine<Real>&,            \

@@ -31,12 +31,30 @@ KOKKOS_INLINE_FUNCTION void tabulate(const Real* z0, int count, Real w1, Real w2
   }
 }
 
+/// tanh's table from its values y0 = tanh(z0): a VJP that has the forward's
+/// output need not evaluate tanh again (same bits: the forward computed y0 so).
+template <int Highest, class Real>
+KOKKOS_INLINE_FUNCTION void tabulate_tanh_at_values(const Real* y0, int count,
+                                                    BlockDerivatives<Real>& table)
+{
+  for (int f = 0; f < count; ++f) {
+    Real v[kMaxDerivative + 1];
+    detail::tanh_derivatives_at_value(y0[f], Highest, v);
+    for (int k = 0; k <= Highest; ++k)
+      table.d[k][f] = v[k];
+  }
+}
+
+/// `y0`, when given, are the values f(z0) (the forward's output): kinds whose
+/// derivatives are functions of the value (tanh) read them instead of z0.
 template <int Highest = kMaxDerivative, class Real>
 KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1, Real w2,
-                                     BlockDerivatives<Real>& table)
+                                     BlockDerivatives<Real>& table, const Real* y0 = nullptr)
 {
   switch (kind) {
   case UnaryKind::tanh:
+    if (y0 != nullptr)
+      return tabulate_tanh_at_values<Highest>(y0, count, table);
     return tabulate<UnaryKind::tanh, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sin:
     return tabulate<UnaryKind::sin, Highest>(z0, count, w1, w2, table);
@@ -65,21 +83,22 @@ KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, 
 /// VJP): the table entries above `highest` are left unset and never read.
 template <class Real>
 KOKKOS_INLINE_FUNCTION void tabulate_up_to(UnaryKind kind, int highest, const Real* z0, int count,
-                                           Real w1, Real w2, BlockDerivatives<Real>& table)
+                                           Real w1, Real w2, BlockDerivatives<Real>& table,
+                                           const Real* y0 = nullptr)
 {
   switch (highest) {
   case 0:
-    return tabulate<0>(kind, z0, count, w1, w2, table);
+    return tabulate<0>(kind, z0, count, w1, w2, table, y0);
   case 1:
-    return tabulate<1>(kind, z0, count, w1, w2, table);
+    return tabulate<1>(kind, z0, count, w1, w2, table, y0);
   case 2:
-    return tabulate<2>(kind, z0, count, w1, w2, table);
+    return tabulate<2>(kind, z0, count, w1, w2, table, y0);
   case 3:
-    return tabulate<3>(kind, z0, count, w1, w2, table);
+    return tabulate<3>(kind, z0, count, w1, w2, table, y0);
   case 4:
-    return tabulate<4>(kind, z0, count, w1, w2, table);
+    return tabulate<4>(kind, z0, count, w1, w2, table, y0);
   default:
-    return tabulate<kMaxDerivative>(kind, z0, count, w1, w2, table);
+    return tabulate<kMaxDerivative>(kind, z0, count, w1, w2, table, y0);
   }
 }
 

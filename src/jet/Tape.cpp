@@ -139,6 +139,27 @@ Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, Me
 
 template <class Real>
 typename Tape<Real>::NodeId
+Tape<Real>::coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                        const DerivativeSetPtr& set,
+                        const std::vector<std::vector<double>>& directions)
+{
+  const int count = static_cast<int>(directions.size());
+  if (count != set->dimension())
+    throw LogicError("directional coordinate jet: " + std::to_string(count) +
+                     " directions, the derivative set has " + std::to_string(set->dimension()) +
+                     " coordinates");
+  std::vector<int> components(static_cast<std::size_t>(count));
+  for (int k = 0; k < count; ++k)
+    components[static_cast<std::size_t>(k)] = set->find(MultiIndex::unit(k));
+  const int dimension = static_cast<int>(points.extent(1));
+  Node& node = record(Op::coordinates, set, static_cast<int>(points.extent(0)), dimension,
+                      "pinnbench::jet::coordinates");
+  coordinate_jet<Real>(points, directions, components, node.value);
+  return last();
+}
+
+template <class Real>
+typename Tape<Real>::NodeId
 Tape<Real>::constants(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& values,
                       const DerivativeSetPtr& set)
 {
@@ -1008,7 +1029,7 @@ void Tape<Real>::backward_node(Node& node)
     if (in.requires_grad) {
       auto adjoint_z = contribute(node.a, accumulate);
       unary_vjp<Real>(node.kind, w1, w2, *node.faa_di_bruno, z, adjoint_y, adjoint_z, accumulate,
-                      variant_);
+                      variant_, node.value);
     }
     return;
   }

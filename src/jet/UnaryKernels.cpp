@@ -64,7 +64,7 @@ void unary_forward_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
 template <class Real>
 void unary_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                        const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
-                       const JetView<Real>& adjoint_z, bool accumulate)
+                       const JetView<Real>& adjoint_z, bool accumulate, const Real* y_values)
 {
   const int components = static_cast<int>(z.extent(0));
   const int points = static_cast<int>(z.extent(1));
@@ -83,7 +83,8 @@ void unary_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram
           const int count = features - f0 < kBlock ? features - f0 : kBlock;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate_up_to(kind, highest, z_data + base, count, w1, w2, table);
+          tabulate_up_to(kind, highest, z_data + base, count, w1, w2, table,
+                         y_values ? y_values + base : nullptr);
           faa_di_bruno_vjp(terms, offsets, components, table, z_data + base, plane, g_data + base,
                            plane, count, out_data + base, plane, accumulate);
         }
@@ -154,7 +155,7 @@ void laplacian_forward_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrun
 template <class Real>
 void laplacian_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                            const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
-                           const JetView<Real>& adjoint_z, bool accumulate)
+                           const JetView<Real>& adjoint_z, bool accumulate, const Real* y_values)
 {
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
@@ -174,7 +175,8 @@ void laplacian_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
           const int count = features - f0 < kBlock ? features - f0 : kBlock;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate<3>(kind, z_data + base, count, w1, w2, table);
+          tabulate<3>(kind, z_data + base, count, w1, w2, table,
+                      y_values ? y_values + base : nullptr);
           const Real* d1 = table.d[1];
           const Real* d2 = table.d[2];
           const Real* d3 = table.d[3];
@@ -291,7 +293,7 @@ void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
 template <class Real>
 void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                               const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
-                              const JetView<Real>& adjoint_z, bool accumulate)
+                              const JetView<Real>& adjoint_z, bool accumulate, const Real* y_values)
 {
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
@@ -319,7 +321,8 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
           const int count = features - f0 < kBlock ? features - f0 : kBlock;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate<3>(kind, z_data + base, count, w1, w2, table);
+          tabulate<3>(kind, z_data + base, count, w1, w2, table,
+                      y_values ? y_values + base : nullptr);
           const Real* d1 = table.d[1];
           const Real* d2 = table.d[2];
           const Real* d3 = table.d[3];
@@ -508,17 +511,23 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
 template <class Real>
 void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
-               const JetView<Real>& adjoint_z, bool accumulate, KernelVariant variant)
+               const JetView<Real>& adjoint_z, bool accumulate, KernelVariant variant,
+               const ConstJetView<Real>& y)
 {
   check_program(program, static_cast<int>(z.extent(0)));
+  if (y.size() > 0 &&
+      (y.extent(0) != z.extent(0) || y.extent(1) != z.extent(1) || y.extent(2) != z.extent(2)))
+    throw LogicError("unary_vjp: input and output jets differ in shape");
+  // Component 0 of y, laid out like component 0 of z.
+  const Real* y_values = y.size() > 0 ? y.data() : nullptr;
   if (use_flat(variant))
     dispatch_vjp_flat(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
   else if (program.laplacian_fast_path)
-    laplacian_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
+    laplacian_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate, y_values);
   else if (program.second_order_fast_path)
-    second_order_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
+    second_order_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate, y_values);
   else
-    unary_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate);
+    unary_vjp_blocked(kind, w1, w2, program, z, adjoint_y, adjoint_z, accumulate, y_values);
 }
 
 template <class Real>
@@ -623,7 +632,8 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                                     KernelVariant);                                                \
   template void unary_vjp<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,                   \
                                 const ConstJetView<Real>&, const ConstJetView<Real>&,              \
-                                const JetView<Real>&, bool, KernelVariant);                        \
+                                const JetView<Real>&, bool, KernelVariant,                         \
+                                const ConstJetView<Real>&);                                        \
   template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
                                               const ConstJetView<Real>&, double&, double&,         \
                                               KernelVariant);

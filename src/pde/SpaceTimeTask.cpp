@@ -89,9 +89,11 @@ PointCloud SpaceTimeGeometry::domain_points(const DomainSampling& sampling, bool
                         static_cast<std::uint32_t>(stream));
 }
 
-std::vector<Term> SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bool test,
-                                           const std::vector<MultiIndex>& pde_derivatives,
-                                           const std::vector<ConditionSpec>& conditions) const
+std::vector<Term>
+SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bool test,
+                         const std::vector<MultiIndex>& pde_derivatives,
+                         const std::vector<ConditionSpec>& conditions,
+                         const std::vector<std::vector<double>>& pde_directions) const
 {
   std::vector<Term> terms;
   Term residual;
@@ -99,6 +101,7 @@ std::vector<Term> SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bo
   residual.kind = TermKind::pde;
   residual.evaluations = {domain_points(sampling.domain, test)};
   residual.derivatives = {pde_derivatives};
+  residual.directions = pde_directions;
   terms.push_back(std::move(residual));
 
   const double x0 = x_range_.first, x1 = x_range_.second;
@@ -174,7 +177,7 @@ template <class Real>
 jet::Var<Real> ConvectionTask::residual_of(const Term& term, const TermContext<Real>& c) const
 {
   if (term.name == "residual")
-    return c.d(c.u(), T) + static_cast<Real>(beta_) * c.d(c.u(), X);
+    return c.along(c.u(), characteristic()); // u_t + beta u_x
   if (term.name == "initial")
     return c.u() - jet::sin(c.coordinate(X));
   if (term.name == "boundary")

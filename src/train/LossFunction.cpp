@@ -52,6 +52,16 @@ void perturb_points(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
       });
 }
 
+/// The set of a residual that reads first derivatives along `count` directions
+/// only: the value and d/dz_k for each direction.
+jet::DerivativeSetPtr directional_set(std::size_t count)
+{
+  std::vector<jet::MultiIndex> units;
+  for (std::size_t k = 0; k < count; ++k)
+    units.push_back(jet::MultiIndex::unit(static_cast<int>(k)));
+  return jet::DerivativeSet::closure_of(static_cast<int>(count), units);
+}
+
 } // namespace
 
 template <class Real>
@@ -109,6 +119,19 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
           dimension, term.derivatives[static_cast<std::size_t>(k)],
           term.laplacian_masks(k, dimension), raise,
           settings_.collapse_laplacians && evaluations == 1 && sequence.length == 1));
+    }
+    // Directional jets where nothing differentiates the residual again and the
+    // network is evaluated once, when they take fewer components (u_t + beta u_x:
+    // {u, d_v u} instead of {u, u_x, u_t}). Their set is a plain one, so
+    // pseudo-sequence models carry them too (one token coordinate per direction
+    // and token instead of one per input and token).
+    if (!term.directions.empty() && settings_.carry_directions && raise == 0 && evaluations == 1 &&
+        term.laplacians.empty()) {
+      const auto set = directional_set(term.directions.size());
+      if (set->size() < prepared.sets.front()->size()) {
+        prepared.sets.front() = set;
+        prepared.carried_directions = term.directions;
+      }
     }
     if (term.point_data.size() > 0 && term.point_data.size() != term.size())
       throw NotImplementedError("term '" + term.name +
@@ -264,7 +287,10 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                            static_cast<std::uint64_t>(prepared.global_offset + begin));
       points = moved;
     }
-    jet::Var<Real> z(tape_, tape_.coordinates(points, prepared.sets[static_cast<std::size_t>(k)]));
+    const auto& set = prepared.sets[static_cast<std::size_t>(k)];
+    jet::Var<Real> z(tape_, prepared.carried_directions.empty()
+                                ? tape_.coordinates(points, set)
+                                : tape_.coordinates(points, set, prepared.carried_directions));
     jet::Var<Real> u = model_.forward(z);
     coordinates.push_back(z);
     outputs.push_back(u);
@@ -279,7 +305,8 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                                         Kokkos::ALL),
                         prepared.sets.front()));
   const pde::TermContext<Real> context(dimension, outputs, coordinates,
-                                       prepared.global_offset + begin, point_data, prepared.tokens);
+                                       prepared.global_offset + begin, point_data, prepared.tokens,
+                                       prepared.carried_directions);
   jet::Var<Real> residual = task_.residual(prepared.term, context);
   if (prepared.first_token_only)
     residual = jet::Var<Real>(tape_, tape_.select_rows(residual.id(), prepared.tokens, 0));

@@ -39,11 +39,13 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
                    const ConstJetView<Real>& z, const JetView<Real>& y,
                    KernelVariant variant = KernelVariant::automatic);
 
+/// `y`, when not empty, is the forward's output f(z): the host kernels then read
+/// tanh's derivatives off its value instead of evaluating tanh again.
 template <class Real>
 void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
                const JetView<Real>& adjoint_z, bool accumulate,
-               KernelVariant variant = KernelVariant::automatic);
+               KernelVariant variant = KernelVariant::automatic, const ConstJetView<Real>& y = {});
 
 /// dL/dw1 and dL/dw2 of the wave activation y = w1 sin z + w2 cos z, given dL/dy.
 template <class Real>
@@ -90,6 +92,13 @@ void leibniz_vjp(const LeibnizProgram& program, const ConstJetView<Real>& adjoin
 template <class Real>
 void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                     const std::vector<int>& unit_components, const JetView<Real>& out);
+/// The coordinate jet of points [N][d] whose jet coordinates are directions in
+/// input space: d/dz_k of input j is directions[k][j] (directional jets);
+/// `direction_components[k]` is the component of e_k in the set (or -1).
+template <class Real>
+void coordinate_jet(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                    const std::vector<std::vector<double>>& directions,
+                    const std::vector<int>& direction_components, const JetView<Real>& out);
 
 /// A per-feature affine map z_f = scale_f a_f + shift_f (at most kMaxCoordinates
 /// features): input normalisation, whose jet keeps derivatives in the original

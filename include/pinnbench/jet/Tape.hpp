@@ -48,6 +48,12 @@ public:
   /// The coordinate jet of `points` [N][d] on `set` (constant: no gradient).
   NodeId coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
                      const DerivativeSetPtr& set);
+  /// The coordinate jet of `points` [N][d] on a set over directions in input
+  /// space (directional jets): d/dz_k of input j is directions[k][j], so d/dz_k
+  /// of a function of the inputs is its derivative along directions[k].
+  NodeId coordinates(const Kokkos::View<const Real**, Kokkos::LayoutRight, MemorySpace>& points,
+                     const DerivativeSetPtr& set,
+                     const std::vector<std::vector<double>>& directions);
 
   /// Per-point constants `values` [N][F] (F <= 6) as a jet on `set`: the values
   /// with zero derivatives (no gradient), e.g. boundary normals.

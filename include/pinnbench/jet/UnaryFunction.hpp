@@ -43,6 +43,26 @@ KOKKOS_INLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real s
     d[k] = (k % 4 == 0) ? s : (k % 4 == 1) ? c : (k % 4 == 2) ? -s : -c;
 }
 
+/// tanh's derivatives from its value s = tanh z: polynomials in s times (1 - s^2)
+/// (a VJP that has the forward's output need not evaluate tanh again).
+template <class Real>
+KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real* d)
+{
+  const Real s2 = s * s;
+  const Real p = Real(1) - s2;
+  d[0] = s;
+  if (highest >= 1)
+    d[1] = p;
+  if (highest >= 2)
+    d[2] = Real(-2) * s * p;
+  if (highest >= 3)
+    d[3] = Real(-2) * p * (Real(1) - Real(3) * s2);
+  if (highest >= 4)
+    d[4] = Real(8) * s * p * (Real(2) - Real(3) * s2);
+  if (highest >= 5)
+    d[5] = p * (Real(16) + s2 * (Real(-120) + Real(120) * s2));
+}
+
 template <class Real>
 KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
 {
@@ -70,24 +90,9 @@ KOKKOS_INLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highes
                                               Real w1 = Real(1), Real w2 = Real(1))
 {
   switch (kind) {
-  case UnaryKind::tanh: {
-    // Derivatives of tanh are polynomials in s = tanh z times (1 - s^2).
-    const Real s = math::fast_tanh(z);
-    const Real s2 = s * s;
-    const Real p = Real(1) - s2;
-    d[0] = s;
-    if (highest >= 1)
-      d[1] = p;
-    if (highest >= 2)
-      d[2] = Real(-2) * s * p;
-    if (highest >= 3)
-      d[3] = Real(-2) * p * (Real(1) - Real(3) * s2);
-    if (highest >= 4)
-      d[4] = Real(8) * s * p * (Real(2) - Real(3) * s2);
-    if (highest >= 5)
-      d[5] = p * (Real(16) + s2 * (Real(-120) + Real(120) * s2));
+  case UnaryKind::tanh:
+    detail::tanh_derivatives_at_value(math::fast_tanh(z), highest, d);
     break;
-  }
   case UnaryKind::sin:
     detail::sin_derivatives(z, highest, d, Real(1));
     break;

@@ -74,7 +74,8 @@ public:
 
   std::vector<Term> terms(const SpaceTimeSampling& sampling, bool test,
                           const std::vector<jet::MultiIndex>& pde_derivatives,
-                          const std::vector<ConditionSpec>& conditions) const;
+                          const std::vector<ConditionSpec>& conditions,
+                          const std::vector<std::vector<double>>& pde_directions = {}) const;
   PointCloud domain_points(const DomainSampling& sampling, bool test) const;
 
 private:
@@ -101,12 +102,12 @@ public:
   std::vector<Term> training_terms() const override
   {
     return geometry_.terms(geometry_.settings().train, false, derived().pde_derivatives(),
-                           derived().conditions());
+                           derived().conditions(), derived().pde_directions());
   }
   std::vector<Term> test_terms() const override
   {
     return geometry_.terms(geometry_.settings().test, true, derived().pde_derivatives(),
-                           derived().conditions());
+                           derived().conditions(), derived().pde_directions());
   }
   PointCloud test_points() const override
   {
@@ -127,6 +128,10 @@ public:
     return values;
   }
 
+  /// Directions the residual differentiates along (Term::directions); a task
+  /// that reads some hides this.
+  std::vector<std::vector<double>> pde_directions() const { return {}; }
+
 protected:
   const Derived& derived() const { return *static_cast<const Derived*>(this); }
   const SpaceTimeGeometry& geometry() const { return geometry_; }
@@ -142,12 +147,16 @@ public:
   ConvectionTask(double beta, SpaceTimeSettings settings);
   std::string name() const override { return "convection"; }
   std::vector<jet::MultiIndex> pde_derivatives() const;
+  std::vector<std::vector<double>> pde_directions() const { return {characteristic()}; }
   std::vector<ConditionSpec> conditions() const;
   double solution(double x, double t) const;
   template <class Real>
   jet::Var<Real> residual_of(const Term& term, const TermContext<Real>& c) const;
 
 private:
+  /// (beta, 1): u_t + beta u_x is the derivative along it.
+  std::vector<double> characteristic() const { return {beta_, 1.0}; }
+
   double beta_;
 };
 

@@ -12,6 +12,8 @@
 #include <map>
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Expression.hpp>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace pinnbench::pde {
@@ -26,11 +28,17 @@ public:
   /// coordinates); `first_point` is the global index of the chunk's first point;
   /// `point_data` the term's per-point constants on the first evaluation's
   /// points (Term::point_data), if it has any; `tokens` the rows per point of a
-  /// pseudo-sequence model (first_point then counts token rows).
+  /// pseudo-sequence model (first_point then counts token rows);
+  /// `carried_directions` the term's directions (Term::directions) when the jets'
+  /// coordinates are those directions rather than the inputs (directional jets).
   TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
-              std::int64_t first_point = 0, Var point_data = {}, int tokens = 1)
-      : dimension_(dimension), first_point_(first_point), tokens_(tokens)
+              std::int64_t first_point = 0, Var point_data = {}, int tokens = 1,
+              std::vector<std::vector<double>> carried_directions = {})
+      : dimension_(dimension), first_point_(first_point), tokens_(tokens),
+        carried_directions_(std::move(carried_directions))
   {
+    if (!carried_directions_.empty() && outputs.size() != 1)
+      throw LogicError("directional jets need a term with a single evaluation");
     const int count = static_cast<int>(outputs.size());
     for (int k = 0; k < count; ++k) {
       own_outputs_.push_back(outputs[static_cast<std::size_t>(k)]);
@@ -82,6 +90,9 @@ public:
   /// d v / d(coordinate j of an evaluation).
   Var d(const Var& v, int j, int evaluation = 0) const
   {
+    if (!carried_directions_.empty())
+      throw LogicError("the term's jets carry derivatives along its declared directions "
+                       "only: read them with along()");
     if (evaluations() == 1)
       return jet::d(v, j);
     const auto own = own_jets_.find(v.id());
@@ -102,6 +113,32 @@ public:
       const Var second = d(d(v, j, evaluation), j, evaluation);
       sum = sum.valid() ? sum + second : second;
     }
+    return sum;
+  }
+  /// The derivative of v along `direction` (one entry per input): sum_j
+  /// direction[j] dv/dx_j. Declare the direction in the term (Term::directions)
+  /// so the jet may carry it as a coordinate of its own.
+  Var along(const Var& v, const std::vector<double>& direction) const
+  {
+    if (static_cast<int>(direction.size()) != dimension_)
+      throw LogicError("along(): a direction needs one entry per input (" +
+                       std::to_string(dimension_) + ")");
+    if (!carried_directions_.empty()) {
+      for (std::size_t k = 0; k < carried_directions_.size(); ++k)
+        if (carried_directions_[k] == direction)
+          return jet::d(v, static_cast<int>(k));
+      throw LogicError("along(): the term does not declare this direction");
+    }
+    Var sum;
+    for (int j = 0; j < dimension_; ++j) {
+      const double weight = direction[static_cast<std::size_t>(j)];
+      if (weight == 0.0)
+        continue;
+      const Var term = weight == 1.0 ? d(v, j) : static_cast<Real>(weight) * d(v, j);
+      sum = sum.valid() ? sum + term : term;
+    }
+    if (!sum.valid())
+      throw LogicError("along(): the zero direction");
     return sum;
   }
   /// Every axis of the term's coordinate system.
@@ -136,6 +173,7 @@ private:
   std::vector<Var> coordinates_;
   std::int64_t first_point_;
   int tokens_ = 1;
+  std::vector<std::vector<double>> carried_directions_;
   Var point_data_;
   /// combined jet -> (the evaluation's own jet it was made from, the evaluation)
   mutable std::map<int, std::pair<Var, int>> own_jets_;

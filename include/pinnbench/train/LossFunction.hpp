@@ -24,6 +24,10 @@ struct LossSettings
   /// jet component where that is smaller and the objective allows it; false
   /// always uses one component per second derivative (for comparisons).
   bool collapse_laplacians = true;
+  /// Carry the directions a term declares (Term::directions) as the jet's
+  /// coordinates where that is smaller and the objective allows it; false
+  /// always differentiates along the inputs (for comparisons).
+  bool carry_directions = true;
 };
 
 /// A loss evaluation: the total and every reported term (unweighted; the loss is
@@ -69,7 +73,10 @@ private:
     std::vector<Matrix<Real>> points; ///< per evaluation, this rank's block [n][d]
     std::int64_t global_offset = 0;
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
-    Matrix<Real> point_data;                 ///< this rank's block of Term::point_data, or empty
+    /// The term's directions when the jets' coordinates are those (directional
+    /// jets; single evaluation), else empty.
+    std::vector<std::vector<double>> carried_directions;
+    Matrix<Real> point_data; ///< this rank's block of Term::point_data, or empty
     double weight = 1.0;
     std::int64_t alignment = 1;    ///< chunks and blocks hold whole multiples of this
     int tokens = 1;                ///< rows per point (pseudo-sequence models)
