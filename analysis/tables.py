@@ -324,6 +324,15 @@ def _context_cell(name: str, value: object, record: RunRecord) -> str:
     return str(value)
 
 
+def _group_by(records: Iterable[RunRecord],
+              key: Callable[[RunRecord], tuple]) -> dict[tuple, list[RunRecord]]:
+    """Records per key, in first-seen order: the blocks of the paper tables."""
+    groups: dict[tuple, list[RunRecord]] = defaultdict(list)
+    for record in records:
+        groups[key(record)].append(record)
+    return groups
+
+
 def _collect_cells(records: Iterable[RunRecord], key: Callable[[RunRecord], tuple],
                    warn: Warn) -> dict[tuple, Cell]:
     """Group records into cells and warn when one cell holds a seed twice."""
@@ -347,6 +356,42 @@ def _status_note() -> str:
             f"run did not end ok).")
 
 
+def _metric_columns(key_title: str, groups: Sequence[str], metrics: Sequence[tuple],
+                    show_status: bool) -> list[Column]:
+    """The three paper tables share this header: a key column, each group's metric
+    columns, and Status when some run did not end ok."""
+    columns = [Column(key_title, key=True)]
+    for group in groups:
+        columns += [Column(title, group=group) for title, _, _ in metrics]
+    if show_status:
+        columns.append(Column("Status", key=True))
+    return columns
+
+
+def _metric_row(label: str, groups: Sequence[tuple[str, Cell | None]], metrics: Sequence[tuple],
+                show_status: bool) -> Row:
+    """One row of the paper tables: each group's cell (``None``: no run) as its metric
+    summaries, then, when shown, the groups' non-ok statuses (``ok``; ``—`` without runs)."""
+    row = [label]
+    notes = []
+    for name, cell in groups:
+        summary_of = (Cell() if cell is None else cell).summary
+        row += [format_summary(summary_of(metric), kind) for _, metric, kind in metrics]
+        if cell is not None and cell.status_counts():
+            notes.append(f"{name}: {cell.status_text()}")
+    if show_status:
+        has_runs = any(cell is not None for _, cell in groups)
+        row.append("; ".join(notes) if notes else (OK_STATUS if has_runs else MISSING))
+    return Row(row)
+
+
+def _model_block_title(record: RunRecord, splits: Sequence[str], values: Sequence[object]) -> str:
+    """A block of the RoPINN and PINNacle tables: the model, then the settings that split it."""
+    title = display_name(MODEL_DISPLAY, record.model, record.model_label)
+    context = [_context_text(name, value) for name, value in zip(splits, values)]
+    return title + " — " + ", ".join(context) if context else title
+
+
 # ------------------------------------------------------------- RoPINN table
 
 
@@ -366,16 +411,10 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
     cells = _collect_cells(selected, lambda r: (block_of(r), r.objective_label, r.task_label), warn)
     show_status = any(not r.ok for r in selected)
 
-    columns = [Column("Objective", key=True)]
-    for task in tasks:
-        group = display_name(TASK_DISPLAY, task_names[task], task)
-        columns += [Column(title, group=group) for title, _, _ in ROPINN_METRICS]
-    if show_status:
-        columns.append(Column("Status", key=True))
+    task_titles = {task: display_name(TASK_DISPLAY, task_names[task], task) for task in tasks}
+    columns = _metric_columns("Objective", list(task_titles.values()), ROPINN_METRICS, show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
 
     def block_order(block: tuple) -> tuple:
         model = blocks[block][0].model
@@ -385,11 +424,7 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
     sections = []
     for block in sorted(blocks, key=block_order):
         block_records = blocks[block]
-        model = block_records[0]
-        title = display_name(MODEL_DISPLAY, model.model, model.model_label)
-        context = [_context_text(name, value) for name, value in zip(splits, block[1:])]
-        if context:
-            title += " — " + ", ".join(context)
+        title = _model_block_title(block_records[0], splits, block[1:])
 
         # Row labels: the four canonical objectives always, plus any other label
         # of the same objectives (e.g. ropinn_past_iterations5) found in the block.
@@ -400,19 +435,10 @@ def build_ropinn_table(records: Sequence[RunRecord], task_order: Sequence[str] =
 
         section = Section(title)
         for label in row_labels:
-            row = [display_name(OBJECTIVE_DISPLAY, objective_of[label], label)]
-            notes = []
-            for task in tasks:
-                cell = cells.get((block, label, task), Cell())
-                row += [format_summary(cell.summary(metric), kind)
-                        for _, metric, kind in ROPINN_METRICS]
-                if cell.status_counts():
-                    notes.append(f"{display_name(TASK_DISPLAY, task_names[task], task)}: "
-                                 f"{cell.status_text()}")
-            if show_status:
-                has_runs = any((block, label, task) in cells for task in tasks)
-                row.append("; ".join(notes) if notes else (OK_STATUS if has_runs else MISSING))
-            section.rows.append(Row(row))
+            section.rows.append(_metric_row(
+                display_name(OBJECTIVE_DISPLAY, objective_of[label], label),
+                [(task_titles[task], cells.get((block, label, task))) for task in tasks],
+                ROPINN_METRICS, show_status))
 
         section.rows += _promotion_rows(block, row_labels, objective_of, tasks, cells, show_status)
         sections.append(section)
@@ -482,16 +508,10 @@ def build_propinn_table(records: Sequence[RunRecord], task_order: Sequence[str] 
 
     cells = _collect_cells(selected, lambda r: (block_of(r), r.model_label, r.task_label), warn)
     show_status = any(not r.ok for r in selected)
-    columns = [Column("Model", key=True)]
-    for task in tasks:
-        group = display_name(TASK_DISPLAY, present[task], task)
-        columns += [Column(title, group=group) for title, _, _ in PROPINN_METRICS]
-    if show_status:
-        columns.append(Column("Status", key=True))
+    task_titles = {task: display_name(TASK_DISPLAY, present[task], task) for task in tasks}
+    columns = _metric_columns("Model", list(task_titles.values()), PROPINN_METRICS, show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
     sections = []
     for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
         model_of = {r.model_label: r.model for r in blocks[block]}
@@ -502,18 +522,10 @@ def build_propinn_table(records: Sequence[RunRecord], task_order: Sequence[str] 
         section = Section(title)
         for label in labels:
             name = display_name(MODEL_DISPLAY, model_of[label], label)
-            row = ["Vanilla PINN" if name == "PINN" else name]
-            notes = []
-            for task in tasks:
-                cell = cells.get((block, label, task), Cell())
-                row += [format_summary(cell.summary(metric), kind)
-                        for _, metric, kind in PROPINN_METRICS]
-                if cell.status_counts():
-                    notes.append(f"{display_name(TASK_DISPLAY, present[task], task)}: "
-                                 f"{cell.status_text()}")
-            if show_status:
-                row.append("; ".join(notes) if notes else OK_STATUS)
-            section.rows.append(Row(row))
+            section.rows.append(_metric_row(
+                "Vanilla PINN" if name == "PINN" else name,
+                [(task_titles[task], cells.get((block, label, task))) for task in tasks],
+                PROPINN_METRICS, show_status))
 
         # Promotion of each ProPINN row over the best other row, per metric.
         for label in [lb for lb in labels if model_of[lb] == "propinn"]:
@@ -665,39 +677,24 @@ def build_pinnacle_table(records: Sequence[RunRecord], task_order: Sequence[str]
     objectives = sorted(objective_of, key=lambda label: (
         ROPINN_OBJECTIVES.index(objective_of[label]), label != objective_of[label], label))
 
-    columns = [Column("Task", key=True)]
-    for label in objectives:
-        group = display_name(OBJECTIVE_DISPLAY, objective_of[label], label)
-        columns += [Column(title, group=group) for title, _, _ in PINNACLE_METRICS]
-    if show_status:
-        columns.append(Column("Status", key=True))
+    objective_titles = {label: display_name(OBJECTIVE_DISPLAY, objective_of[label], label)
+                        for label in objectives}
+    columns = _metric_columns("Task", list(objective_titles.values()), PINNACLE_METRICS,
+                              show_status)
 
-    blocks: dict[tuple, list[RunRecord]] = defaultdict(list)
-    for record in selected:
-        blocks[block_of(record)].append(record)
+    blocks = _group_by(selected, block_of)
 
     sections = []
     for block in sorted(blocks, key=lambda b: tuple(_sort_value(v) for v in b)):
-        model = blocks[block][0]
-        title = display_name(MODEL_DISPLAY, model.model, model.model_label)
-        context = [_context_text(name, value) for name, value in zip(splits, block[1:])]
-        if context:
-            title += " — " + ", ".join(context)
+        title = _model_block_title(blocks[block][0], splits, block[1:])
         block_tasks = [t for t in tasks if any((block, o, t) in cells for o in objectives)]
         section = Section(title)
         for task in block_tasks:
-            row = [display_name(PINNACLE_DISPLAY, task_names[task], task)]
-            notes = []
-            for label in objectives:
-                cell = cells.get((block, label, task), Cell())
-                row += [format_summary(cell.summary(metric), kind)
-                        for _, metric, kind in PINNACLE_METRICS]
-                if cell.status_counts():
-                    notes.append(f"{display_name(OBJECTIVE_DISPLAY, objective_of[label], label)}: "
-                                 f"{cell.status_text()}")
-            if show_status:
-                row.append("; ".join(notes) if notes else OK_STATUS)
-            section.rows.append(Row(row))
+            section.rows.append(_metric_row(
+                display_name(PINNACLE_DISPLAY, task_names[task], task),
+                [(objective_titles[label], cells.get((block, label, task)))
+                 for label in objectives],
+                PINNACLE_METRICS, show_status))
 
         # The summary row: share of tasks improved over the vanilla column.
         baseline = "vanilla" if "vanilla" in objectives else None

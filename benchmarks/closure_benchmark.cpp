@@ -10,13 +10,16 @@
 // is carried as one collapsed jet component (7 components), or, with
 // `--collapse off`, as five second derivatives (11). Likewise convection's
 // u_t + 50 u_x is carried on directional jets (2 components: u and its
-// derivative along (50, 1)) or, with `--collapse off`, as u_x and u_t (3).
+// derivative along (50, 1)) or, with `--collapse off`, as u_x and u_t (3), and
+// the wave's u_tt - 4 u_xx as the mixed derivative along (2, 1) and (-2, 1) (4
+// components) or as u_xx and u_tt (5).
 //
 // Also measures, in the same run, a plain KokkosBlas::gemm of the closure's
 // hidden-layer shape: the closure's GEMM flops divided by that rate is the time
 // its GEMMs alone would take, and closure time / that time is the overhead of
 // everything else.
-#include <KokkosBlas3_gemm.hpp>
+#include "BenchmarkTiming.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -42,6 +45,7 @@
 #include <vector>
 
 using namespace pinnbench;
+using namespace pinnbench::benchmarks;
 
 namespace {
 
@@ -208,41 +212,6 @@ double peak_resident_mb()
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-/// CPU seconds of this process (all threads): with one thread a measure that
-/// other processes on a shared machine disturb far less than wall time.
-double process_cpu_seconds()
-{
-  timespec now{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
-}
-
-double median(std::vector<double> values)
-{
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-/// GFLOP/s of C[m, n] = A[m, k] B[n, k]^T, median of a few calls.
-template <class Real>
-double gemm_rate(int m, int k, int n)
-{
-  Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace> a("a", m, k), b("b", n, k), c("c", m, n);
-  Kokkos::deep_copy(a, Real(0.5));
-  Kokkos::deep_copy(b, Real(0.25));
-  std::vector<double> seconds;
-  for (int r = 0; r < 6; ++r) {
-    Kokkos::fence();
-    const double start = MPI_Wtime();
-    KokkosBlas::gemm("N", "T", Real(1), a, b, Real(0), c);
-    Kokkos::fence();
-    if (r > 0)
-      seconds.push_back(MPI_Wtime() - start);
-  }
-  return 2.0 * m * k * n / median(seconds) / 1e9;
-}
-
 template <class Real>
 void run(const Options& o, const parallel::MpiContext& mpi)
 {
@@ -337,8 +306,14 @@ void run(const Options& o, const parallel::MpiContext& mpi)
   const double closure_seconds = median(seconds);
 
   // The hidden-layer GEMM of the closure: [components * chunk, width] x [width, width].
-  const auto wave_set =
-      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
+  // The residual's set: directional jets unless --collapse off (LossFunction).
+  const auto wave_set = o.collapse
+                            ? jet::DerivativeSet::closure_of(2, {jet::MultiIndex::from({1, 1})})
+                            : jet::DerivativeSet::closure_of(
+                                  2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)});
+  const auto gpinn_wave_set =
+      jet::DerivativeSet::closure_of(2, {jet::MultiIndex::unit(0, 2), jet::MultiIndex::unit(1, 2)})
+          ->raised(1);
   const auto pnd_set = jet::DerivativeSet::for_residual(
       PoissonNdResidual::kDimension, {}, {jet::axis_mask({0, 1, 2, 3, 4}, 5)}, 0, o.collapse);
   const auto convection_set =
@@ -350,7 +325,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
                     : o.problem == "reaction" ? reaction_set
                     : o.problem == "wave"     ? wave_set
                     : o.problem == "pnd"      ? pnd_set
-                                              : wave_set->raised(1);
+                                              : gpinn_wave_set;
   const int tokens = model.sequence().length;
   const int components =
       tokens > 1 ? jet::sequence_set(set, tokens)->size() : static_cast<int>(set->size());
@@ -358,7 +333,7 @@ void run(const Options& o, const parallel::MpiContext& mpi)
       o.problem == "pnd" ? static_cast<long>(o.points) : static_cast<long>(o.grid) * o.grid;
   const int local_points = static_cast<int>((global_points * tokens + mpi.size() - 1) / mpi.size());
   const int rows = components * std::min(o.chunk, local_points);
-  const double peak_gflops = gemm_rate<Real>(rows, gemm_width, gemm_width);
+  const double peak_gflops = gemm_rate<Real>(rows, gemm_width, gemm_width, 1, 5, MPI_Wtime);
   const double gemm_seconds = static_cast<double>(flops) / (peak_gflops * 1e9);
 
   double peak_mb = peak_resident_mb();

@@ -12,10 +12,13 @@
 # pnd (PINNacle's 5-D Poisson residual, 5 x 100 net, --points uniform points) runs
 # pinnbench twice, with the Laplacian collapsed into one jet component (pnd/lap,
 # 7 components) and as five second derivatives (pnd/full, 11), against one
-# PyTorch run; convection likewise runs on directional jets (convection/dir, 2
-# components: u and its derivative along (50, 1)) and along the inputs
-# (convection/xt, 3). cpu_x is the speed-up in process CPU time, which other
-# processes on a shared machine disturb less than wall time.
+# PyTorch run; convection and wave likewise run on directional jets
+# (convection/dir, 2 components: u and its derivative along (50, 1); wave/dir, 4:
+# u, its derivatives along (2, 1) and (-2, 1) and the mixed one) and along the
+# inputs (convection/xt, 3; wave/xt, 5). reaction/w compares with PyTorch's
+# closure as RoPINN's scripts write it (they also take the unused u_x; plain
+# reaction leaves it out). cpu_x is the speed-up in process CPU time, which
+# other processes on a shared machine disturb less than wall time.
 # Prints one line per configuration; JSON of every run goes to closure_vs_torch.jsonl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     --model) models=$2; shift 2 ;;
     --points) points=$2; shift 2 ;;
     --chunk) chunk=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -51,12 +54,35 @@ log=closure_vs_torch.jsonl
 : > "$log"
 mpirun_flags="--allow-run-as-root --oversubscribe --bind-to none"
 
+# One table line: pinnbench's JSON against PyTorch's.
+compare() {
+  "$python" - "$@" <<'PY'
+import json, sys
+worker, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+speedup = theirs["seconds_per_closure"] / ours["seconds_per_closure"]
+cpu_speedup = theirs["cpu_seconds_per_closure"] / ours["cpu_seconds_per_closure"]
+memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
+problem = ours["problem"]
+if problem == "pnd":
+    problem += "/lap" if ours["collapse"] else "/full"
+elif problem in ("convection", "wave"):
+    problem += "/dir" if ours["collapse"] else "/xt"
+if theirs.get("as_written"):
+    problem += "/w"
+print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
+    ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
+    theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],
+    ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
+    theirs["peak_rss_mb"], memory))
+PY
+}
+
 printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' model problem prec wrk \
   pinnbench_s torch_s speedup cpu_x gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
 for model in $models; do
 for problem in $problems; do
   variants=on
-  case $problem in pnd|convection) variants="on off" ;; esac
+  case $problem in pnd|convection|wave) variants="on off" ;; esac
   for precision in $precisions; do
     for worker in $workers; do
       case $worker in
@@ -79,24 +105,15 @@ for problem in $problems; do
           ours=$(OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 mpirun $mpirun_flags -np "$ranks" "$bench" "${ours_args[@]}")
         fi
         echo "$ours" >> "$log"
-        "$python" - "$worker" "$ours" "$theirs" <<'PY'
-import json, sys
-worker, ours, theirs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
-speedup = theirs["seconds_per_closure"] / ours["seconds_per_closure"]
-cpu_speedup = theirs["cpu_seconds_per_closure"] / ours["cpu_seconds_per_closure"]
-memory = ours["peak_rss_mb"] / theirs["peak_rss_mb"]
-problem = ours["problem"]
-if problem == "pnd":
-    problem += "/lap" if ours["collapse"] else "/full"
-elif problem == "convection":
-    problem += "/dir" if ours["collapse"] else "/xt"
-print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
-    ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
-    theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],
-    ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
-    theirs["peak_rss_mb"], memory))
-PY
+        compare "$worker" "$ours" "$theirs"
       done
+      if [ "$problem" = reaction ]; then
+        # RoPINN's reaction scripts also take the unused u_x: reaction/w.
+        written=$(OMP_NUM_THREADS=$torch_threads "$python" "$here/torch_baseline.py" "${args[@]}" \
+                  --threads "$torch_threads" --warmup 1 --as-written)
+        echo "$written" >> "$log"
+        compare "$worker" "$ours" "$written"
+      fi
     done
   done
 done

@@ -11,7 +11,8 @@
 // in process CPU seconds, with its GEMM GFLOP), the closure's GEMM rate against
 // a plain GEMM of the hidden-layer shape, and the two-loop recursion's streamed
 // bytes per second against a plain read of an array the size of the history.
-#include <KokkosBlas3_gemm.hpp>
+#include "BenchmarkTiming.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -30,6 +31,7 @@
 #include <vector>
 
 using namespace pinnbench;
+using namespace pinnbench::benchmarks;
 
 namespace {
 
@@ -90,39 +92,6 @@ Options parse(int argc, char** argv)
   return o;
 }
 
-double cpu_seconds()
-{
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
-}
-
-double median(std::vector<double> values)
-{
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-/// GFLOP/s (CPU time) of C[m, n] = A[m, k] B[n, k]^T, median of a few calls.
-template <class Real>
-double gemm_rate(int m, int k, int n)
-{
-  Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace> a("a", m, k), b("b", n, k), c("c", m, n);
-  Kokkos::deep_copy(a, Real(0.5));
-  Kokkos::deep_copy(b, Real(0.25));
-  std::vector<double> seconds;
-  for (int r = 0; r < 12; ++r) {
-    Kokkos::fence();
-    const double start = cpu_seconds();
-    KokkosBlas::gemm("N", "T", Real(1), a, b, Real(0), c);
-    Kokkos::fence();
-    if (r > 1)
-      seconds.push_back(cpu_seconds() - start);
-  }
-  return 2.0 * m * k * n / median(seconds) / 1e9;
-}
-
 /// GB/s (CPU time) of summing an array of `count` entries, median of a few passes.
 template <class Real>
 double stream_rate(std::size_t count)
@@ -132,12 +101,12 @@ double stream_rate(std::size_t count)
   std::vector<double> seconds;
   for (int r = 0; r < 7; ++r) {
     Real sum = 0;
-    const double start = cpu_seconds();
+    const double start = process_cpu_seconds();
     Kokkos::parallel_reduce(
         "stream", Kokkos::RangePolicy<ExecutionSpace>(0, count),
         KOKKOS_LAMBDA(const std::size_t i, Real& local) { local += a(i); }, sum);
     if (r > 0)
-      seconds.push_back(cpu_seconds() - start);
+      seconds.push_back(process_cpu_seconds() - start);
     if (sum != static_cast<Real>(count))
       std::printf("stream sum wrong\n");
   }
@@ -158,9 +127,9 @@ std::string term_profile(const pde::Task& task, const nn::Model<Real>& model,
     alone.reset_gemm_statistics();
     std::vector<double> seconds;
     for (int r = 0; r < repeats; ++r) {
-      const double start = cpu_seconds();
+      const double start = process_cpu_seconds();
       alone.evaluate(parameters, true, 0);
-      seconds.push_back(cpu_seconds() - start);
+      seconds.push_back(process_cpu_seconds() - start);
     }
     const double gflop = static_cast<double>(alone.gemm_statistics().flops) / repeats / 1e9;
     char entry[256];
@@ -233,13 +202,13 @@ void run(const Options& o, const suite::RunSpec& spec, const parallel::MpiContex
     loss.reset_gemm_statistics();
     std::vector<double> closure_cpu;
     for (int r = 0; r < repeats; ++r) {
-      const double begin = cpu_seconds();
+      const double begin = process_cpu_seconds();
       closure();
-      closure_cpu.push_back(cpu_seconds() - begin);
+      closure_cpu.push_back(process_cpu_seconds() - begin);
     }
     const double closure_gflop = static_cast<double>(loss.gemm_statistics().flops) / repeats / 1e9;
     const int width = config["model"]["width"].as<int>();
-    const double plain = gemm_rate<Real>(2400, width, width);
+    const double plain = gemm_rate<Real>(2400, width, width, 2, 10, process_cpu_seconds);
     const std::size_t history =
         2 * static_cast<std::size_t>(s.memory_size) * model->layout().size();
     // The two-loop reads each stored s and y twice (the pairs filled when timing began).

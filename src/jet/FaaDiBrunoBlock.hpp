@@ -31,22 +31,28 @@ KOKKOS_INLINE_FUNCTION void tabulate(const Real* z0, int count, Real w1, Real w2
   }
 }
 
-/// tanh's table from its values y0 = tanh(z0): a VJP that has the forward's
-/// output need not evaluate tanh again (same bits: the forward computed y0 so).
-template <int Highest, class Real>
-KOKKOS_INLINE_FUNCTION void tabulate_tanh_at_values(const Real* y0, int count,
-                                                    BlockDerivatives<Real>& table)
+/// The table of tanh or the logistic function from their values y0 = f(z0):
+/// their derivatives are polynomials in the value, so a VJP that has the
+/// forward's output need not evaluate f again (same bits: the forward computed
+/// y0 so).
+template <UnaryKind Kind, int Highest, class Real>
+KOKKOS_INLINE_FUNCTION void tabulate_at_values(const Real* y0, int count,
+                                               BlockDerivatives<Real>& table)
 {
+  static_assert(Kind == UnaryKind::tanh || Kind == UnaryKind::sigmoid);
   for (int f = 0; f < count; ++f) {
     Real v[kMaxDerivative + 1];
-    detail::tanh_derivatives_at_value(y0[f], Highest, v);
+    if constexpr (Kind == UnaryKind::tanh)
+      detail::tanh_derivatives_at_value(y0[f], Highest, v);
+    else
+      detail::sigmoid_derivatives_at_value(y0[f], Highest, v);
     for (int k = 0; k <= Highest; ++k)
       table.d[k][f] = v[k];
   }
 }
 
 /// `y0`, when given, are the values f(z0) (the forward's output): kinds whose
-/// derivatives are functions of the value (tanh) read them instead of z0.
+/// derivatives are functions of the value (tanh, sigmoid) read them instead of z0.
 template <int Highest = kMaxDerivative, class Real>
 KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, Real w1, Real w2,
                                      BlockDerivatives<Real>& table, const Real* y0 = nullptr)
@@ -54,13 +60,15 @@ KOKKOS_INLINE_FUNCTION void tabulate(UnaryKind kind, const Real* z0, int count, 
   switch (kind) {
   case UnaryKind::tanh:
     if (y0 != nullptr)
-      return tabulate_tanh_at_values<Highest>(y0, count, table);
+      return tabulate_at_values<UnaryKind::tanh, Highest>(y0, count, table);
     return tabulate<UnaryKind::tanh, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sin:
     return tabulate<UnaryKind::sin, Highest>(z0, count, w1, w2, table);
   case UnaryKind::cos:
     return tabulate<UnaryKind::cos, Highest>(z0, count, w1, w2, table);
   case UnaryKind::sigmoid:
+    if (y0 != nullptr)
+      return tabulate_at_values<UnaryKind::sigmoid, Highest>(y0, count, table);
     return tabulate<UnaryKind::sigmoid, Highest>(z0, count, w1, w2, table);
   case UnaryKind::silu:
     return tabulate<UnaryKind::silu, Highest>(z0, count, w1, w2, table);

@@ -90,8 +90,8 @@ void forward_blocked(UnaryKind kind, const LeibnizProgram& leibniz,
 template <class Real>
 void vjp_blocked(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoProgram& program,
                  const ConstJetView<Real>& z, const ConstJetView<Real>& p,
-                 const ConstJetView<Real>& adjoint_y, const JetView<Real>& adjoint_p,
-                 const JetView<Real>& adjoint_z)
+                 const ConstJetView<Real>& y, const ConstJetView<Real>& adjoint_y,
+                 const JetView<Real>& adjoint_p, const JetView<Real>& adjoint_z)
 {
   const int components = static_cast<int>(p.extent(0));
   const int points = static_cast<int>(p.extent(1));
@@ -103,6 +103,7 @@ void vjp_blocked(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBruno
   const auto offsets = program.offsets;
   const Real* z_data = z.data();
   const Real* p_data = p.data();
+  const Real* y_data = y.data();
   const Real* g_data = adjoint_y.data();
   Real* gp_data = adjoint_p.data();
   Real* out_data = adjoint_z.data();
@@ -116,7 +117,8 @@ void vjp_blocked(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBruno
           const std::size_t z_base = static_cast<std::size_t>(n) * 2 * features + f0;
           const std::size_t base = static_cast<std::size_t>(n) * features + f0;
           BlockDerivatives<Real> table;
-          tabulate_up_to(kind, highest, p_data + base, count, Real(1), Real(1), table);
+          tabulate_up_to(kind, highest, p_data + base, count, Real(1), Real(1), table,
+                         y_data + base);
           // The activation's adjoint dL/dp for this block (still in cache below).
           faa_di_bruno_vjp(terms, offsets, components, table, p_data + base, plane, g_data + base,
                            plane, count, gp_data + base, plane, false);
@@ -192,8 +194,8 @@ void forward_flat(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrun
           pc[k] = acc + z(k, n, f);
           p(k, n, f) = pc[k];
         }
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, pc[0], highest, d, Real(1), Real(1));
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, p(0, n, f), highest, d, Real(1), Real(1));
         y(0, n, f) = d[0];
         for (int c = 1; c < components; ++c) {
           Real acc = Real(0);
@@ -234,8 +236,8 @@ void vjp_flat(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoPro
           pc[c] = p(c, n, f);
           gp[c] = Real(0);
         }
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, pc[0], highest, d, Real(1), Real(1));
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, p(0, n, f), highest, d, Real(1), Real(1));
         gp[0] = adjoint_y(0, n, f) * d[1];
         for (int c = 1; c < components; ++c) {
           const Real g = adjoint_y(c, n, f);
@@ -300,14 +302,16 @@ void qres_forward(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrun
 
 template <class Real>
 void qres_vjp(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoProgram& program,
-              const ConstJetView<Real>& z, const ConstJetView<Real>& p,
+              const ConstJetView<Real>& z, const ConstJetView<Real>& p, const ConstJetView<Real>& y,
               const ConstJetView<Real>& adjoint_y, const JetView<Real>& work,
               const JetView<Real>& adjoint_z, KernelVariant variant)
 {
   check_shapes<Real>(leibniz, program, z, p);
+  if (y.extent(0) != p.extent(0) || y.extent(1) != p.extent(1) || y.extent(2) != p.extent(2))
+    throw LogicError("QRes block: y must have p's shape");
   const int components = static_cast<int>(p.extent(0));
   if (!use_flat(variant))
-    vjp_blocked(kind, leibniz, program, z, p, adjoint_y, work, adjoint_z);
+    vjp_blocked(kind, leibniz, program, z, p, y, adjoint_y, work, adjoint_z);
   else if (components <= 8)
     vjp_flat<Real, 8>(kind, leibniz, program, z, p, adjoint_y, adjoint_z);
   else if (components <= 16)
@@ -371,8 +375,8 @@ void qres_unpack_gradient(const BiasView<Real>& packed, const QResBlockParameter
                                    const JetView<Real>&, KernelVariant);                           \
   template void qres_vjp<Real>(UnaryKind, const LeibnizProgram&, const FaaDiBrunoProgram&,         \
                                const ConstJetView<Real>&, const ConstJetView<Real>&,               \
-                               const ConstJetView<Real>&, const JetView<Real>&,                    \
-                               const JetView<Real>&, KernelVariant);                               \
+                               const ConstJetView<Real>&, const ConstJetView<Real>&,               \
+                               const JetView<Real>&, const JetView<Real>&, KernelVariant);         \
   template void qres_pack_parameters<Real>(const BiasView<Real>&, const QResBlockParameters&, int, \
                                            int, const BiasGradientView<Real>&);                    \
   template void qres_unpack_gradient<Real>(const BiasView<Real>&, const QResBlockParameters&, int, \

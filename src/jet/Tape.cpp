@@ -968,8 +968,8 @@ void Tape<Real>::backward_node(Node& node)
         qres_work_.view(1, 1, static_cast<int>(3 * plane), "pinnbench::jet::qres_work").data();
     const JetView<Real> adjoint_z(work, components, node.points, 2 * outputs);
     const JetView<Real> adjoint_p(work + 2 * plane, components, node.points, outputs);
-    qres_vjp<Real>(node.kind, *node.leibniz, *node.faa_di_bruno, z, p, adjoint_of(node), adjoint_p,
-                   adjoint_z, variant_);
+    qres_vjp<Real>(node.kind, *node.leibniz, *node.faa_di_bruno, z, p, node.value, adjoint_of(node),
+                   adjoint_p, adjoint_z, variant_);
     JetView<Real> adjoint_a;
     if (in.requires_grad)
       adjoint_a = contribute(node.a, accumulate);

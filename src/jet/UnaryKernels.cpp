@@ -392,8 +392,8 @@ void unary_forward_flat(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgra
         Real zc[MaxComponents];
         for (int c = 0; c < components; ++c)
           zc[c] = z(c, n, f);
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, zc[0], highest, d, w1, w2);
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, z(0, n, f), highest, d, w1, w2);
         y(0, n, f) = d[0];
         for (int c = 1; c < components; ++c) {
           Real acc = Real(0);
@@ -432,8 +432,8 @@ void unary_vjp_flat(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& p
           zc[c] = z(c, n, f);
           gz[c] = Real(0);
         }
-        Real d[kMaxDerivative + 1];
-        unary_derivatives(kind, zc[0], highest, d, w1, w2);
+        Real d[kMaxDerivative + 1] = {};
+        unary_derivatives(kind, z(0, n, f), highest, d, w1, w2);
         gz[0] = adjoint_y(0, n, f) * d[1];
         for (int c = 1; c < components; ++c) {
           const Real g = adjoint_y(c, n, f);

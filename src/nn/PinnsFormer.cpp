@@ -1,6 +1,6 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/MultiIndex.hpp>
-#include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/InitWeights.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/PinnsFormer.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
@@ -23,17 +23,6 @@ bool ends_with(const std::string& text, const std::string& suffix)
 } // namespace
 
 template <class Real>
-typename PinnsFormer<Real>::Linear PinnsFormer<Real>::add_linear(const std::string& name,
-                                                                 int inputs, int outputs)
-{
-  Linear layer;
-  layer.weight = layout_.add(name + ".weight", {size(outputs), size(inputs)});
-  layer.bias = layout_.add(name + ".bias", {size(outputs)});
-  layer.outputs = outputs;
-  return layer;
-}
-
-template <class Real>
 typename PinnsFormer<Real>::Layer PinnsFormer<Real>::add_layer(const std::string& prefix)
 {
   // Registration order of EncoderLayer/DecoderLayer: attn, ff, act1, act2.
@@ -41,14 +30,14 @@ typename PinnsFormer<Real>::Layer PinnsFormer<Real>::add_layer(const std::string
   Layer layer;
   layer.in_proj_weight = layout_.add(prefix + "attn.in_proj_weight", {size(3 * E), size(E)});
   layer.in_proj_bias = layout_.add(prefix + "attn.in_proj_bias", {size(3 * E)});
-  layer.out_proj = add_linear(prefix + "attn.out_proj", E, E);
-  layer.ff[0] = add_linear(prefix + "ff.linear.0", E, shape_.d_ff);
+  layer.out_proj = add_linear(layout_, prefix + "attn.out_proj", E, E);
+  layer.ff[0] = add_linear(layout_, prefix + "ff.linear.0", E, shape_.d_ff);
   layer.ff_act[0] = layout_.add(prefix + "ff.linear.1.w1", {1});
   layout_.add(prefix + "ff.linear.1.w2", {1});
-  layer.ff[1] = add_linear(prefix + "ff.linear.2", shape_.d_ff, shape_.d_ff);
+  layer.ff[1] = add_linear(layout_, prefix + "ff.linear.2", shape_.d_ff, shape_.d_ff);
   layer.ff_act[1] = layout_.add(prefix + "ff.linear.3.w1", {1});
   layout_.add(prefix + "ff.linear.3.w2", {1});
-  layer.ff[2] = add_linear(prefix + "ff.linear.4", shape_.d_ff, E);
+  layer.ff[2] = add_linear(layout_, prefix + "ff.linear.4", shape_.d_ff, E);
   layer.act1 = layout_.add(prefix + "act1.w1", {1});
   layout_.add(prefix + "act1.w2", {1});
   layer.act2 = layout_.add(prefix + "act2.w1", {1});
@@ -64,7 +53,7 @@ PinnsFormer<Real>::PinnsFormer(PinnsFormerShape shape) : shape_(shape)
       shape_.hidden < 1 || shape_.tokens < 1)
     throw ConfigError("pinnsformer needs positive sizes, d_model divisible by heads and at "
                       "least one layer and one token");
-  embedding_ = add_linear("linear_emb", shape_.inputs, shape_.d_model);
+  embedding_ = add_linear(layout_, "linear_emb", shape_.inputs, shape_.d_model);
   for (int l = 0; l < shape_.layers; ++l)
     encoder_.push_back(add_layer("encoder.layers." + std::to_string(l) + "."));
   encoder_act_ = layout_.add("encoder.act.w1", {1});
@@ -75,46 +64,26 @@ PinnsFormer<Real>::PinnsFormer(PinnsFormerShape shape) : shape_(shape)
     decoder_act_ = layout_.add("decoder.act.w1", {1});
     layout_.add("decoder.act.w2", {1});
   }
-  out_[0] = add_linear("linear_out.0", shape_.d_model, shape_.hidden);
+  out_[0] = add_linear(layout_, "linear_out.0", shape_.d_model, shape_.hidden);
   out_act_[0] = layout_.add("linear_out.1.w1", {1});
   layout_.add("linear_out.1.w2", {1});
-  out_[1] = add_linear("linear_out.2", shape_.hidden, shape_.hidden);
+  out_[1] = add_linear(layout_, "linear_out.2", shape_.hidden, shape_.hidden);
   out_act_[1] = layout_.add("linear_out.3.w1", {1});
   layout_.add("linear_out.3.w2", {1});
-  out_[2] = add_linear("linear_out.4", shape_.hidden, shape_.outputs);
+  out_[2] = add_linear(layout_, "linear_out.4", shape_.hidden, shape_.outputs);
 }
 
 template <class Real>
 void PinnsFormer<Real>::initialize(const Vector<Real>& parameters, std::uint64_t seed) const
 {
-  if (parameters.extent(0) != layout_.size())
-    throw LogicError("parameter vector does not match the PINNsFormer layout");
-  auto host = Kokkos::create_mirror_view(parameters);
-  std::uint32_t tensor_index = 0;
-  for (const auto& tensor : layout_.tensors()) {
-    if (tensor.shape.size() == 2) {
-      const auto values = initial_weights(WeightInit::xavier_uniform, tensor.shape[0],
-                                          tensor.shape[1], seed, tensor_index);
-      for (std::size_t e = 0; e < values.size(); ++e)
-        host(tensor.offset + e) = static_cast<Real>(values[e]);
-    } else {
-      // WaveAct weights start at 1; MHA's in_proj_bias at 0 (PyTorch's own
-      // init, which RoPINN's init_weights does not touch); Linear biases at bias_init.
-      const double value = ends_with(tensor.name, ".w1") || ends_with(tensor.name, ".w2") ? 1.0
-                           : ends_with(tensor.name, "in_proj_bias")                       ? 0.0
-                                                                    : shape_.bias_init;
-      for (std::size_t e = 0; e < tensor.size; ++e)
-        host(tensor.offset + e) = static_cast<Real>(value);
-    }
-    ++tensor_index;
-  }
-  Kokkos::deep_copy(parameters, host);
-}
-
-template <class Real>
-int PinnsFormer<Real>::linear(jet::Tape<Real>& tape, int input, const Linear& layer) const
-{
-  return tape.linear(input, layer.weight, layer.outputs, static_cast<std::int64_t>(layer.bias));
+  // WaveAct weights start at 1; MHA's in_proj_bias at 0 (PyTorch's own init,
+  // which RoPINN's init_weights does not touch); Linear biases at bias_init.
+  const auto constant_of = [&](const ParameterTensor& tensor) {
+    return ends_with(tensor.name, ".w1") || ends_with(tensor.name, ".w2") ? 1.0
+           : ends_with(tensor.name, "in_proj_bias")                       ? 0.0
+                                                                          : shape_.bias_init;
+  };
+  init_weights(layout_, parameters, WeightInit::xavier_uniform, seed, constant_of, "PINNsFormer");
 }
 
 template <class Real>
@@ -137,16 +106,16 @@ int PinnsFormer<Real>::attention_block(jet::Tape<Real>& tape, const Layer& layer
   const int v = tape.linear(memory, layer.in_proj_weight + 2 * block, E,
                             static_cast<std::int64_t>(layer.in_proj_bias + 2 * size(E)));
   const int attended = tape.attention(q, k, v, shape_.heads, shape_.tokens);
-  return tape.add(x, linear(tape, attended, layer.out_proj));
+  return tape.add(x, apply_linear(tape, attended, layer.out_proj));
 }
 
 template <class Real>
 int PinnsFormer<Real>::feed_forward_block(jet::Tape<Real>& tape, const Layer& layer, int x) const
 {
   int h = wave(tape, x, layer.act2);
-  h = wave(tape, linear(tape, h, layer.ff[0]), layer.ff_act[0]);
-  h = wave(tape, linear(tape, h, layer.ff[1]), layer.ff_act[1]);
-  return tape.add(x, linear(tape, h, layer.ff[2]));
+  h = wave(tape, apply_linear(tape, h, layer.ff[0]), layer.ff_act[0]);
+  h = wave(tape, apply_linear(tape, h, layer.ff[1]), layer.ff_act[1]);
+  return tape.add(x, apply_linear(tape, h, layer.ff[2]));
 }
 
 template <class Real>
@@ -157,13 +126,13 @@ int PinnsFormer<Real>::reverse_tail(jet::Tape<Real>& tape, const Layer& layer,
   const auto& program = jet::contraction_program(base, shape_.tokens);
   // T on the shared components: x2 = h + FF(act2(h)), y = linear_out(act(x2)).
   const int h = tape.restrict_to(x, program.shared);
-  const int p1 = linear(tape, wave(tape, h, layer.act2), layer.ff[0]);
-  const int p2 = linear(tape, wave(tape, p1, layer.ff_act[0]), layer.ff[1]);
-  const int p3 = linear(tape, wave(tape, p2, layer.ff_act[1]), layer.ff[2]);
+  const int p1 = apply_linear(tape, wave(tape, h, layer.act2), layer.ff[0]);
+  const int p2 = apply_linear(tape, wave(tape, p1, layer.ff_act[0]), layer.ff[1]);
+  const int p3 = apply_linear(tape, wave(tape, p2, layer.ff_act[1]), layer.ff[2]);
   const int x2 = tape.add(h, p3);
-  const int h1 = linear(tape, wave(tape, x2, final_act), out_[0]);
-  const int h2 = linear(tape, wave(tape, h1, out_act_[0]), out_[1]);
-  const int y = linear(tape, wave(tape, h2, out_act_[1]), out_[2]);
+  const int h1 = apply_linear(tape, wave(tape, x2, final_act), out_[0]);
+  const int h2 = apply_linear(tape, wave(tape, h1, out_act_[0]), out_[1]);
+  const int y = apply_linear(tape, wave(tape, h2, out_act_[1]), out_[2]);
   // Its reverse pass from dy = 1, each adjoint a jet over the shared components.
   int g = tape.scale_features(tape.wave_derivative(h2, static_cast<std::int64_t>(out_act_[1])),
                               out_[2].weight);
@@ -194,7 +163,7 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
   // The reverse tail pays off when there are derivatives to sum over tokens.
   const bool reverse = shape_.reverse_tail && shape_.outputs == 1 && value.set->max_order() > 0;
   const int lifted = tape.sequence_lift(input.id(), shape_.tokens);
-  const int src = linear(tape, lifted, embedding_);
+  const int src = apply_linear(tape, lifted, embedding_);
   int x = src;
   const auto layers = encoder_.size();
   for (std::size_t l = 0; l < layers; ++l) {
@@ -219,9 +188,9 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
     }
     decoded = wave(tape, x, decoder_act_);
   }
-  int h = wave(tape, linear(tape, decoded, out_[0]), out_act_[0]);
-  h = wave(tape, linear(tape, h, out_[1]), out_act_[1]);
-  h = linear(tape, h, out_[2]);
+  int h = wave(tape, apply_linear(tape, decoded, out_[0]), out_act_[0]);
+  h = wave(tape, apply_linear(tape, h, out_[1]), out_act_[1]);
+  h = apply_linear(tape, h, out_[2]);
   return jet::Var<Real>(tape, tape.sequence_collapse(h, value.set, shape_.tokens));
 }
 

@@ -1,22 +1,11 @@
 #include <pinnbench/core/Error.hpp>
 #include <pinnbench/jet/Expression.hpp>
+#include <pinnbench/nn/InitWeights.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/ProPinn.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
-
-template <class Real>
-typename ProPinn<Real>::LinearLayer ProPinn<Real>::add_linear(const std::string& prefix, int inputs,
-                                                              int outputs)
-{
-  LinearLayer layer;
-  layer.weight = layout_.add(prefix + ".weight",
-                             {static_cast<std::size_t>(outputs), static_cast<std::size_t>(inputs)});
-  layer.bias = layout_.add(prefix + ".bias", {static_cast<std::size_t>(outputs)});
-  layer.outputs = outputs;
-  return layer;
-}
 
 template <class Real>
 std::size_t ProPinn<Real>::add_wave(const std::string& prefix)
@@ -40,23 +29,23 @@ ProPinn<Real>::ProPinn(ProPinnShape shape) : shape_(shape)
   const int d = shape_.hidden_dim;
   const int w = shape_.head_width;
   // Module order of models/ProPINN.py.
-  embed_in_ = add_linear("linear_emb.0", shape_.inputs, d / 4);
+  embed_in_ = add_linear(layout_, "linear_emb.0", shape_.inputs, d / 4);
   embed_wave_ = add_wave("linear_emb.1");
-  embed_out_ = add_linear("linear_emb.2", d / 4, d);
-  mixer_in_ = add_linear("multiregion_mixer.0", 4, mixer_width);
+  embed_out_ = add_linear(layout_, "linear_emb.2", d / 4, d);
+  mixer_in_ = add_linear(layout_, "multiregion_mixer.0", 4, mixer_width);
   mixer_wave_ = add_wave("multiregion_mixer.1");
-  mixer_out_ = add_linear("multiregion_mixer.2", mixer_width, 1);
+  mixer_out_ = add_linear(layout_, "multiregion_mixer.2", mixer_width, 1);
   const int L = shape_.head_layers;
-  head_.push_back(add_linear("linear_out.0", d, w));
+  head_.push_back(add_linear(layout_, "linear_out.0", d, w));
   head_wave_.push_back(add_wave("linear_out.1"));
   for (int layer = 1; layer < L; ++layer) {
-    head_.push_back(add_linear("linear_out." + std::to_string(2 * layer), w, w));
+    head_.push_back(add_linear(layout_, "linear_out." + std::to_string(2 * layer), w, w));
     head_wave_.push_back(add_wave("linear_out." + std::to_string(2 * layer + 1)));
   }
   const std::string last = "linear_out." + std::to_string(2 * L);
-  head_.push_back(add_linear(last + ".0", w, w));
+  head_.push_back(add_linear(layout_, last + ".0", w, w));
   head_wave_.push_back(add_wave(last + ".1"));
-  head_.push_back(add_linear(last + ".2", w, shape_.outputs));
+  head_.push_back(add_linear(layout_, last + ".2", w, shape_.outputs));
 
   // Offsets: row 0 is the point itself; region r is the n x n grid of
   // linspace(-delta, delta, n) per axis (util.get_perturbation, 'xy' order:
@@ -92,26 +81,13 @@ void ProPinn<Real>::initialize(const Vector<Real>& parameters, std::uint64_t see
 {
   // init_weights of the reference scripts: Xavier-uniform weights, constant
   // biases; WaveAct starts at w1 = w2 = 1.
-  if (parameters.extent(0) != layout_.size())
-    throw LogicError("parameter vector does not match the ProPINN layout");
-  auto host = Kokkos::create_mirror_view(parameters);
-  std::uint32_t tensor_index = 0;
-  for (const auto& tensor : layout_.tensors()) {
+  const auto constant_of = [&](const ParameterTensor& tensor) {
     const bool wave =
         tensor.name.size() > 3 && (tensor.name.compare(tensor.name.size() - 3, 3, ".w1") == 0 ||
                                    tensor.name.compare(tensor.name.size() - 3, 3, ".w2") == 0);
-    if (tensor.shape.size() == 2) {
-      const auto values =
-          initial_weights(shape_.weight_init, tensor.shape[0], tensor.shape[1], seed, tensor_index);
-      for (std::size_t e = 0; e < values.size(); ++e)
-        host(tensor.offset + e) = static_cast<Real>(values[e]);
-    } else {
-      for (std::size_t e = 0; e < tensor.size; ++e)
-        host(tensor.offset + e) = static_cast<Real>(wave ? 1.0 : shape_.bias_init);
-    }
-    ++tensor_index;
-  }
-  Kokkos::deep_copy(parameters, host);
+    return wave ? 1.0 : shape_.bias_init;
+  };
+  init_weights(layout_, parameters, shape_.weight_init, seed, constant_of, "ProPINN");
 }
 
 template <class Real>
@@ -120,9 +96,7 @@ jet::Var<Real> ProPinn<Real>::forward(const jet::Var<Real>& input) const
   auto& tape = input.tape();
   if (input.value().features() != shape_.inputs)
     throw LogicError("ProPINN expects " + std::to_string(shape_.inputs) + " input features");
-  const auto linear = [&](int h, const LinearLayer& layer) {
-    return tape.linear(h, layer.weight, layer.outputs, static_cast<std::int64_t>(layer.bias));
-  };
+  const auto linear = [&](int h, const LinearLayer& layer) { return apply_linear(tape, h, layer); };
   const auto wave = [&](int h, std::size_t offset) {
     return tape.unary(h, jet::UnaryKind::wave, static_cast<std::int64_t>(offset));
   };

@@ -1,21 +1,10 @@
 #include <pinnbench/core/Error.hpp>
+#include <pinnbench/nn/InitWeights.hpp>
 #include <pinnbench/nn/ModelRegistry.hpp>
 #include <pinnbench/nn/QRes.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::nn {
-
-template <class Real>
-typename QRes<Real>::Linear QRes<Real>::add_linear(const std::string& prefix, int fan_in,
-                                                   int fan_out)
-{
-  Linear linear;
-  linear.outputs = fan_out;
-  linear.weight = layout_.add(
-      prefix + ".weight", {static_cast<std::size_t>(fan_out), static_cast<std::size_t>(fan_in)});
-  linear.bias = layout_.add(prefix + ".bias", {static_cast<std::size_t>(fan_out)});
-  return linear;
-}
 
 template <class Real>
 QRes<Real>::QRes(QResShape shape) : shape_(shape)
@@ -27,35 +16,21 @@ QRes<Real>::QRes(QResShape shape) : shape_(shape)
         block == 0 ? std::string("inlayer") : "layers." + std::to_string(block - 1);
     const int fan_in = block == 0 ? shape_.inputs : shape_.width;
     Block b;
-    b.h1 = add_linear(prefix + ".H1", fan_in, shape_.width);
-    b.h2 = add_linear(prefix + ".H2", fan_in, shape_.width);
+    b.h1 = add_linear(layout_, prefix + ".H1", fan_in, shape_.width);
+    b.h2 = add_linear(layout_, prefix + ".H2", fan_in, shape_.width);
     blocks_.push_back(b);
   }
-  output_ = add_linear("outlayer", shape_.width, shape_.outputs);
+  output_ = add_linear(layout_, "outlayer", shape_.width, shape_.outputs);
 }
 
 template <class Real>
 void QRes<Real>::initialize(const Vector<Real>& parameters, std::uint64_t seed) const
 {
-  if (parameters.extent(0) != layout_.size())
-    throw LogicError("parameter vector does not match the QRes layout");
   // RoPINN's init_weights: every Linear re-initialised independently (the cloned
   // blocks included), Xavier-uniform weights, constant biases.
-  auto host = Kokkos::create_mirror_view(parameters);
-  std::uint32_t tensor_index = 0;
-  for (const auto& tensor : layout_.tensors()) {
-    if (tensor.shape.size() == 2) {
-      const auto values =
-          initial_weights(shape_.weight_init, tensor.shape[0], tensor.shape[1], seed, tensor_index);
-      for (std::size_t e = 0; e < values.size(); ++e)
-        host(tensor.offset + e) = static_cast<Real>(values[e]);
-    } else {
-      for (std::size_t e = 0; e < tensor.size; ++e)
-        host(tensor.offset + e) = static_cast<Real>(shape_.bias_init);
-    }
-    ++tensor_index;
-  }
-  Kokkos::deep_copy(parameters, host);
+  init_weights(
+      layout_, parameters, shape_.weight_init, seed,
+      [&](const ParameterTensor&) { return shape_.bias_init; }, "QRes");
 }
 
 template <class Real>
@@ -74,7 +49,7 @@ jet::Var<Real> QRes<Real>::forward(const jet::Var<Real>& input) const
     parameters.h2_bias = static_cast<std::int64_t>(block.h2.bias);
     h = tape.qres_block(h, parameters, block.h1.outputs, jet::UnaryKind::sigmoid);
   }
-  h = tape.linear(h, output_.weight, output_.outputs, static_cast<std::int64_t>(output_.bias));
+  h = apply_linear(tape, h, output_);
   return jet::Var<Real>(tape, h);
 }
 

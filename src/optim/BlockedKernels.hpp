@@ -19,81 +19,59 @@ KOKKOS_FORCEINLINE_FUNCTION Real tree_sum(const Real (&p)[block])
   return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
 }
 
-template <class Real>
-Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<Index>> blocks_of(const Vector<Real>& v)
+/// sum_i product(i) over i < n in blocks of 8 (each a balanced tree), the one
+/// summation order of every kernel below; product(i) may also update entry i.
+template <class Real, class Product>
+Real blocked_sum(const char* label, Index n, const Product& product)
 {
-  return {0, (static_cast<Index>(v.extent(0)) + block - 1) / block};
+  Real sum = 0;
+  Kokkos::parallel_reduce(
+      label,
+      Kokkos::RangePolicy<ExecutionSpace, Kokkos::IndexType<Index>>(0, (n + block - 1) / block),
+      KOKKOS_LAMBDA(const Index k, Real& local) {
+        Real p[block];
+        const Index begin = k * block;
+        for (Index j = 0; j < block; ++j)
+          p[j] = begin + j < n ? product(begin + j) : Real(0);
+        local += tree_sum(p);
+      },
+      sum);
+  return sum;
 }
 
 /// a . b
 template <class Real>
 Real dot(const Vector<Real>& a, const Vector<Real>& b)
 {
-  const Index n = static_cast<Index>(a.extent(0));
-  Real sum = 0;
-  Kokkos::parallel_reduce(
-      "pinnbench::optim::optax_dot", blocks_of(a),
-      KOKKOS_LAMBDA(const Index k, Real& local) {
-        Real p[block];
-        const Index begin = k * block;
-        for (Index j = 0; j < block; ++j)
-          p[j] = begin + j < n ? a(begin + j) * b(begin + j) : Real(0);
-        local += tree_sum(p);
-      },
-      sum);
-  return sum;
+  return blocked_sum<Real>(
+      "pinnbench::optim::optax_dot", static_cast<Index>(a.extent(0)),
+      KOKKOS_LAMBDA(const Index i) { return a(i) * b(i); });
 }
 
 /// y += alpha x, then returns z . y (one pass).
 template <class Real>
 Real axpy_then_dot(Real alpha, const Vector<Real>& x, const Vector<Real>& y, const Vector<Real>& z)
 {
-  const Index n = static_cast<Index>(x.extent(0));
-  Real sum = 0;
-  Kokkos::parallel_reduce(
-      "pinnbench::optim::optax_axpy_dot", blocks_of(x),
-      KOKKOS_LAMBDA(const Index k, Real& local) {
-        Real p[block];
-        const Index begin = k * block;
-        for (Index j = 0; j < block; ++j) {
-          if (begin + j < n) {
-            const Real updated = y(begin + j) + alpha * x(begin + j);
-            y(begin + j) = updated;
-            p[j] = z(begin + j) * updated;
-          } else {
-            p[j] = Real(0);
-          }
-        }
-        local += tree_sum(p);
-      },
-      sum);
-  return sum;
+  return blocked_sum<Real>(
+      "pinnbench::optim::optax_axpy_dot", static_cast<Index>(x.extent(0)),
+      KOKKOS_LAMBDA(const Index i) {
+        const Real updated = y(i) + alpha * x(i);
+        y(i) = updated;
+        return z(i) * updated;
+      });
 }
 
 /// y *= h, then returns z . y.
 template <class Real>
 Real scale_then_dot(Real h, const Vector<Real>& y, const Vector<Real>& z)
 {
-  const Index n = static_cast<Index>(y.extent(0));
-  Real sum = 0;
-  Kokkos::parallel_reduce(
-      "pinnbench::optim::optax_scale_dot", blocks_of(y),
-      KOKKOS_LAMBDA(const Index k, Real& local) {
-        Real p[block];
-        const Index begin = k * block;
-        for (Index j = 0; j < block; ++j) {
-          if (begin + j < n) {
-            const Real updated = y(begin + j) * h;
-            y(begin + j) = updated;
-            p[j] = z(begin + j) * updated;
-          } else {
-            p[j] = Real(0);
-          }
-        }
-        local += tree_sum(p);
-      },
-      sum);
-  return sum;
+  return blocked_sum<Real>(
+      "pinnbench::optim::optax_scale_dot", static_cast<Index>(y.extent(0)),
+      KOKKOS_LAMBDA(const Index i) {
+        const Real updated = y(i) * h;
+        y(i) = updated;
+        return z(i) * updated;
+      });
 }
 
 } // namespace pinnbench::optim::blocked

@@ -58,15 +58,6 @@ private:
   double viscosity_;
 };
 
-ReferenceSolution burgers1d_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 1;
-  layout.time_series = true;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -84,9 +75,9 @@ TaskEntry burgers1d()
   e.data_files = [](const YAML::Node&) { return std::vector<std::string>{reference_file}; };
   e.data_download = reference::fetch_command("DIR");
   e.make = [](const TaskInputs& in) {
-    return std::make_unique<PinnacleBurgers1d>(in.config["nu"].as<double>(),
-                                               pinnacle_sampling(in.config, in.seed),
-                                               burgers1d_reference(in.data_dir));
+    return std::make_unique<PinnacleBurgers1d>(
+        in.config["nu"].as<double>(), pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::time_series_export(1)));
   };
   return e;
 }

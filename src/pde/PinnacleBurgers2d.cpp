@@ -111,16 +111,6 @@ Grid initial_grid(const std::filesystem::path& data_dir, const char* file)
       reference::read_text_table((data_dir / file).string(), 3));
 }
 
-ReferenceSolution burgers2d_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.outputs = 2;
-  layout.time_series = true;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -145,7 +135,8 @@ TaskEntry burgers2d()
     return std::make_unique<PinnacleBurgers2d>(
         in.config["nu"].as<double>(), initial_grid(in.data_dir, initial_u_file),
         initial_grid(in.data_dir, initial_v_file), pinnacle_sampling(in.config, in.seed),
-        burgers2d_reference(in.data_dir));
+        comsol_reference_solution(in.data_dir, reference_file,
+                                  reference::time_series_export(2, 2)));
   };
   return e;
 }

@@ -90,16 +90,6 @@ private:
 };
 
 /// The flat table: (x, y, t) as coordinates, then (u, v); NaN rows dropped.
-ReferenceSolution gray_scott_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 3;
-  layout.outputs = 2;
-  layout.time_series = false;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -125,8 +115,9 @@ TaskEntry gray_scott()
     const Reaction k{in.config["epsilon_u"].as<double>(), in.config["epsilon_v"].as<double>(),
                      in.config["b"].as<double>(), in.config["d"].as<double>(),
                      in.config["sharpness"].as<double>()};
-    return std::make_unique<PinnacleGrayScott>(k, pinnacle_sampling(in.config, in.seed),
-                                               gray_scott_reference(in.data_dir));
+    return std::make_unique<PinnacleGrayScott>(
+        k, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::steady_export(3, 2)));
   };
   return e;
 }

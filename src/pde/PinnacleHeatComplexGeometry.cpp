@@ -117,15 +117,6 @@ private:
   RobinValues g_;
 };
 
-ReferenceSolution heat_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.time_series = true;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -148,8 +139,9 @@ TaskEntry heat2d_complex_geometry()
   e.make = [](const TaskInputs& in) {
     const RobinValues g{in.config["g_big"].as<double>(), in.config["g_small"].as<double>(),
                         in.config["g_outer"].as<double>()};
-    return std::make_unique<PinnacleHeatComplexGeometry>(g, pinnacle_sampling(in.config, in.seed),
-                                                         heat_reference(in.data_dir));
+    return std::make_unique<PinnacleHeatComplexGeometry>(
+        g, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::time_series_export(2)));
   };
   return e;
 }

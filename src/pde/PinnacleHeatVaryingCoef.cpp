@@ -100,15 +100,6 @@ Grid coefficient_grid(const std::filesystem::path& data_dir)
       reference::read_text_table((data_dir / coefficient_file).string(), 3));
 }
 
-ReferenceSolution heat_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.time_series = true;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -134,9 +125,9 @@ TaskEntry heat2d_varying_coef()
   e.make = [](const TaskInputs& in) {
     const Source source{in.config["amplitude"].as<double>(), in.config["mode_x"].as<double>(),
                         in.config["mode_y"].as<double>(), in.config["mode_t"].as<double>()};
-    return std::make_unique<PinnacleHeatVaryingCoef>(coefficient_grid(in.data_dir), source,
-                                                     pinnacle_sampling(in.config, in.seed),
-                                                     heat_reference(in.data_dir));
+    return std::make_unique<PinnacleHeatVaryingCoef>(
+        coefficient_grid(in.data_dir), source, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::time_series_export(2)));
   };
   return e;
 }

@@ -28,15 +28,6 @@ enum Output
   P = 2,
 };
 
-ReferenceSolution comsol_reference(const std::filesystem::path& data_dir, const std::string& file)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.outputs = 3;
-  const auto data = reference::read_comsol_export((data_dir / file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 /// Which boundary a condition holds on, and u's prescribed value there.
 enum class Flow
 {
@@ -151,7 +142,8 @@ TaskEntry ns2d_lid_driven()
     return std::make_unique<PinnacleNavierStokes>(
         Flow::lid_driven, in.config["nu"].as<double>(), in.config["a"].as<double>(),
         pinnacle_sampling(in.config, in.seed),
-        comsol_reference(in.data_dir, lid_driven_file(in.config)));
+        comsol_reference_solution(in.data_dir, lid_driven_file(in.config),
+                                  reference::steady_export(2, 3)));
   };
   return e;
 }
@@ -174,7 +166,8 @@ TaskEntry ns2d_back_step()
   e.make = [](const TaskInputs& in) {
     return std::make_unique<PinnacleNavierStokes>(
         Flow::back_step, in.config["nu"].as<double>(), in.config["inflow"].as<double>(),
-        pinnacle_sampling(in.config, in.seed), comsol_reference(in.data_dir, back_step_file));
+        pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, back_step_file, reference::steady_export(2, 3)));
   };
   return e;
 }

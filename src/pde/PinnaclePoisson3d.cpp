@@ -113,11 +113,9 @@ TaskEntry poisson3d_complex_geometry()
     layers.k2 = in.config["k2"].as<double>();
     layers.mu1 = in.config["mu1"].as<double>();
     layers.mu2 = in.config["mu2"].as<double>();
-    reference::ComsolLayout file;
-    file.spatial_dimension = 3;
-    const auto data = reference::read_comsol_export((in.data_dir / reference_file).string(), file);
-    return std::make_unique<PinnaclePoisson3d>(layers, pinnacle_sampling(in.config, in.seed),
-                                               ReferenceSolution{data.points(), data.outputs});
+    return std::make_unique<PinnaclePoisson3d>(
+        layers, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::steady_export(3)));
   };
   return e;
 }

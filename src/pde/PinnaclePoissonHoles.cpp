@@ -46,15 +46,6 @@ struct HoledSquare
   double circle_value;
 };
 
-ReferenceSolution comsol_reference(const std::filesystem::path& data_dir, const std::string& file)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.outputs = 1;
-  const auto data = reference::read_comsol_export((data_dir / file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 class PinnaclePoissonHoles final : public PinnacleTask<PinnaclePoissonHoles>
 {
 public:
@@ -149,9 +140,9 @@ TaskEntry poisson2d_classic()
                       {{0.3, 0.3, 0.1}, {-0.3, 0.3, 0.1}, {0.3, -0.3, 0.1}, {-0.3, -0.3, 0.1}},
                       in.config["square_value"].as<double>(),
                       in.config["circle_value"].as<double>()};
-    return std::make_unique<PinnaclePoissonHoles>(shape, PoissonCoefficients{},
-                                                  pinnacle_sampling(in.config, in.seed),
-                                                  comsol_reference(in.data_dir, classic_file));
+    return std::make_unique<PinnaclePoissonHoles>(
+        shape, PoissonCoefficients{}, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, classic_file, reference::steady_export(2, 1)));
   };
   return e;
 }
@@ -186,8 +177,9 @@ TaskEntry poisson_boltzmann2d()
     pde.amplitude = in.config["amplitude"].as<double>();
     pde.mu1 = in.config["mu1"].as<double>();
     pde.mu2 = in.config["mu2"].as<double>();
-    return std::make_unique<PinnaclePoissonHoles>(shape, pde, pinnacle_sampling(in.config, in.seed),
-                                                  comsol_reference(in.data_dir, boltzmann_file));
+    return std::make_unique<PinnaclePoissonHoles>(
+        shape, pde, pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, boltzmann_file, reference::steady_export(2, 1)));
   };
   return e;
 }

@@ -127,12 +127,9 @@ TaskEntry poisson2d_many_area()
   };
   e.data_download = reference::fetch_command("DIR");
   e.make = [](const TaskInputs& in) {
-    reference::ComsolLayout file;
-    file.spatial_dimension = 2;
-    const auto data = reference::read_comsol_export((in.data_dir / reference_file).string(), file);
     return std::make_unique<PinnaclePoissonManyArea>(
         read_coefficients(in.data_dir), pinnacle_sampling(in.config, in.seed),
-        ReferenceSolution{data.points(), data.outputs});
+        comsol_reference_solution(in.data_dir, reference_file, reference::steady_export(2)));
   };
   return e;
 }

@@ -4,6 +4,7 @@
 #include <pinnbench/geometry/Sampling.hpp>
 #include <pinnbench/geometry/SpaceTime.hpp>
 #include <pinnbench/pde/PinnacleTask.hpp>
+#include <pinnbench/reference/ComsolExport.hpp>
 #include <pinnbench/suite/KeyBuilders.hpp>
 
 namespace pinnbench::pde {
@@ -88,6 +89,14 @@ std::vector<suite::KeySpec> pinnacle_time_point_keys(std::int64_t domain, std::i
                              "training points on the initial slice t = t0 (PINNacle's count by "
                              "default)"));
   return keys;
+}
+
+ReferenceSolution comsol_reference_solution(const std::filesystem::path& data_dir,
+                                            const std::string& file,
+                                            const reference::ComsolLayout& layout)
+{
+  const auto data = reference::read_comsol_export((data_dir / file).string(), layout);
+  return {data.points(), data.outputs};
 }
 
 PinnacleSampling pinnacle_sampling(const YAML::Node& config, std::uint64_t seed)
@@ -239,6 +248,7 @@ PinnacleProblem::PinnacleProblem(PinnacleLayout layout, PinnacleSampling samplin
     term.derivatives = {layout_.pde_derivatives};
     for (const auto& axes : layout_.pde_laplacians)
       term.add_laplacian(axes);
+    term.along = layout_.pde_along;
     term.point_data = pde_point_data(layout_, collocation_);
     terms_.push_back(std::move(term));
   }

@@ -19,7 +19,8 @@ class PinnacleWave1d final : public PinnacleTask<PinnacleWave1d>
 {
 public:
   PinnacleWave1d(double speed, double mode, PinnacleSampling sampling)
-      : PinnacleTask(layout(), sampling, exact_reference(speed, mode)), speed_(speed), mode_(mode)
+      : PinnacleTask(layout(speed), sampling, exact_reference(speed, mode)), speed_(speed),
+        mode_(mode)
   {}
 
   /// u = sin(pi x) cos(C pi t) + 1/2 sin(a pi x) cos(a C pi t).
@@ -35,7 +36,7 @@ public:
   {
     const auto u = c.u();
     if (term.name == "residual")
-      return c.d(c.d(u, T), T) - static_cast<Real>(speed_ * speed_) * c.d(c.d(u, X), X);
+      return c.along(u, right_moving(speed_), left_moving(speed_)); // u_tt - C^2 u_xx
     if (term.name == "initial_velocity")
       return c.normal_derivative(u, 2);
     if (term.name == "initial" || term.name == "boundary")
@@ -54,7 +55,11 @@ private:
                jet::cos(static_cast<Real>(mode_ * speed_) * pi * t);
   }
 
-  static PinnacleLayout layout()
+  /// (C, 1) and (-C, 1): u_tt - C^2 u_xx = d/d(C, 1) d/d(-C, 1) u.
+  static std::vector<double> right_moving(double speed) { return {speed, 1.0}; }
+  static std::vector<double> left_moving(double speed) { return {-speed, 1.0}; }
+
+  static PinnacleLayout layout(double speed)
   {
     PinnacleLayout l;
     l.name = "wave1d";
@@ -63,6 +68,7 @@ private:
     l.coordinate_names = {"x", "t"};
     l.pde_terms = {"residual"};
     l.pde_derivatives = {jet::MultiIndex::unit(X, 2), jet::MultiIndex::unit(T, 2)};
+    l.pde_along = {{right_moving(speed), left_moving(speed)}, {jet::MultiIndex::from({1, 1})}};
     const auto on_t0 = [](const double* x, bool on) { return on && geometry::isclose(x[T], 0.0); };
     l.conditions = {
         neumann("initial_velocity", on_t0),

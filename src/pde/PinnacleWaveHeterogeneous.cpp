@@ -122,15 +122,6 @@ Grid speed_grid(const std::filesystem::path& data_dir)
   return grid;
 }
 
-ReferenceSolution wave_reference(const std::filesystem::path& data_dir)
-{
-  reference::ComsolLayout layout;
-  layout.spatial_dimension = 2;
-  layout.time_series = true;
-  const auto data = reference::read_comsol_export((data_dir / reference_file).string(), layout);
-  return {data.points(), data.outputs};
-}
-
 } // namespace
 
 namespace tasks {
@@ -158,7 +149,8 @@ TaskEntry wave2d_heterogeneous()
                     in.config["sigma"].as<double>()};
     return std::make_unique<PinnacleWaveHeterogeneous>(
         speed_grid(in.data_dir), bump, in.config["t_end"].as<double>(),
-        pinnacle_sampling(in.config, in.seed), wave_reference(in.data_dir));
+        pinnacle_sampling(in.config, in.seed),
+        comsol_reference_solution(in.data_dir, reference_file, reference::time_series_export(2)));
   };
   return e;
 }

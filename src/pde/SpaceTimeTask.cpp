@@ -89,11 +89,10 @@ PointCloud SpaceTimeGeometry::domain_points(const DomainSampling& sampling, bool
                         static_cast<std::uint32_t>(stream));
 }
 
-std::vector<Term>
-SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bool test,
-                         const std::vector<MultiIndex>& pde_derivatives,
-                         const std::vector<ConditionSpec>& conditions,
-                         const std::vector<std::vector<double>>& pde_directions) const
+std::vector<Term> SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bool test,
+                                           const std::vector<MultiIndex>& pde_derivatives,
+                                           const std::vector<ConditionSpec>& conditions,
+                                           const DirectionalReads& pde_along) const
 {
   std::vector<Term> terms;
   Term residual;
@@ -101,7 +100,7 @@ SpaceTimeGeometry::terms(const SpaceTimeSampling& sampling, bool test,
   residual.kind = TermKind::pde;
   residual.evaluations = {domain_points(sampling.domain, test)};
   residual.derivatives = {pde_derivatives};
-  residual.directions = pde_directions;
+  residual.along = pde_along;
   terms.push_back(std::move(residual));
 
   const double x0 = x_range_.first, x1 = x_range_.second;
@@ -264,7 +263,7 @@ template <class Real>
 jet::Var<Real> WaveTask::residual_of(const Term& term, const TermContext<Real>& c) const
 {
   if (term.name == "residual")
-    return c.d(c.d(c.u(), T), T) - static_cast<Real>(speed_ * speed_) * c.d(c.d(c.u(), X), X);
+    return c.along(c.u(), right_moving(), left_moving()); // u_tt - c^2 u_xx
   if (term.name == "initial") {
     const auto x = c.coordinate(X);
     return c.u() - jet::sin(static_cast<Real>(pi) * x) -

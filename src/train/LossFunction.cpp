@@ -52,14 +52,16 @@ void perturb_points(const Kokkos::View<const Real**, Kokkos::LayoutRight, Memory
       });
 }
 
-/// The set of a residual that reads first derivatives along `count` directions
-/// only: the value and d/dz_k for each direction.
-jet::DerivativeSetPtr directional_set(std::size_t count)
+/// The set of a residual that reads derivatives along fixed directions only,
+/// over one coordinate per direction.
+jet::DerivativeSetPtr directional_set(const pde::DirectionalReads& along)
 {
-  std::vector<jet::MultiIndex> units;
-  for (std::size_t k = 0; k < count; ++k)
-    units.push_back(jet::MultiIndex::unit(static_cast<int>(k)));
-  return jet::DerivativeSet::closure_of(static_cast<int>(count), units);
+  const int count = static_cast<int>(along.directions.size());
+  std::vector<jet::MultiIndex> reads = along.derivatives;
+  if (reads.empty())
+    for (int k = 0; k < count; ++k)
+      reads.push_back(jet::MultiIndex::unit(k));
+  return jet::DerivativeSet::closure_of(count, reads);
 }
 
 } // namespace
@@ -122,15 +124,16 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
     }
     // Directional jets where nothing differentiates the residual again and the
     // network is evaluated once, when they take fewer components (u_t + beta u_x:
-    // {u, d_v u} instead of {u, u_x, u_t}). Their set is a plain one, so
-    // pseudo-sequence models carry them too (one token coordinate per direction
-    // and token instead of one per input and token).
-    if (!term.directions.empty() && settings_.carry_directions && raise == 0 && evaluations == 1 &&
+    // {u, d_v u} instead of {u, u_x, u_t}; u_tt - c^2 u_xx = d_a d_b u with
+    // a, b = (+-c, 1): {u, d_a, d_b, d_a d_b} instead of {u, u_x, u_t, u_xx, u_tt}). Their set is a
+    // plain one, so pseudo-sequence models carry them too (one token coordinate per direction and
+    // token instead of one per input and token).
+    if (!term.along.empty() && settings_.carry_directions && raise == 0 && evaluations == 1 &&
         term.laplacians.empty()) {
-      const auto set = directional_set(term.directions.size());
+      const auto set = directional_set(term.along);
       if (set->size() < prepared.sets.front()->size()) {
         prepared.sets.front() = set;
-        prepared.carried_directions = term.directions;
+        prepared.carried_directions = term.along.directions;
       }
     }
     if (term.point_data.size() > 0 && term.point_data.size() != term.size())

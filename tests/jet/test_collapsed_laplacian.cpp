@@ -9,6 +9,7 @@
 // - automatic selection in the loss function: a 5-D Poisson-like term runs on 7
 //   components (11 uncollapsed), with the same loss and gradient; gPINN falls back.
 #include "support/FiniteDifference.hpp"
+#include "support/PointsView.hpp"
 
 #include <cmath>
 #include <gtest/gtest.h>
@@ -24,11 +25,10 @@
 
 using namespace pinnbench;
 using namespace pinnbench::jet;
+using test::make_points;
+using test::PointsView;
 
 namespace {
-
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
 
 std::vector<int> first_axes(int count)
 {
@@ -46,18 +46,6 @@ std::vector<test::Point> random_points(std::mt19937& rng, int count, int dimensi
     for (int j = 0; j < dimension; ++j)
       p.push_back(u(rng));
   return points;
-}
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<test::Point>& points)
-{
-  PointsView<Real> view("points", points.size(), points.front().size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < points[n].size(); ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
 }
 
 long double activate(UnaryKind kind, long double z)

@@ -625,36 +625,39 @@ TEST(JetVjp, Reductions)
   EXPECT_FALSE(all_finite<double>(a));
 }
 
-TEST(JetKernels, TanhVjpFromTheForwardOutputIsBitIdentical)
+TEST(JetKernels, VjpFromTheForwardOutputIsBitIdentical)
 {
-  // Given the forward's output, the host VJPs read tanh's derivatives off its
-  // value: the generic, fused second-order and collapsed-Laplacian kernels must
-  // give the same bits as when they evaluate tanh again.
+  // Given the forward's output, the host VJPs read the derivatives of tanh and
+  // sigmoid off its value: the generic, fused second-order and
+  // collapsed-Laplacian kernels must give the same bits as when they evaluate
+  // the function again.
   std::mt19937 rng(12);
   const std::vector<DerivativeSetPtr> sets = {
       DerivativeSet::full(2, 3), DerivativeSet::full(2, 1), DerivativeSet::full(3, 2),
       DerivativeSet::for_residual(3, {MultiIndex::unit(2)}, {axis_mask({0, 1}, 3)}, 0, true)};
   for (const auto& set : sets)
-    for (bool is_float : {false, true}) {
-      const auto check = [&](auto zero) {
-        using Real = decltype(zero);
-        const auto& program = faa_di_bruno_program(set);
-        auto z = random_jet<Real>(rng, set->size(), 5, 70);
-        auto adjoint = random_jet<Real>(rng, set->size(), 5, 70);
-        auto y = like(z), recomputed = like(z), from_output = like(z);
-        unary_forward<Real>(UnaryKind::tanh, 1, 1, program, z, y, KernelVariant::host_blocked);
-        unary_vjp<Real>(UnaryKind::tanh, 1, 1, program, z, adjoint, recomputed, false,
-                        KernelVariant::host_blocked);
-        unary_vjp<Real>(UnaryKind::tanh, 1, 1, program, z, adjoint, from_output, false,
-                        KernelVariant::host_blocked, y);
-        auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), recomputed);
-        auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), from_output);
-        for (std::size_t i = 0; i < a.size(); ++i)
-          ASSERT_EQ(a.data()[i], b.data()[i]) << set->size() << " components, element " << i;
-      };
-      if (is_float)
-        check(0.0f);
-      else
-        check(0.0);
-    }
+    for (UnaryKind kind : {UnaryKind::tanh, UnaryKind::sigmoid})
+      for (bool is_float : {false, true}) {
+        const auto check = [&](auto zero) {
+          using Real = decltype(zero);
+          const auto& program = faa_di_bruno_program(set);
+          auto z = random_jet<Real>(rng, set->size(), 5, 70);
+          auto adjoint = random_jet<Real>(rng, set->size(), 5, 70);
+          auto y = like(z), recomputed = like(z), from_output = like(z);
+          unary_forward<Real>(kind, 1, 1, program, z, y, KernelVariant::host_blocked);
+          unary_vjp<Real>(kind, 1, 1, program, z, adjoint, recomputed, false,
+                          KernelVariant::host_blocked);
+          unary_vjp<Real>(kind, 1, 1, program, z, adjoint, from_output, false,
+                          KernelVariant::host_blocked, y);
+          auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), recomputed);
+          auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), from_output);
+          for (std::size_t i = 0; i < a.size(); ++i)
+            ASSERT_EQ(a.data()[i], b.data()[i])
+                << to_string(kind) << ", " << set->size() << " components, element " << i;
+        };
+        if (is_float)
+          check(0.0f);
+        else
+          check(0.0);
+      }
 }

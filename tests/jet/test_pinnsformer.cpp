@@ -12,6 +12,7 @@
 //   central differences;
 // - the paper-size parameter count and initial values.
 #include "support/FiniteDifference.hpp"
+#include "support/GridSettings.hpp"
 
 #include <cstdio>
 #include <fstream>
@@ -359,12 +360,7 @@ TEST_P(PinnsFormerVariants, WaveLossTreatsTokensAsTheReference)
 {
   const auto [decoder, tokens, step] = GetParam();
   SmallPinnsFormer fixture(decoder, tokens, step);
-  pde::SpaceTimeSettings grid;
-  grid.train.domain.nx = 6;
-  grid.train.domain.nt = 5;
-  grid.train.initial = 7;
-  grid.train.boundary = 5;
-  grid.test = grid.train;
+  const auto grid = test_support::grid_settings(6, 5, 7, 5);
   const pde::WaveTask wave(2.0, 3.0, grid);
   TermPoints terms;
   for (const auto& term : wave.training_terms())

@@ -3,7 +3,9 @@
 //   differences of a separate long-double implementation of the same network;
 // - parameter gradients of PINN losses (wave residual, gPINN-wave, a periodic
 //   boundary term across two evaluations, an initial condition with a function
-//   of the coordinates) against central differences of the loss.
+//   of the coordinates) against central differences of the loss (the loss
+//   machinery is the model tests', nn/ModelChecks.hpp).
+#include "nn/ModelChecks.hpp"
 #include "support/FiniteDifference.hpp"
 
 #include <cmath>
@@ -79,89 +81,13 @@ struct ReferenceMlp
   }
 };
 
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<test::Point>& points)
-{
-  PointsView<Real> view("points", points.size(), points.front().size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < points[n].size(); ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
-}
-
-std::vector<test::Point> random_points(std::mt19937& rng, int count)
-{
-  std::uniform_real_distribution<double> u(-1.0, 1.0);
-  std::vector<test::Point> points;
-  for (int n = 0; n < count; ++n)
-    points.push_back({u(rng), u(rng)});
-  return points;
-}
-
-/// A PINN loss built on a tape: returns the loss and fills the gradient.
-template <class Real>
-using LossBuilder =
-    std::function<std::vector<std::pair<int, double>>(Tape<Real>&, const nn::Mlp<Real>&)>;
-
-template <class Real>
-double evaluate(Tape<Real>& tape, const nn::Mlp<Real>& mlp, const Vector<Real>& parameters,
-                const Vector<Real>& gradient, const LossBuilder<Real>& build, bool with_gradient)
-{
-  tape.bind_parameters(parameters, gradient);
-  tape.rewind();
-  const auto seeds = build(tape, mlp);
-  double loss = 0;
-  for (const auto& [node, weight] : seeds)
-    loss += weight * tape.scalar(node);
-  if (with_gradient) {
-    Kokkos::deep_copy(gradient, Real(0));
-    tape.backward(seeds);
-  }
-  return loss;
-}
-
-/// Central differences of the loss along every parameter.
-template <class Real>
-std::vector<double> finite_difference_gradient(const nn::Mlp<Real>& mlp,
-                                               const Vector<Real>& parameters,
-                                               const LossBuilder<Real>& build, double h)
-{
-  Tape<Real> tape;
-  Vector<Real> shifted("shifted", parameters.extent(0));
-  Vector<Real> unused("unused", parameters.extent(0));
-  auto base = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), parameters);
-  auto host = Kokkos::create_mirror_view(shifted);
-  std::vector<double> gradient(parameters.extent(0));
-  for (std::size_t p = 0; p < gradient.size(); ++p) {
-    double values[2];
-    for (int side = 0; side < 2; ++side) {
-      for (std::size_t k = 0; k < gradient.size(); ++k)
-        host(k) = base(k);
-      host(p) += static_cast<Real>(side == 0 ? h : -h);
-      Kokkos::deep_copy(shifted, host);
-      values[side] = evaluate(tape, mlp, shifted, unused, build, false);
-    }
-    gradient[p] = (values[0] - values[1]) / (2 * h);
-  }
-  return gradient;
-}
-
-template <class Real>
-double gradient_mismatch(const std::vector<double>& expected, const Vector<Real>& actual)
-{
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), actual);
-  double diff = 0, norm = 0;
-  for (std::size_t p = 0; p < expected.size(); ++p) {
-    diff = std::max(diff, std::fabs(expected[p] - static_cast<double>(host(p))));
-    norm = std::max(norm, std::fabs(expected[p]));
-  }
-  return diff / norm;
-}
+using test::component_errors_against_finite_differences;
+using test::evaluate;
+using test::gradient_mismatch;
+using test::LossBuilder;
+using test::make_points;
+using test::PointsView;
+using test::tape_gradient_mismatch;
 
 // Losses (mean squares over the points) -----------------------------------------------
 
@@ -169,7 +95,7 @@ template <class Real>
 LossBuilder<Real> wave_residual_loss(PointsView<Real> points, const DerivativeSetPtr& set,
                                      bool gradient_enhanced)
 {
-  return [points, set, gradient_enhanced](Tape<Real>& tape, const nn::Mlp<Real>& mlp) {
+  return [points, set, gradient_enhanced](Tape<Real>& tape, const nn::Model<Real>& mlp) {
     Var<Real> z(tape, tape.coordinates(points, set));
     Var<Real> u = mlp.forward(z);
     Var<Real> r = d(d(u, T), T) - Real(4) * d(d(u, X), X);
@@ -200,23 +126,13 @@ TEST(TapeMlp, NetworkDerivativesMatchFiniteDifferencesInDouble)
   std::mt19937 rng(1);
   SmallMlp<double> fixture(42);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = random_points(rng, 6);
+  const auto points = test::random_points(rng, 6, -1.0, 1.0);
   const auto set = DerivativeSet::full(2, 4);
-  Tape<double> tape;
-  tape.bind_parameters(parameters, gradient);
-  Var<double> u =
-      mlp.forward(Var<double>(tape, tape.coordinates(make_points<double>(points), set)));
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
-  const ReferenceMlp reference = ReferenceMlp::from(mlp, parameters);
+  const auto errors = component_errors_against_finite_differences<double>(
+      mlp, parameters, points, ReferenceMlp::from(mlp, parameters), set);
   double worst_low = 0, worst_high = 0;
   for (int c = 0; c < set->size(); ++c) {
-    std::vector<double> actual;
-    std::vector<long double> expected;
-    for (std::size_t n = 0; n < points.size(); ++n) {
-      actual.push_back(host(c, n, 0));
-      expected.push_back(test::partial_derivative(reference, points[n], (*set)[c]));
-    }
-    const double error = test::relative_error(actual, expected);
+    const double error = errors[static_cast<std::size_t>(c)];
     ((*set)[c].order() <= 2 ? worst_low : worst_high) =
         std::max((*set)[c].order() <= 2 ? worst_low : worst_high, error);
     EXPECT_LE(error, (*set)[c].order() <= 2 ? 1e-7 : 1e-5)
@@ -231,24 +147,15 @@ TEST(TapeMlp, NetworkDerivativesInFloat)
   std::mt19937 rng(2);
   SmallMlp<float> fixture(42);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = random_points(rng, 6);
+  const auto points = test::random_points(rng, 6, -1.0, 1.0);
   // u_x, u_t, u_xx, u_xt, u_xxx.
   const auto set = DerivativeSet::closure_of(
       2, {MultiIndex::from({3, 0}), MultiIndex::from({1, 1}), MultiIndex::from({0, 1})});
-  Tape<float> tape;
-  tape.bind_parameters(parameters, gradient);
-  Var<float> u = mlp.forward(Var<float>(tape, tape.coordinates(make_points<float>(points), set)));
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
-  const ReferenceMlp reference = ReferenceMlp::from(mlp, parameters);
+  const auto errors = component_errors_against_finite_differences<float>(
+      mlp, parameters, points, ReferenceMlp::from(mlp, parameters), set);
   for (int c = 0; c < set->size(); ++c) {
-    std::vector<double> actual;
-    std::vector<long double> expected;
-    for (std::size_t n = 0; n < points.size(); ++n) {
-      actual.push_back(host(c, n, 0));
-      expected.push_back(test::partial_derivative(reference, points[n], (*set)[c]));
-    }
     // Single precision: a few ulp per layer and component.
-    EXPECT_LE(test::relative_error(actual, expected), (*set)[c].order() <= 2 ? 2e-5 : 1e-4)
+    EXPECT_LE(errors[static_cast<std::size_t>(c)], (*set)[c].order() <= 2 ? 2e-5 : 1e-4)
         << "component " << (*set)[c].to_string({"x", "t"});
   }
 }
@@ -258,14 +165,12 @@ TEST(TapeMlp, WaveResidualGradientMatchesFiniteDifferences)
   std::mt19937 rng(3);
   SmallMlp<double> fixture(7);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto set =
       DerivativeSet::closure_of(2, {MultiIndex::from({2, 0}), MultiIndex::from({0, 2})});
   const auto build = wave_residual_loss<double>(points, set, false);
   Tape<double> tape;
-  evaluate(tape, mlp, parameters, gradient, build, true);
-  const auto expected = finite_difference_gradient(mlp, parameters, build, 1e-6);
-  EXPECT_LE(gradient_mismatch(expected, gradient), 1e-6);
+  EXPECT_LE(tape_gradient_mismatch<double>(tape, mlp, parameters, gradient, build), 1e-6);
 }
 
 TEST(TapeMlp, GpinnWaveGradientMatchesFiniteDifferences)
@@ -273,13 +178,11 @@ TEST(TapeMlp, GpinnWaveGradientMatchesFiniteDifferences)
   std::mt19937 rng(4);
   SmallMlp<double> fixture(8);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto set = DerivativeSet::full(2, 3);
   const auto build = wave_residual_loss<double>(points, set, true);
   Tape<double> tape;
-  evaluate(tape, mlp, parameters, gradient, build, true);
-  const auto expected = finite_difference_gradient(mlp, parameters, build, 1e-6);
-  EXPECT_LE(gradient_mismatch(expected, gradient), 1e-6);
+  EXPECT_LE(tape_gradient_mismatch<double>(tape, mlp, parameters, gradient, build), 1e-6);
 }
 
 TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
@@ -300,9 +203,9 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
   }
   const auto lower_points = make_points<double>(lower);
   const auto upper_points = make_points<double>(upper);
-  const auto initial_points = make_points<double>(random_points(rng, 8));
+  const auto initial_points = make_points<double>(test::random_points(rng, 8, -1.0, 1.0));
   const auto first_order = DerivativeSet::full(2, 1);
-  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
+  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Model<double>& net) {
     Var<double> u_lo = net.forward(Var<double>(tape, tape.coordinates(lower_points, first_order)));
     Var<double> u_hi = net.forward(Var<double>(tape, tape.coordinates(upper_points, first_order)));
     const auto combined =
@@ -322,10 +225,9 @@ TEST(TapeMlp, ConditionTermsAcrossTwoEvaluationsMatchFiniteDifferences)
     return seeds;
   };
   Tape<double> tape;
-  const double loss = evaluate(tape, mlp, parameters, gradient, build, true);
+  double loss = 0;
+  EXPECT_LE(tape_gradient_mismatch<double>(tape, mlp, parameters, gradient, build, &loss), 1e-6);
   EXPECT_GT(loss, 0.0);
-  const auto expected = finite_difference_gradient(mlp, parameters, build, 1e-6);
-  EXPECT_LE(gradient_mismatch(expected, gradient), 1e-6);
 }
 
 TEST(TapeMlp, RewoundTapeReusesBuffersAndRepeatsBitwise)
@@ -333,7 +235,7 @@ TEST(TapeMlp, RewoundTapeReusesBuffersAndRepeatsBitwise)
   std::mt19937 rng(6);
   SmallMlp<double> fixture(10);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 9));
+  const auto points = make_points<double>(test::random_points(rng, 9, -1.0, 1.0));
   const auto build = wave_residual_loss<double>(points, DerivativeSet::full(2, 3), true);
   Tape<double> tape;
   const double first = evaluate(tape, mlp, parameters, gradient, build, true);
@@ -358,7 +260,7 @@ TEST(TapeMlp, FloatGradientAgreesWithDouble)
   Vector<float> p32("p32", mlp32.layout().size()), g32("g32", mlp32.layout().size());
   mlp64.initialize(p64, 11);
   mlp32.initialize(p32, 11);
-  const auto points = random_points(rng, 16);
+  const auto points = test::random_points(rng, 16, -1.0, 1.0);
   const auto set = DerivativeSet::full(2, 3);
   Tape<double> tape64;
   Tape<float> tape32;
@@ -426,11 +328,6 @@ TEST(NormalizedInputs, DerivativesAreInPhysicalCoordinates)
   for (int n = 0; n < 6; ++n)
     points.push_back({ux(rng), ut(rng)});
   const auto set = DerivativeSet::full(2, 3);
-  Tape<double> tape;
-  tape.bind_parameters(parameters, gradient);
-  Var<double> u =
-      normalized.forward(Var<double>(tape, tape.coordinates(make_points<double>(points), set)));
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
   const ReferenceMlp reference = ReferenceMlp::from(mlp, parameters);
   const auto physical = [&reference, &box](const test::Point& x) {
     test::Point z(x.size());
@@ -438,14 +335,10 @@ TEST(NormalizedInputs, DerivativesAreInPhysicalCoordinates)
       z[j] = (2.0L * x[j] - box[j].first - box[j].second) / (box[j].second - box[j].first);
     return reference(z);
   };
+  const auto errors = component_errors_against_finite_differences<double>(normalized, parameters,
+                                                                          points, physical, set);
   for (int c = 0; c < set->size(); ++c) {
-    std::vector<double> actual;
-    std::vector<long double> expected;
-    for (std::size_t n = 0; n < points.size(); ++n) {
-      actual.push_back(host(c, n, 0));
-      expected.push_back(test::partial_derivative(physical, points[n], (*set)[c]));
-    }
-    EXPECT_LE(test::relative_error(actual, expected), (*set)[c].order() <= 2 ? 1e-7 : 1e-5)
+    EXPECT_LE(errors[static_cast<std::size_t>(c)], (*set)[c].order() <= 2 ? 1e-7 : 1e-5)
         << "component " << (*set)[c].to_string({"x", "t"});
   }
   // The map itself: scale 2 / (hi - lo), shift -(hi + lo) / (hi - lo).
@@ -462,17 +355,15 @@ TEST(NormalizedInputs, AffineOpGradientMatchesFiniteDifferences)
   std::mt19937 rng(14);
   SmallMlp<double> fixture(15);
   auto& [mlp, parameters, gradient] = fixture;
-  const auto points = make_points<double>(random_points(rng, 5));
+  const auto points = make_points<double>(test::random_points(rng, 5, -1.0, 1.0));
   const auto set = DerivativeSet::full(2, 2);
-  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Mlp<double>& net) {
+  const LossBuilder<double> build = [&](Tape<double>& tape, const nn::Model<double>& net) {
     Var<double> u = net.forward(Var<double>(tape, tape.coordinates(points, set)));
     Var<double> v(tape, tape.affine(u.id(), {3.0}, {0.5}));
     Var<double> r = d(d(v, X), X) + v * d(v, T);
     return std::vector<std::pair<int, double>>{{tape.sum_squares(r.id()), 0.2}};
   };
   Tape<double> tape;
-  evaluate(tape, mlp, parameters, gradient, build, true);
-  const auto expected = finite_difference_gradient(mlp, parameters, build, 1e-6);
-  EXPECT_LE(gradient_mismatch(expected, gradient), 1e-6);
+  EXPECT_LE(tape_gradient_mismatch<double>(tape, mlp, parameters, gradient, build), 1e-6);
   EXPECT_THROW(tape.affine(0, {1.0, 2.0, 3.0}, {0.0, 0.0, 0.0}), LogicError);
 }

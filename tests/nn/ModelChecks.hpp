@@ -3,6 +3,7 @@
 // central differences of that loss along every parameter, the network's jets
 // against finite differences of a long-double reference.
 #include "support/FiniteDifference.hpp"
+#include "support/PointsView.hpp"
 
 #include <functional>
 #include <gtest/gtest.h>
@@ -12,21 +13,6 @@
 #include <string>
 
 namespace pinnbench::test {
-
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<Point>& points)
-{
-  PointsView<Real> view("points", points.size(), points.front().size());
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < points[n].size(); ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
-}
 
 inline std::vector<Point> random_points(std::mt19937& rng, int count, double lo, double hi)
 {
@@ -105,6 +91,20 @@ double gradient_mismatch(const std::vector<double>& expected, const Vector<Real>
   return diff / norm;
 }
 
+/// The gradient check of every model test: `build`'s loss recorded on `tape` with
+/// its parameter gradient in `gradient`, against central differences (h = 1e-6);
+/// returns gradient_mismatch, and the loss in `loss` when given.
+template <class Real>
+double tape_gradient_mismatch(jet::Tape<Real>& tape, const nn::Model<Real>& model,
+                              const Vector<Real>& parameters, const Vector<Real>& gradient,
+                              const LossBuilder<Real>& build, double* loss = nullptr)
+{
+  const double value = evaluate(tape, model, parameters, gradient, build, true);
+  if (loss)
+    *loss = value;
+  return gradient_mismatch(finite_difference_gradient(model, parameters, build, 1e-6), gradient);
+}
+
 /// The wave residual u_tt - 4 u_xx, and with `gradient_enhanced` its x and t
 /// derivatives (gPINN, third derivatives of the network), as mean squares.
 template <class Real>
@@ -127,23 +127,22 @@ LossBuilder<Real> wave_loss(PointsView<Real> points, bool gradient_enhanced)
   };
 }
 
-/// Every component of the network's output jet on the full order-`order` set at
+/// The relative error of each component of `set` in the network's output jet at
 /// `points` against long-double finite differences of `reference` with step h
-/// (0 = the default steps). Returns the worst relative error per order.
+/// (-1 = the default steps): the derivative check of every model test.
 template <class Real>
-std::vector<double> jet_errors_against_finite_differences(
+std::vector<double> component_errors_against_finite_differences(
     const nn::Model<Real>& model, const Vector<Real>& parameters, const std::vector<Point>& points,
-    const ScalarFunction& reference, int order, long double h = -1,
+    const ScalarFunction& reference, const jet::DerivativeSetPtr& set, long double h = -1,
     jet::KernelVariant variant = jet::KernelVariant::automatic)
 {
-  const auto set = jet::DerivativeSet::full(2, order);
   jet::Tape<Real> tape(variant);
   Vector<Real> gradient("gradient", parameters.extent(0));
   tape.bind_parameters(parameters, gradient);
   jet::Var<Real> u =
       model.forward(jet::Var<Real>(tape, tape.coordinates(make_points<Real>(points), set)));
   auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), u.value().values);
-  std::vector<double> worst(static_cast<std::size_t>(order + 1), 0.0);
+  std::vector<double> errors;
   for (int c = 0; c < set->size(); ++c) {
     std::vector<double> actual;
     std::vector<long double> expected;
@@ -151,8 +150,27 @@ std::vector<double> jet_errors_against_finite_differences(
       actual.push_back(static_cast<double>(host(c, n, 0)));
       expected.push_back(partial_derivative(reference, points[n], (*set)[c], h));
     }
+    errors.push_back(relative_error(actual, expected));
+  }
+  return errors;
+}
+
+/// Every component of the network's output jet on the full order-`order` set at
+/// `points` against long-double finite differences of `reference` with step h
+/// (-1 = the default steps). Returns the worst relative error per order.
+template <class Real>
+std::vector<double> jet_errors_against_finite_differences(
+    const nn::Model<Real>& model, const Vector<Real>& parameters, const std::vector<Point>& points,
+    const ScalarFunction& reference, int order, long double h = -1,
+    jet::KernelVariant variant = jet::KernelVariant::automatic)
+{
+  const auto set = jet::DerivativeSet::full(2, order);
+  const auto errors = component_errors_against_finite_differences(model, parameters, points,
+                                                                  reference, set, h, variant);
+  std::vector<double> worst(static_cast<std::size_t>(order + 1), 0.0);
+  for (int c = 0; c < set->size(); ++c) {
     auto& slot = worst[static_cast<std::size_t>((*set)[c].order())];
-    slot = std::max(slot, relative_error(actual, expected));
+    slot = std::max(slot, errors[static_cast<std::size_t>(c)]);
   }
   return worst;
 }

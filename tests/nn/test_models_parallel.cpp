@@ -2,6 +2,9 @@
 // ranks of MPI_COMM_WORLD equals the closure of one rank holding every point
 // (MPI_COMM_SELF) to summation order, for each 1D task and each objective of
 // RoPINN's Table 1. Registered at 1 and 2 ranks.
+#include "support/ClosureAcrossRanks.hpp"
+#include "support/GridSettings.hpp"
+
 #include <cmath>
 #include <functional>
 #include <gtest/gtest.h>
@@ -21,44 +24,7 @@ namespace {
 
 pde::SpaceTimeSettings grid()
 {
-  pde::SpaceTimeSettings s;
-  s.train.domain.nx = 11;
-  s.train.domain.nt = 9;
-  s.train.initial = 13;
-  s.train.boundary = 7;
-  s.test = s.train;
-  return s;
-}
-
-struct Closure
-{
-  double loss;
-  std::vector<double> gradient;
-};
-
-Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
-                 const Vector<double>& parameters, objective::Objective<double>* objective,
-                 MPI_Comm comm)
-{
-  const parallel::MpiContext mpi(comm);
-  train::LossSettings settings;
-  settings.chunk_points = 10;
-  train::LossFunction<double> loss(task, task.training_terms(), model, objective, mpi, settings);
-  const auto value = loss.evaluate(parameters, true, 3);
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss.gradient());
-  return {value.loss, std::vector<double>(host.data(), host.data() + host.size())};
-}
-
-void expect_same(const Closure& world, const Closure& self, const std::string& what)
-{
-  EXPECT_NEAR(world.loss, self.loss, 1e-13 * std::fabs(self.loss)) << what;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < self.gradient.size(); ++i) {
-    diff = std::max(diff, std::fabs(world.gradient[i] - self.gradient[i]));
-    scale = std::max(scale, std::fabs(self.gradient[i]));
-  }
-  EXPECT_GT(scale, 0.0) << what;
-  EXPECT_LE(diff, 1e-12 * scale) << what;
+  return test_support::grid_settings(11, 9, 13, 7);
 }
 
 void expect_ranks_agree(const nn::Model<double>& model, std::uint64_t seed)
@@ -93,9 +59,9 @@ void expect_ranks_agree(const nn::Model<double>& model, std::uint64_t seed)
     for (const auto& [name, make] : objectives) {
       auto world_objective = make();
       auto self_objective = make();
-      const auto world = evaluate(t, model, parameters, world_objective.get(), MPI_COMM_WORLD);
-      const auto self = evaluate(t, model, parameters, self_objective.get(), MPI_COMM_SELF);
-      expect_same(world, self, model.name() + " " + task_name + " " + name);
+      test_support::expect_world_closure_equals_self(t, model, parameters, world_objective.get(),
+                                                     self_objective.get(),
+                                                     model.name() + " " + task_name + " " + name);
     }
   }
 }

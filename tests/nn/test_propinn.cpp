@@ -7,6 +7,7 @@
 //   implementation that pools full 32-wide embeddings as the reference code does;
 // - the flat (GPU) kernels against the host-blocked ones.
 #include "support/FiniteDifference.hpp"
+#include "support/PointsView.hpp"
 
 #include <cmath>
 #include <fstream>
@@ -19,26 +20,13 @@
 
 using namespace pinnbench;
 using namespace pinnbench::jet;
+using test::make_points;
+using test::PointsView;
 
 namespace {
 
 constexpr int X = 0;
 constexpr int T = 1;
-
-template <class Real>
-using PointsView = Kokkos::View<Real**, Kokkos::LayoutRight, MemorySpace>;
-
-template <class Real>
-PointsView<Real> make_points(const std::vector<test::Point>& points)
-{
-  PointsView<Real> view("points", points.size(), 2);
-  auto host = Kokkos::create_mirror_view(view);
-  for (std::size_t n = 0; n < points.size(); ++n)
-    for (std::size_t j = 0; j < 2; ++j)
-      host(n, j) = static_cast<Real>(points[n][j]);
-  Kokkos::deep_copy(view, host);
-  return view;
-}
 
 /// p_i = 0.6 sin(1.37 i + 0.5), as propinn_torch.formula_parameters sets them.
 template <class Real>

@@ -6,6 +6,8 @@
 //   and its perturbations (one-sided, within the region, fresh per closure);
 // - L1/L2 penalties against closed forms;
 // - every objective's parameter gradient against central differences of its loss.
+#include "support/GridSettings.hpp"
+
 #include <cmath>
 #include <gtest/gtest.h>
 #include <pinnbench/nn/Mlp.hpp>
@@ -37,13 +39,7 @@ nn::MlpShape small_shape()
 
 pde::SpaceTimeSettings tiny_grid()
 {
-  pde::SpaceTimeSettings s;
-  s.train.domain.nx = 6;
-  s.train.domain.nt = 5;
-  s.train.initial = 7;
-  s.train.boundary = 6;
-  s.test = s.train;
-  return s;
+  return test_support::grid_settings(6, 5, 7, 6);
 }
 
 /// Residual values of `term` at the given point sets (one per evaluation),

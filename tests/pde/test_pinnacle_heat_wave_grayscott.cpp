@@ -9,6 +9,7 @@
 //    flat table, Heat 2d-CG's against a synthetic time-transposed export (the
 //    real files are not on this machine).
 #include "support/ExactModel.hpp"
+#include "support/PinnacleTaskChecks.hpp"
 #include "support/SuiteRuns.hpp"
 
 #include <cmath>
@@ -26,89 +27,19 @@
 #include <sstream>
 
 using namespace pinnbench;
+using test_support::count_points;
+using test_support::DataDir;
+using test_support::default_task_config;
 using test_support::ExactModel;
+using test_support::expect_not_vanish;
+using test_support::expect_vanish;
+using test_support::grid_table;
+using test_support::pinnacle_task;
+using test_support::term_named;
+using test_support::term_names;
 using test_support::Vars;
 
 namespace {
-
-/// The task of a suite naming it with `settings` (a flow mapping), random
-/// training points, reading data from `data_dir`.
-std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings,
-                                const std::filesystem::path& data_dir = {}, std::uint64_t seed = 5)
-{
-  const auto run = test_support::single_run(
-      "defaults:\n  task: {" + task + ": {distribution: uniform, " + settings +
-      "}}\nmatrix:\n  tasks: [" + task +
-      "]\n  models: [pinn]\n  objectives: [vanilla]\n  optimizers: [adam]\n");
-  pde::TaskInputs in;
-  in.config = run.config["task"];
-  in.seed = seed;
-  in.data_dir = data_dir;
-  return pde::make_task(in);
-}
-
-YAML::Node default_config(const std::string& task)
-{
-  return test_support::single_run("matrix:\n  tasks: [" + task +
-                                  "]\n  models: [pinn]\n  objectives: [vanilla]\n"
-                                  "  optimizers: [adam]\n")
-      .config["task"];
-}
-
-std::vector<std::string> term_names(const pde::Task& task)
-{
-  std::vector<std::string> names;
-  for (const auto& term : task.training_terms())
-    names.push_back(term.name);
-  return names;
-}
-
-pde::Term term_named(const pde::Task& task, const std::string& name)
-{
-  for (const auto& term : task.training_terms())
-    if (term.name == name)
-      return term;
-  throw std::runtime_error("no term " + name);
-}
-
-std::vector<double> residuals(const pde::Task& task, const std::string& name,
-                              const nn::Model<double>& model)
-{
-  const auto term = term_named(task, name);
-  EXPECT_GT(term.size(), 0) << name;
-  return test_support::term_residuals(task, term, model);
-}
-
-double max_abs(const std::vector<double>& values)
-{
-  double m = 0;
-  for (double v : values)
-    m = std::max(m, std::fabs(v));
-  return m;
-}
-
-void expect_vanish(const pde::Task& task, const nn::Model<double>& model,
-                   const std::vector<std::string>& names, double tolerance)
-{
-  for (const auto& name : names)
-    EXPECT_LE(max_abs(residuals(task, name, model)), tolerance) << task.name() << " " << name;
-}
-
-void expect_not_vanish(const pde::Task& task, const nn::Model<double>& model,
-                       const std::string& name)
-{
-  EXPECT_GT(max_abs(residuals(task, name, model)), 1e-3) << task.name() << " " << name;
-}
-
-/// How many of all training points (the PDE term's) satisfy `where`.
-std::int64_t count_points(const pde::Task& task, const std::function<bool(const double*)>& where)
-{
-  const auto points = task.training_terms().front().evaluations.front();
-  std::int64_t count = 0;
-  for (std::int64_t n = 0; n < points.size(); ++n)
-    count += where(points.coordinates.data() + n * points.dimension) ? 1 : 0;
-  return count;
-}
 
 /// Central difference of f at x along the unit vector `direction`.
 double directional_difference(const std::function<double(const std::vector<double>&)>& f,
@@ -122,32 +53,6 @@ double directional_difference(const std::function<double(const std::vector<doubl
   }
   return (f(plus) - f(minus)) / (2 * h);
 }
-
-/// A temporary data directory with a ref/ folder, removed at the end.
-class DataDir
-{
-public:
-  DataDir()
-  {
-    path_ = std::filesystem::temp_directory_path() /
-            ("pinnbench-timedep-b-" +
-             std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_ / "ref");
-  }
-  ~DataDir() { std::filesystem::remove_all(path_); }
-  DataDir(const DataDir&) = delete;
-  DataDir& operator=(const DataDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const
-  {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-  }
-
-private:
-  std::filesystem::path path_;
-};
 
 } // namespace
 
@@ -180,7 +85,7 @@ double squared_norm(const double* x, int d)
 
 TEST(PinnacleHeatNd, ExactSolutionSatisfiesEveryTerm)
 {
-  const auto task = make("heat_nd", hnd_points);
+  const auto task = pinnacle_task("heat_nd", hnd_points);
   ASSERT_EQ(task->dimension(), 6);
   EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "boundary", "initial"}));
   EXPECT_EQ(term_named(*task, "residual").size(), 600);
@@ -189,7 +94,7 @@ TEST(PinnacleHeatNd, ExactSolutionSatisfiesEveryTerm)
   expect_not_vanish(*task, heat_nd_solution(5, 1.1), "residual");
   expect_not_vanish(*task, heat_nd_solution(5, 1.1), "boundary");
   // The dimension key: d = 3 and T = 2 change the ball and the time span.
-  const auto three = make("heat_nd", std::string(hnd_points) + ", dimension: 3, t_end: 2");
+  const auto three = pinnacle_task("heat_nd", std::string(hnd_points) + ", dimension: 3, t_end: 2");
   ASSERT_EQ(three->dimension(), 4);
   expect_vanish(*three, heat_nd_solution(3), {"residual", "boundary", "initial"}, 1e-11);
   EXPECT_GT(count_points(*three, [](const double* x) { return x[3] > 1.5; }), 0);
@@ -197,7 +102,7 @@ TEST(PinnacleHeatNd, ExactSolutionSatisfiesEveryTerm)
 
 TEST(PinnacleHeatNd, ResidualIsTheSpecFormula)
 {
-  const auto task = make("heat_nd", hnd_points);
+  const auto task = pinnacle_task("heat_nd", hnd_points);
   // u = x1² t + sin(x2): (1/5)(2t - sin x2) - (1/5)|x|² e^(|x|²/2 + t) - x1².
   const ExactModel model(6, 1,
                          [](const Vars& z) { return Vars{z[0] * z[0] * z[5] + jet::sin(z[1])}; });
@@ -215,7 +120,7 @@ TEST(PinnacleHeatNd, ResidualIsTheSpecFormula)
 
 TEST(PinnacleHeatNd, ConditionsOnTheSphereAndAtTimeZero)
 {
-  const auto task = make("heat_nd", hnd_points);
+  const auto task = pinnacle_task("heat_nd", hnd_points);
   const auto on_sphere = [](const double* x) { return std::fabs(squared_norm(x, 5) - 1) < 1e-12; };
   const auto boundary = term_named(*task, "boundary");
   EXPECT_EQ(boundary.size(), count_points(*task, on_sphere));
@@ -252,13 +157,13 @@ TEST(PinnacleHeatNd, ConditionsOnTheSphereAndAtTimeZero)
 
 TEST(PinnacleHeatNd, RandomTestPointsAtPinnaclesTimes)
 {
-  const auto config = default_config("heat_nd");
+  const auto config = default_task_config("heat_nd");
   EXPECT_EQ(config["domain_points"].as<int>(), 32768);
   EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
   EXPECT_EQ(config["initial_points"].as<int>(), 8192);
   EXPECT_EQ(config["dimension"].as<int>(), 5);
   EXPECT_EQ(config["t_end"].as<double>(), 1.0);
-  const auto task = make("heat_nd", hnd_points);
+  const auto task = pinnacle_task("heat_nd", hnd_points);
   // 800 random points of the ball at t = 1, 0.96, ..., 0.04 (spec §4), time-major.
   const auto points = task->test_points();
   ASSERT_EQ(points.size(), 20000);
@@ -271,9 +176,9 @@ TEST(PinnacleHeatNd, RandomTestPointsAtPinnaclesTimes)
     ASSERT_NEAR(u[static_cast<std::size_t>(n)], std::exp(squared_norm(x, 5) / 2 + x[5]), 1e-14);
   }
   // The spatial points depend on the seed (PINNacle draws them at random).
-  const auto other = make("heat_nd", hnd_points, {}, 6);
+  const auto other = pinnacle_task("heat_nd", hnd_points, {}, 6);
   EXPECT_NE(other->test_points().coordinates, points.coordinates);
-  EXPECT_EQ(make("heat_nd", hnd_points)->test_points().coordinates, points.coordinates);
+  EXPECT_EQ(pinnacle_task("heat_nd", hnd_points)->test_points().coordinates, points.coordinates);
 }
 
 // --- Heat 2d-CG ----------------------------------------------------------------------------------
@@ -316,7 +221,7 @@ TEST(PinnacleHeatComplexGeometry, ManufacturedSolutionsAndTerms)
 {
   DataDir dir;
   write_heat_complex(dir);
-  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  const auto task = pinnacle_task("heat2d_complex_geometry", heat_cg_points, dir.path());
   ASSERT_EQ(task->dimension(), 3);
   EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "big_circles",
                                                          "small_circles", "outer"}));
@@ -352,9 +257,9 @@ TEST(PinnacleHeatComplexGeometry, RobinPiecesAgainstFiniteDifferences)
   });
   // g keys: 2 on the big circles instead of 5.
   for (const double g_big : {5.0, 2.0}) {
-    const auto task =
-        make("heat2d_complex_geometry",
-             std::string(heat_cg_points) + ", g_big: " + std::to_string(g_big), dir.path());
+    const auto task = pinnacle_task(
+        "heat2d_complex_geometry",
+        std::string(heat_cg_points) + ", g_big: " + std::to_string(g_big), dir.path());
     struct Piece
     {
       std::string name;
@@ -398,7 +303,7 @@ TEST(PinnacleHeatComplexGeometry, BoundaryPointsAreSharedEquallyByTheOperands)
 {
   DataDir dir;
   write_heat_complex(dir);
-  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  const auto task = pinnacle_task("heat2d_complex_geometry", heat_cg_points, dir.path());
   // 100 on each of the 17 circles and 100 on the rectangle, spread over its
   // edges by length (16 : 24): 20 + 30 + 20 + 30.
   const auto on = [&](double cx, double cy, double radius) {
@@ -437,7 +342,7 @@ TEST(PinnacleHeatComplexGeometry, BoundaryPointsAreSharedEquallyByTheOperands)
 
 TEST(PinnacleHeatComplexGeometry, ReferenceAndDataFile)
 {
-  const auto config = default_config("heat2d_complex_geometry");
+  const auto config = default_task_config("heat2d_complex_geometry");
   EXPECT_EQ(config["domain_points"].as<int>(), 32768);
   EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
   EXPECT_EQ(config["initial_points"].as<int>(), 8192);
@@ -449,7 +354,7 @@ TEST(PinnacleHeatComplexGeometry, ReferenceAndDataFile)
   DataDir dir;
   write_heat_complex(dir);
   EXPECT_TRUE(pde::missing_data_files(config, dir.path()).empty());
-  const auto task = make("heat2d_complex_geometry", heat_cg_points, dir.path());
+  const auto task = pinnacle_task("heat2d_complex_geometry", heat_cg_points, dir.path());
   // Time-transposed: (x, y, t) node-major, time-minor.
   const auto points = task->test_points();
   EXPECT_EQ(points.coordinates, (std::vector<double>{-8, 12, 0, -8, 12, 1.5, -8, 12, 3, 2.5, -1, 0,
@@ -494,20 +399,6 @@ TEST(PinnacleHeatComplexGeometry, MultiDifferenceClipsOverlappingHoles)
 // --- Wave 2d-CG ----------------------------------------------------------------------------------
 
 namespace {
-
-/// Rows "x y value" of a headerless np.savetxt "%.18e" table on xs x ys
-/// (meshgrid order, y slowest), CRLF line ends as in darcy_2d_coef_256.dat.
-std::string grid_table(const std::vector<double>& xs, const std::vector<double>& ys,
-                       const std::function<double(double, double)>& f)
-{
-  std::ostringstream out;
-  out.precision(18);
-  out << std::scientific;
-  for (double y : ys)
-    for (double x : xs)
-      out << x << ' ' << y << ' ' << f(x, y) << "\r\n";
-  return out.str();
-}
 
 /// Synthetic speed on the 4 x 4 grid linspace(0, 1, 4): c = 1 + i + 3 j² at node (i/3, j/3).
 double speed_node(int i, int j)
@@ -555,7 +446,7 @@ TEST(PinnacleWaveHeterogeneous, ResidualIsTheSpecFormulaWithTheInterpolatedSpeed
 {
   DataDir dir;
   write_wave_files(dir);
-  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto task = pinnacle_task("wave2d_heterogeneous", wave_points, dir.path());
   ASSERT_EQ(task->dimension(), 3);
   EXPECT_EQ(term_names(*task),
             (std::vector<std::string>{"residual", "initial", "initial_velocity", "boundary"}));
@@ -594,7 +485,7 @@ TEST(PinnacleWaveHeterogeneous, StandingWaveInAUniformMedium)
   // c = 4 everywhere: u = cos(x) cos(2y) cos(√20 t) solves u_tt = c Δu.
   DataDir dir;
   write_wave_files(dir, [](double, double) { return 4.0; });
-  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto task = pinnacle_task("wave2d_heterogeneous", wave_points, dir.path());
   const double omega = std::sqrt(20.0);
   const auto wave = [](double w) {
     return ExactModel(3, 1, [w](const Vars& z) {
@@ -609,7 +500,7 @@ TEST(PinnacleWaveHeterogeneous, ConditionsOnTheirFaces)
 {
   DataDir dir;
   write_wave_files(dir);
-  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto task = pinnacle_task("wave2d_heterogeneous", wave_points, dir.path());
   const auto on_t0 = [](const double* x) { return x[2] == 0.0; };
   const auto on_side = [](const double* x) {
     return std::fabs(x[0]) == 1.0 || std::fabs(x[1]) == 1.0;
@@ -635,9 +526,9 @@ TEST(PinnacleWaveHeterogeneous, ConditionsOnTheirFaces)
   expect_vanish(*task, with_sigma(0.3), {"initial", "initial_velocity"}, 1e-14);
   expect_not_vanish(*task, with_sigma(0.4), "initial");
   // The keys move the bump: μ = (0.2, -0.1), σ = 0.5.
-  const auto moved =
-      make("wave2d_heterogeneous",
-           std::string(wave_points) + ", mean_x: 0.2, mean_y: -0.1, sigma: 0.5", dir.path());
+  const auto moved = pinnacle_task(
+      "wave2d_heterogeneous", std::string(wave_points) + ", mean_x: 0.2, mean_y: -0.1, sigma: 0.5",
+      dir.path());
   const ExactModel moved_bump(3, 1, [](const Vars& z) {
     const auto dx = z[0] - 0.2, dy = z[1] + 0.1;
     return Vars{jet::exp(-2.0 * (dx * dx + dy * dy)) + 0.0 * z[2]};
@@ -680,7 +571,7 @@ TEST(PinnacleWaveHeterogeneous, ConditionsOnTheirFaces)
 
 TEST(PinnacleWaveHeterogeneous, ReferenceDataFilesAndBadGrids)
 {
-  const auto config = default_config("wave2d_heterogeneous");
+  const auto config = default_task_config("wave2d_heterogeneous");
   EXPECT_EQ(config["domain_points"].as<int>(), 32768);
   EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
   EXPECT_FALSE(config["initial_points"]);
@@ -690,7 +581,7 @@ TEST(PinnacleWaveHeterogeneous, ReferenceDataFilesAndBadGrids)
                                                 "/nonexistent/ref/darcy_2d_coef_256.dat"}));
   DataDir dir;
   write_wave_files(dir);
-  const auto task = make("wave2d_heterogeneous", wave_points, dir.path());
+  const auto task = pinnacle_task("wave2d_heterogeneous", wave_points, dir.path());
   const auto points = task->test_points();
   EXPECT_EQ(points.coordinates, (std::vector<double>{0, 0, 0, 0, 0, 2.5, 0, 0, 5, -0.5, 0.25, 0,
                                                      -0.5, 0.25, 2.5, -0.5, 0.25, 5}));
@@ -699,9 +590,9 @@ TEST(PinnacleWaveHeterogeneous, ReferenceDataFilesAndBadGrids)
   const std::vector<double> half = {0.0, 0.5};
   dir.write("ref/darcy_2d_coef_256.dat",
             grid_table(half, half, [](double, double) { return 1.0; }));
-  EXPECT_THROW(make("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
+  EXPECT_THROW(pinnacle_task("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
   write_wave_files(dir, [](double x, double) { return x > 0.5 ? 0.0 : 1.0; });
-  EXPECT_THROW(make("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
+  EXPECT_THROW(pinnacle_task("wave2d_heterogeneous", wave_points, dir.path()), ConfigError);
 }
 
 // --- Gray-Scott ----------------------------------------------------------------------------------
@@ -737,7 +628,7 @@ TEST(PinnacleGrayScott, ResidualsAreTheSpecFormulas)
 {
   DataDir dir;
   write_gray_scott(dir);
-  const auto task = make("gray_scott", gs_points, dir.path());
+  const auto task = pinnacle_task("gray_scott", gs_points, dir.path());
   ASSERT_EQ(task->dimension(), 3);
   ASSERT_EQ(task->outputs(), 2);
   EXPECT_EQ(term_names(*task),
@@ -770,10 +661,10 @@ TEST(PinnacleGrayScott, ResidualsAreTheSpecFormulas)
   expect_vanish(*task, rest, {"residual_u", "residual_v"}, 0.0);
   const ExactModel two(3, 2, [](const Vars& z) { return Vars{0.0 * z[0] + 2.0, 0.0 * z[0]}; });
   expect_not_vanish(*task, two, "residual_u");
-  const auto no_feed = make("gray_scott", std::string(gs_points) + ", b: 0", dir.path());
+  const auto no_feed = pinnacle_task("gray_scott", std::string(gs_points) + ", b: 0", dir.path());
   expect_vanish(*no_feed, two, {"residual_u", "residual_v"}, 0.0);
   // d and u v² in the second equation: u = 0, v = e^(-d t) with d = 0.3.
-  const auto killed = make("gray_scott", std::string(gs_points) + ", d: 0.3", dir.path());
+  const auto killed = pinnacle_task("gray_scott", std::string(gs_points) + ", d: 0.3", dir.path());
   const ExactModel decay(3, 2, [](const Vars& z) {
     return Vars{0.0 * z[0], jet::exp(-0.3 * z[2])};
   });
@@ -785,7 +676,7 @@ TEST(PinnacleGrayScott, InitialStatesAndNoBoundaryCondition)
 {
   DataDir dir;
   write_gray_scott(dir);
-  const auto task = make("gray_scott", gs_points, dir.path());
+  const auto task = pinnacle_task("gray_scott", gs_points, dir.path());
   for (const char* name : {"initial_u", "initial_v"}) {
     const auto term = term_named(*task, name);
     EXPECT_EQ(term.size(), count_points(*task, [](const double* x) { return x[2] == 0.0; }));
@@ -807,13 +698,14 @@ TEST(PinnacleGrayScott, InitialStatesAndNoBoundaryCondition)
   expect_vanish(*task, spots(80), {"initial_u", "initial_v"}, 1e-15);
   expect_not_vanish(*task, spots(40), "initial_u");
   expect_not_vanish(*task, spots(40), "initial_v");
-  const auto wide = make("gray_scott", std::string(gs_points) + ", sharpness: 40", dir.path());
+  const auto wide =
+      pinnacle_task("gray_scott", std::string(gs_points) + ", sharpness: 40", dir.path());
   expect_vanish(*wide, spots(40), {"initial_u", "initial_v"}, 1e-15);
 }
 
 TEST(PinnacleGrayScott, ReferenceIsTheFlatTable)
 {
-  const auto config = default_config("gray_scott");
+  const auto config = default_task_config("gray_scott");
   EXPECT_EQ(config["domain_points"].as<int>(), 32768);
   EXPECT_EQ(config["boundary_points"].as<int>(), 8192);
   EXPECT_EQ(config["initial_points"].as<int>(), 8192);
@@ -825,7 +717,7 @@ TEST(PinnacleGrayScott, ReferenceIsTheFlatTable)
             (std::vector<std::filesystem::path>{"/nonexistent/ref/grayscott.dat"}));
   DataDir dir;
   write_gray_scott(dir);
-  const auto task = make("gray_scott", gs_points, dir.path());
+  const auto task = pinnacle_task("gray_scott", gs_points, dir.path());
   // Rows as written, row 5 (x = 1, y = -1, t = 10) dropped for its NaN; outputs (u, v) per row.
   const auto points = task->test_points();
   EXPECT_EQ(points.coordinates, (std::vector<double>{-1, -1, 0,  1,  -1, 0, -1, 1, 0, 1, 1,
@@ -834,5 +726,5 @@ TEST(PinnacleGrayScott, ReferenceIsTheFlatTable)
                                                           4.5, -1, 6.5, -1.5, 7.5, -1.75}));
   // A row with a missing column is an error naming the file.
   dir.write("ref/grayscott.dat", "0 0 0 1 0\n0 1 0 1\n");
-  EXPECT_THROW(make("gray_scott", gs_points, dir.path()), ConfigError);
+  EXPECT_THROW(pinnacle_task("gray_scott", gs_points, dir.path()), ConfigError);
 }

@@ -12,7 +12,7 @@
 //    every reference row.
 // Tasks with reference files skip (with a message) when the shared data is absent.
 #include "support/ExactModel.hpp"
-#include "support/SuiteRuns.hpp"
+#include "support/PinnacleTaskChecks.hpp"
 
 #include <cmath>
 #include <filesystem>
@@ -34,6 +34,11 @@ using namespace pinnbench;
 namespace {
 
 using test_support::ExactModel;
+using test_support::expect_not_vanish;
+using test_support::expect_vanish;
+using test_support::for_each_point;
+using test_support::max_abs;
+using test_support::term_named;
 using test_support::Vars;
 // The residual of a term at each of its points, [points][features].
 const auto& residuals = test_support::term_residuals;
@@ -49,72 +54,17 @@ std::filesystem::path data_dir()
 std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings,
                                 const std::filesystem::path& data = data_dir())
 {
-  const auto run = test_support::single_run(
-      "defaults:\n  task: {" + task + ": {distribution: uniform, " + settings +
-      "}}\nmatrix:\n  tasks: [" + task +
-      "]\n  models: [pinn]\n  objectives: [vanilla]\n  optimizers: [adam]\n");
-  pde::TaskInputs in;
-  in.config = run.config["task"];
-  in.seed = 11;
-  in.data_dir = data;
-  return pde::make_task(in);
+  return test_support::pinnacle_task(task, settings, data, 11);
 }
 
 bool have_data(const std::string& task)
 {
-  const auto config = test_support::single_run("matrix:\n  tasks: [" + task +
-                                               "]\n  models: [pinn]\n  objectives: [vanilla]\n"
-                                               "  optimizers: [adam]\n")
-                          .config["task"];
-  return pde::missing_data_files(config, data_dir()).empty();
+  return pde::missing_data_files(test_support::default_task_config(task), data_dir()).empty();
 }
 
 #define SKIP_WITHOUT_DATA(task)                                                                    \
   if (!have_data(task))                                                                            \
   GTEST_SKIP() << "PINNacle reference data for " << (task) << " not found in " << data_dir()
-
-const pde::Term& term_named(const std::vector<pde::Term>& terms, const std::string& name)
-{
-  for (const auto& term : terms)
-    if (term.name == name)
-      return term;
-  throw std::runtime_error("no term " + name);
-}
-
-double max_abs(const std::vector<double>& values)
-{
-  double m = 0;
-  for (double v : values)
-    m = std::max(m, std::fabs(v));
-  return m;
-}
-
-/// Every listed term's residual is at most `tolerance` at every point.
-void expect_vanish(const pde::Task& task, const nn::Model<double>& model,
-                   const std::vector<std::string>& names, double tolerance)
-{
-  const auto terms = task.training_terms();
-  for (const auto& name : names) {
-    const auto& term = term_named(terms, name);
-    ASSERT_GT(term.size(), 0) << name;
-    EXPECT_LE(max_abs(residuals(task, term, model)), tolerance) << task.name() << " " << name;
-  }
-}
-
-void expect_not_vanish(const pde::Task& task, const nn::Model<double>& model,
-                       const std::string& name)
-{
-  EXPECT_GT(max_abs(residuals(task, term_named(task.training_terms(), name), model)), 1e-3)
-      << task.name() << " " << name;
-}
-
-/// Calls `check(x)` for every point of a term.
-void for_each_point(const pde::Term& term, const std::function<void(const double*)>& check)
-{
-  const auto& points = term.evaluations.front();
-  for (std::int64_t n = 0; n < points.size(); ++n)
-    check(points.coordinates.data() + n * points.dimension);
-}
 
 bool near(double a, double b)
 {

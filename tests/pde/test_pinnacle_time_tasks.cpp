@@ -15,6 +15,7 @@
 //    with a message when the shared data is absent), and a short run whose
 //    test error falls.
 #include "support/ExactModel.hpp"
+#include "support/PinnacleTaskChecks.hpp"
 #include "support/SuiteRuns.hpp"
 
 #include <cmath>
@@ -27,7 +28,17 @@
 #include <sstream>
 
 using namespace pinnbench;
+using test_support::count_points;
+using test_support::DataDir;
+using test_support::default_task_config;
 using test_support::ExactModel;
+using test_support::expect_not_vanish;
+using test_support::expect_vanish;
+using test_support::for_each_point;
+using test_support::grid_table;
+using test_support::pinnacle_task;
+using test_support::term_named;
+using test_support::term_names;
 using test_support::Vars;
 
 namespace {
@@ -37,134 +48,6 @@ const double pi = math::pi<double>;
 std::filesystem::path shared_data_dir()
 {
   return std::filesystem::path(PINNBENCH_SHARED_DIR) / "data" / "pinnacle";
-}
-
-/// The task of a suite naming it with `settings` (a flow mapping), random
-/// training points, reading data from `data_dir`.
-std::unique_ptr<pde::Task> make(const std::string& task, const std::string& settings,
-                                const std::filesystem::path& data_dir = {})
-{
-  const auto run = test_support::single_run(
-      "defaults:\n  task: {" + task + ": {distribution: uniform, " + settings +
-      "}}\nmatrix:\n  tasks: [" + task +
-      "]\n  models: [pinn]\n  objectives: [vanilla]\n  optimizers: [adam]\n");
-  pde::TaskInputs in;
-  in.config = run.config["task"];
-  in.seed = 5;
-  in.data_dir = data_dir;
-  return pde::make_task(in);
-}
-
-YAML::Node default_config(const std::string& task)
-{
-  return test_support::single_run("matrix:\n  tasks: [" + task +
-                                  "]\n  models: [pinn]\n  objectives: [vanilla]\n"
-                                  "  optimizers: [adam]\n")
-      .config["task"];
-}
-
-const pde::Term& term_named(const std::vector<pde::Term>& terms, const std::string& name)
-{
-  for (const auto& term : terms)
-    if (term.name == name)
-      return term;
-  throw std::runtime_error("no term " + name);
-}
-
-std::vector<std::string> term_names(const pde::Task& task)
-{
-  std::vector<std::string> names;
-  for (const auto& term : task.training_terms())
-    names.push_back(term.name);
-  return names;
-}
-
-double max_abs(const std::vector<double>& values)
-{
-  double m = 0;
-  for (double v : values)
-    m = std::max(m, std::fabs(v));
-  return m;
-}
-
-std::vector<double> residuals(const pde::Task& task, const std::string& term,
-                              const nn::Model<double>& model)
-{
-  const auto terms = task.training_terms();
-  const auto& t = term_named(terms, term);
-  EXPECT_GT(t.size(), 0) << term;
-  return test_support::term_residuals(task, t, model);
-}
-
-/// Every listed term's residual is at most `tolerance` at every point.
-void expect_vanish(const pde::Task& task, const nn::Model<double>& model,
-                   const std::vector<std::string>& names, double tolerance)
-{
-  for (const auto& name : names)
-    EXPECT_LE(max_abs(residuals(task, name, model)), tolerance) << task.name() << " " << name;
-}
-
-void expect_not_vanish(const pde::Task& task, const nn::Model<double>& model,
-                       const std::string& name)
-{
-  EXPECT_GT(max_abs(residuals(task, name, model)), 1e-3) << task.name() << " " << name;
-}
-
-/// Calls `check(x)` for every point of a term's first evaluation.
-void for_each_point(const pde::Term& term, const std::function<void(const double*)>& check)
-{
-  const auto& points = term.evaluations.front();
-  for (std::int64_t n = 0; n < points.size(); ++n)
-    check(points.coordinates.data() + n * points.dimension);
-}
-
-/// How many of the PDE term's points (all training points) satisfy `where`.
-std::int64_t count_points(const pde::Task& task, const std::function<bool(const double*)>& where)
-{
-  const auto terms = task.training_terms();
-  std::int64_t count = 0;
-  for_each_point(terms.front(), [&](const double* x) { count += where(x) ? 1 : 0; });
-  return count;
-}
-
-/// A temporary data directory with a ref/ folder, removed at the end.
-class DataDir
-{
-public:
-  DataDir()
-  {
-    path_ =
-        std::filesystem::temp_directory_path() /
-        ("pinnbench-timedep-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-         "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(path_ / "ref");
-  }
-  ~DataDir() { std::filesystem::remove_all(path_); }
-  DataDir(const DataDir&) = delete;
-  DataDir& operator=(const DataDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-  void write(const std::string& name, const std::string& text) const
-  {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-  }
-
-private:
-  std::filesystem::path path_;
-};
-
-/// Rows of a headerless np.savetxt table "%.18e %.18e %.18e" of f on the grid
-/// xs x ys, in meshgrid order (y slowest), with CRLF line ends.
-std::string grid_table(const std::vector<double>& xs, const std::vector<double>& ys,
-                       const std::function<double(double, double)>& f)
-{
-  std::ostringstream out;
-  out.precision(18);
-  out << std::scientific;
-  for (double y : ys)
-    for (double x : xs)
-      out << x << ' ' << y << ' ' << f(x, y) << "\r\n";
-  return out.str();
 }
 
 /// The data rows of a COMSOL text export, parsed here independently of the reader.
@@ -204,8 +87,8 @@ TEST(PinnacleTimeTasks, Burgers1dTermsPointsAndExactSolutions)
 {
   DataDir dir;
   dir.write("ref/burgers1d.dat", "% X u (1) @ t=0 u (1) @ t=1\n-1 0 0\n1 0 0\n");
-  const auto task =
-      make("burgers1d", "domain_points: 300, boundary_points: 100, initial_points: 80", dir.path());
+  const auto task = pinnacle_task(
+      "burgers1d", "domain_points: 300, boundary_points: 100, initial_points: 80", dir.path());
   ASSERT_EQ(task->dimension(), 2);
   EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "boundary"}));
   // [initial; boundary; domain]: the PDE sees every training point.
@@ -243,7 +126,7 @@ TEST(PinnacleTimeTasks, Burgers1dTermsPointsAndExactSolutions)
 
 TEST(PinnacleTimeTasks, Burgers1dDefaultsArePinnacles)
 {
-  const auto config = default_config("burgers1d");
+  const auto config = default_task_config("burgers1d");
   EXPECT_EQ(config["domain_points"].as<int>(), 8192);
   EXPECT_EQ(config["boundary_points"].as<int>(), 2048);
   EXPECT_EQ(config["initial_points"].as<int>(), 2048);
@@ -255,8 +138,8 @@ TEST(PinnacleTimeTasks, Burgers1dReferenceIsTheFileAtItsNodes)
   const auto file = shared_data_dir() / "ref" / "burgers1d.dat";
   if (!std::filesystem::is_regular_file(file))
     GTEST_SKIP() << "PINNacle reference data for burgers1d not found: " << file;
-  const auto task = make("burgers1d", "domain_points: 10, boundary_points: 10, initial_points: 10",
-                         shared_data_dir());
+  const auto task = pinnacle_task(
+      "burgers1d", "domain_points: 10, boundary_points: 10, initial_points: 10", shared_data_dir());
   const auto rows = comsol_rows(file);
   ASSERT_EQ(rows.size(), 101u);
   const auto points = task->test_points();
@@ -303,8 +186,8 @@ defaults:
 
 TEST(PinnacleTimeTasks, HeatMultiscaleExactSolutionSatisfiesEveryTerm)
 {
-  const auto task =
-      make("heat2d_multiscale", "domain_points: 300, boundary_points: 200, initial_points: 100");
+  const auto task = pinnacle_task("heat2d_multiscale",
+                                  "domain_points: 300, boundary_points: 200, initial_points: 100");
   ASSERT_EQ(task->dimension(), 3);
   EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "boundary"}));
   // u = sin(20π x) sin(π y) exp(-1.0016 t): ε₁ (20π)² = 0.0016, ε₂ π² = 1.
@@ -321,8 +204,9 @@ TEST(PinnacleTimeTasks, HeatMultiscaleExactSolutionSatisfiesEveryTerm)
   expect_not_vanish(*task, other_mode, "initial");
   expect_vanish(*task, other_mode, {"boundary"}, 1e-13);
   // Keys change the equation: ε₁ = 1e-3, m_x = 2 gives the rate 1e-3 (2π)² + 1.
-  const auto keyed = make("heat2d_multiscale", "domain_points: 200, boundary_points: 100, "
-                                               "initial_points: 50, epsilon_x: 1.0e-3, mode_x: 2");
+  const auto keyed =
+      pinnacle_task("heat2d_multiscale", "domain_points: 200, boundary_points: 100, "
+                                         "initial_points: 50, epsilon_x: 1.0e-3, mode_x: 2");
   const double rate = 1e-3 * 4 * pi * pi + 1;
   const ExactModel keyed_solution(3, 1, [rate](const Vars& z) {
     return Vars{jet::sin((2 * pi) * z[0]) * jet::sin(pi * z[1]) * jet::exp(-rate * z[2])};
@@ -332,8 +216,8 @@ TEST(PinnacleTimeTasks, HeatMultiscaleExactSolutionSatisfiesEveryTerm)
 
 TEST(PinnacleTimeTasks, HeatMultiscaleConditionsAndTestGrid)
 {
-  const auto task =
-      make("heat2d_multiscale", "domain_points: 300, boundary_points: 200, initial_points: 100");
+  const auto task = pinnacle_task("heat2d_multiscale",
+                                  "domain_points: 300, boundary_points: 200, initial_points: 100");
   const auto terms = task->training_terms();
   EXPECT_EQ(term_named(terms, "residual").size(), 600);
   EXPECT_EQ(term_named(terms, "initial").size(),
@@ -428,7 +312,7 @@ TEST(PinnacleTimeTasks, Burgers2dExactSolutionsAndTerms)
 {
   DataDir dir;
   write_burgers2d_files(dir);
-  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto task = pinnacle_task("burgers2d", burgers2d_points, dir.path());
   ASSERT_EQ(task->dimension(), 3);
   ASSERT_EQ(task->outputs(), 2);
   EXPECT_EQ(
@@ -441,7 +325,8 @@ TEST(PinnacleTimeTasks, Burgers2dExactSolutionsAndTerms)
   expect_vanish(*task, burgers2d_wave(0.4, 0.8, -0.2, 0.01, 0.001), {"residual_u", "residual_v"},
                 1e-10);
   // The key sets ν; the wave of another viscosity, or with u and v swapped, is no solution.
-  const auto viscous = make("burgers2d", std::string(burgers2d_points) + ", nu: 0.05", dir.path());
+  const auto viscous =
+      pinnacle_task("burgers2d", std::string(burgers2d_points) + ", nu: 0.05", dir.path());
   expect_vanish(*viscous, burgers2d_wave(1.0, -0.5, 0.3, 0.5, 0.05), {"residual_u", "residual_v"},
                 1e-10);
   expect_not_vanish(*viscous, burgers2d_wave(1.0, -0.5, 0.3, 0.5, 0.1), "residual_u");
@@ -472,7 +357,7 @@ TEST(PinnacleTimeTasks, Burgers2dPeriodicPairsAndInitialPoints)
 {
   DataDir dir;
   write_burgers2d_files(dir);
-  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto task = pinnacle_task("burgers2d", burgers2d_points, dir.path());
   const auto terms = task->training_terms();
   for (int axis : {0, 1}) {
     for (const char* output : {"_u", "_v"}) {
@@ -502,7 +387,7 @@ TEST(PinnacleTimeTasks, Burgers2dInitialStateIsInterpolatedFromTheGrids)
 {
   DataDir dir;
   write_burgers2d_files(dir);
-  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto task = pinnacle_task("burgers2d", burgers2d_points, dir.path());
   const auto terms = task->training_terms();
   // Each initial term carries its grid's bilinear value at its points.
   for (const char* name : {"initial_u", "initial_v"}) {
@@ -531,7 +416,7 @@ TEST(PinnacleTimeTasks, Burgers2dReferenceIsTheTimeTransposedExport)
 {
   DataDir dir;
   write_burgers2d_files(dir);
-  const auto task = make("burgers2d", burgers2d_points, dir.path());
+  const auto task = pinnacle_task("burgers2d", burgers2d_points, dir.path());
   // Node-major, time-minor rows (x, y, t) with outputs (u, v) at that time.
   const auto points = task->test_points();
   ASSERT_EQ(points.size(), 6);
@@ -542,20 +427,21 @@ TEST(PinnacleTimeTasks, Burgers2dReferenceIsTheTimeTransposedExport)
 
 TEST(PinnacleTimeTasks, DataFilesAreDeclared)
 {
-  const auto burgers = pde::missing_data_files(default_config("burgers2d"), "/nonexistent");
+  const auto burgers = pde::missing_data_files(default_task_config("burgers2d"), "/nonexistent");
   EXPECT_EQ(burgers,
             (std::vector<std::filesystem::path>{"/nonexistent/ref/burgers2d_0.dat",
                                                 "/nonexistent/ref/burgers2d_init_u_0.dat",
                                                 "/nonexistent/ref/burgers2d_init_v_0.dat"}));
-  EXPECT_EQ(pde::missing_data_files(default_config("burgers1d"), "/nonexistent"),
+  EXPECT_EQ(pde::missing_data_files(default_task_config("burgers1d"), "/nonexistent"),
             (std::vector<std::filesystem::path>{"/nonexistent/ref/burgers1d.dat"}));
-  EXPECT_TRUE(pde::missing_data_files(default_config("heat2d_multiscale"), "/nonexistent").empty());
+  EXPECT_TRUE(
+      pde::missing_data_files(default_task_config("heat2d_multiscale"), "/nonexistent").empty());
   // One file of three missing: the error names it and the download command.
   DataDir dir;
   write_burgers2d_files(dir);
   std::filesystem::remove(dir.path() / "ref" / "burgers2d_init_v_0.dat");
   try {
-    pde::require_data_files(default_config("burgers2d"), dir.path(), "run-7");
+    pde::require_data_files(default_task_config("burgers2d"), dir.path(), "run-7");
     ADD_FAILURE() << "no error";
   } catch (const ConfigError& e) {
     const std::string text = e.what();
@@ -599,7 +485,7 @@ TEST(PinnacleTimeTasks, HeatVaryingCoefResidualIsTheSpecFormula)
   DataDir dir;
   write_heat_coefficients(dir);
   write_heat_reference(dir);
-  const auto task = make("heat2d_varying_coef", heat_points, dir.path());
+  const auto task = pinnacle_task("heat2d_varying_coef", heat_points, dir.path());
   ASSERT_EQ(task->dimension(), 3);
   EXPECT_EQ(term_names(*task), (std::vector<std::string>{"residual", "initial", "boundary"}));
   const auto terms = task->training_terms();
@@ -623,7 +509,7 @@ TEST(PinnacleTimeTasks, HeatVaryingCoefResidualIsTheSpecFormula)
   }
   // The source's keys: A = 0 leaves u_t - k Δu, which a steady harmonic u makes zero.
   const auto unforced =
-      make("heat2d_varying_coef", std::string(heat_points) + ", amplitude: 0", dir.path());
+      pinnacle_task("heat2d_varying_coef", std::string(heat_points) + ", amplitude: 0", dir.path());
   const ExactModel harmonic(
       3, 1, [](const Vars& z) { return Vars{jet::exp(z[0]) * jet::sin(z[1]) + 0.0 * z[2]}; });
   expect_vanish(*unforced, harmonic, {"residual"}, 1e-12);
@@ -641,7 +527,7 @@ TEST(PinnacleTimeTasks, HeatVaryingCoefConditionsAndReference)
   DataDir dir;
   write_heat_coefficients(dir);
   write_heat_reference(dir);
-  const auto task = make("heat2d_varying_coef", heat_points, dir.path());
+  const auto task = pinnacle_task("heat2d_varying_coef", heat_points, dir.path());
   const auto terms = task->training_terms();
   EXPECT_EQ(term_named(terms, "initial").size(),
             count_points(*task, [](const double* x) { return x[2] == 0.0; }));
@@ -674,8 +560,9 @@ TEST(PinnacleTimeTasks, HeatVaryingCoefReferenceIsHeatDarcyAtItsNodes)
   DataDir dir;
   write_heat_coefficients(dir);
   std::filesystem::create_symlink(file, dir.path() / "ref" / "heat_darcy.dat");
-  const auto task = make("heat2d_varying_coef",
-                         "domain_points: 10, boundary_points: 10, initial_points: 10", dir.path());
+  const auto task =
+      pinnacle_task("heat2d_varying_coef",
+                    "domain_points: 10, boundary_points: 10, initial_points: 10", dir.path());
   const auto rows = comsol_rows(file);
   ASSERT_EQ(rows.size(), 983u);
   const auto points = task->test_points();

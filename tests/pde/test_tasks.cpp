@@ -4,6 +4,8 @@
 // terms of gPINN and double PINN, which differentiate the residuals once more.
 // Runs through the real LossFunction: chunks, paired periodic evaluations,
 // embedding, the allreduce.
+#include "support/GridSettings.hpp"
+
 #include <cmath>
 #include <functional>
 #include <gtest/gtest.h>
@@ -44,13 +46,7 @@ private:
 
 pde::SpaceTimeSettings small_grid()
 {
-  pde::SpaceTimeSettings settings;
-  settings.train.domain.nx = 23;
-  settings.train.domain.nt = 17;
-  settings.train.initial = 29;
-  settings.train.boundary = 31;
-  settings.test = settings.train;
-  return settings;
+  return test_support::grid_settings(23, 17, 29, 31);
 }
 
 /// Every term's value (mean square), with an optional objective.

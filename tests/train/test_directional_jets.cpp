@@ -23,6 +23,7 @@
 #include <pinnbench/pde/TaskRegistry.hpp>
 #include <pinnbench/train/LossFunction.hpp>
 #include <random>
+#include <tuple>
 
 using namespace pinnbench;
 using test_support::ExactModel;
@@ -69,11 +70,20 @@ double max_relative_difference(const std::vector<double>& a, const std::vector<d
   return worst / scale;
 }
 
+std::string suite_of(const std::string& task, const std::string& model,
+                     const std::string& objective)
+{
+  const std::string points = "points: {domain: {kind: random, n: 40}, initial: 8, boundary: 8}";
+  const std::string settings = task == "wave"     ? "c: 2, beta: 3, " + points
+                               : task == "wave1d" ? "domain_points: 40, boundary_points: 16"
+                                                  : "beta: 7, " + points;
+  return "defaults:\n  task: {" + task + ": {" + settings + "}}\nmatrix:\n  tasks: [" + task +
+         "]\n  models: [" + model + "]\n  objectives: [" + objective + "]\n  optimizers: [adam]\n";
+}
+
 std::string convection_suite(const std::string& model, const std::string& objective)
 {
-  return "defaults:\n  task: {convection: {beta: 7, points: {domain: {kind: random, n: 40}, "
-         "initial: 8, boundary: 8}}}\nmatrix:\n  tasks: [convection]\n  models: [" +
-         model + "]\n  objectives: [" + objective + "]\n  optimizers: [adam]\n";
+  return suite_of("convection", model, objective);
 }
 
 /// The run's model as the runner builds it (input normalisation included).
@@ -244,6 +254,59 @@ TEST(DirectionalJets, ConvectionResidualOfAManufacturedSolution)
   }
 }
 
+TEST(DirectionalJets, WaveResidualOfAManufacturedSolution)
+{
+  const double c2 = 4.0;
+  const auto run = test_support::single_run(suite_of("wave", "pinn", "vanilla"));
+  const auto task = pde::make_task(run.config["task"], 1);
+  // u = sin(x) cos(t) + x^2 t^2: u_tt - c^2 u_xx = -sin x cos t + 2 x^2 - c^2 (-sin x cos t + 2
+  // t^2).
+  const ExactModel exact(2, 1, [](const Vars& x) {
+    return Vars{jet::sin(x[0]) * jet::cos(x[1]) + (x[0] * x[0]) * (x[1] * x[1])};
+  });
+  Vector<double> none("none", 0);
+  objective::Vanilla<double> vanilla;
+  for (bool carry : {true, false}) {
+    const Recording recording(*task);
+    train::LossSettings settings;
+    settings.chunk_points = 16;
+    settings.carry_directions = carry;
+    const parallel::MpiContext mpi;
+    train::LossFunction<double> loss(recording, recording.training_terms(), exact, &vanilla, mpi,
+                                     settings);
+    const auto value = loss.evaluate(none, false, 0);
+    EXPECT_EQ(recording.residual_components, carry ? 4 : 5);
+    const auto term = task->training_terms().front();
+    double expected = 0.0;
+    for (std::int64_t n = 0; n < term.size(); ++n) {
+      const double x = term.evaluations[0](n, 0), t = term.evaluations[0](n, 1);
+      const double r =
+          -std::sin(x) * std::cos(t) + 2 * x * x - c2 * (-std::sin(x) * std::cos(t) + 2 * t * t);
+      expected += r * r / static_cast<double>(term.size());
+    }
+    EXPECT_NEAR(value.terms[0], expected, 1e-12 * expected) << "carry " << carry;
+  }
+}
+
+TEST(DirectionalJets, AlongTheInputsIsTheWrittenOutFormulaBitForBit)
+{
+  // Without carried directions along() sums input derivatives: u_t + b u_x and
+  // u_tt - c^2 u_xx exactly as the reference scripts write them.
+  const auto set = jet::DerivativeSet::full(2, 2);
+  jet::Tape<double> tape;
+  const jet::Var<double> z(
+      tape, tape.coordinates(make_points({{0.3, 0.7}, {-1.2, 0.1}, {2.5, 0.9}}), set));
+  const auto u = jet::tanh(jet::sin(1.3 * jet::feature(z, 0)) * jet::exp(jet::feature(z, 1)));
+  const pde::TermContext<double> c(2, {u}, {z});
+  const double b = 7.0, speed = 2.0;
+  EXPECT_EQ(component(c.along(c.u(), {b, 1.0}), 0),
+            component(c.d(c.u(), 1) + b * c.d(c.u(), 0), 0));
+  EXPECT_EQ(component(c.along(c.u(), {speed, 1.0}, {-speed, 1.0}), 0),
+            component(c.d(c.d(c.u(), 1), 1) - (speed * speed) * c.d(c.d(c.u(), 0), 0), 0));
+  EXPECT_THROW(c.along(c.u(), {0.0, 0.0}), LogicError);
+  EXPECT_THROW(c.along(c.u(), {1.0}), LogicError);
+}
+
 TEST(DirectionalJets, EveryModelAgreesWithInputJets)
 {
   const std::vector<std::string> models = {
@@ -257,25 +320,29 @@ TEST(DirectionalJets, EveryModelAgreesWithInputJets)
   const std::vector<std::string> objectives = {
       "vanilla", "{name: ropinn, samples: 2}",
       "{name: vpinn, elements: [2, 2], quadrature_points: 4, test_functions: 2}"};
-  for (const auto& model_yaml : models)
-    for (const auto& objective_yaml : objectives) {
-      const auto run = test_support::single_run(convection_suite(model_yaml, objective_yaml));
-      const auto task = pde::make_task(run.config["task"], 1);
-      const auto model = build_model(run, *task);
-      Vector<double> parameters("parameters", model->layout().size());
-      model->initialize(parameters, 17);
-      auto objective =
-          objective::make_objective<double>(run.config["objective"], model->layout(), 0, *task);
-      const auto carried = closure(*task, *model, objective.get(), parameters, true);
-      const auto inputs = closure(*task, *model, objective.get(), parameters, false);
-      EXPECT_EQ(carried.components, 2) << model_yaml << " " << objective_yaml;
-      EXPECT_EQ(inputs.components, 3);
-      EXPECT_GT(carried.loss, 0.0);
-      EXPECT_NEAR(carried.loss, inputs.loss, 1e-12 * inputs.loss)
-          << model_yaml << " " << objective_yaml;
-      EXPECT_LE(max_relative_difference(carried.gradient, inputs.gradient), 1e-11)
-          << model_yaml << " " << objective_yaml;
-    }
+  // Convection: {u, d_v u} (2) against {u, u_x, u_t} (3); the wave and
+  // PINNacle's Wave 1d-C: {u, d_a, d_b, d_a d_b} (4) against {u, u_x, u_t, u_xx,
+  // u_tt} (5).
+  for (const auto& [task_name, carried_size, input_size] :
+       {std::tuple<std::string, int, int>{"convection", 2, 3}, {"wave", 4, 5}, {"wave1d", 4, 5}})
+    for (const auto& model_yaml : models)
+      for (const auto& objective_yaml : objectives) {
+        const std::string what = task_name + " " + model_yaml + " " + objective_yaml;
+        const auto run = test_support::single_run(suite_of(task_name, model_yaml, objective_yaml));
+        const auto task = pde::make_task(run.config["task"], 1);
+        const auto model = build_model(run, *task);
+        Vector<double> parameters("parameters", model->layout().size());
+        model->initialize(parameters, 17);
+        auto objective =
+            objective::make_objective<double>(run.config["objective"], model->layout(), 0, *task);
+        const auto carried = closure(*task, *model, objective.get(), parameters, true);
+        const auto inputs = closure(*task, *model, objective.get(), parameters, false);
+        EXPECT_EQ(carried.components, carried_size) << what;
+        EXPECT_EQ(inputs.components, input_size) << what;
+        EXPECT_GT(carried.loss, 0.0);
+        EXPECT_NEAR(carried.loss, inputs.loss, 1e-12 * inputs.loss) << what;
+        EXPECT_LE(max_relative_difference(carried.gradient, inputs.gradient), 1e-11) << what;
+      }
 }
 
 TEST(DirectionalJets, GradientMatchesCentralDifferencesOfTheLoss)
@@ -307,19 +374,24 @@ TEST(DirectionalJets, GradientMatchesCentralDifferencesOfTheLoss)
 
 TEST(DirectionalJets, GpinnKeepsTheInputJets)
 {
-  const auto run = test_support::single_run(
-      convection_suite("{name: pinn, width: 16, hidden_layers: 2}", "{name: gpinn, weight: 0.1}"));
-  const auto task = pde::make_task(run.config["task"], 1);
-  const auto model = nn::make_model<double>(run.config["model"], 2, 1);
-  Vector<double> parameters("parameters", model->layout().size());
-  model->initialize(parameters, 29);
-  auto objective =
-      objective::make_objective<double>(run.config["objective"], model->layout(), 0, *task);
-  const auto allowed = closure(*task, *model, objective.get(), parameters, true);
-  const auto off = closure(*task, *model, objective.get(), parameters, false);
-  EXPECT_EQ(allowed.components, 6); // {u, x, t, xx, xt, tt}
-  EXPECT_EQ(allowed.loss, off.loss);
-  EXPECT_EQ(allowed.gradient, off.gradient);
+  // gPINN differentiates the residual again: raised sets along the inputs,
+  // bit-identical to switching the directions off.
+  for (const auto& [task_name, raised_size] :
+       {std::pair<std::string, int>{"convection", 6}, {"wave", 10}}) {
+    const auto run = test_support::single_run(suite_of(
+        task_name, "{name: pinn, width: 16, hidden_layers: 2}", "{name: gpinn, weight: 0.1}"));
+    const auto task = pde::make_task(run.config["task"], 1);
+    const auto model = nn::make_model<double>(run.config["model"], 2, 1);
+    Vector<double> parameters("parameters", model->layout().size());
+    model->initialize(parameters, 29);
+    auto objective =
+        objective::make_objective<double>(run.config["objective"], model->layout(), 0, *task);
+    const auto allowed = closure(*task, *model, objective.get(), parameters, true);
+    const auto off = closure(*task, *model, objective.get(), parameters, false);
+    EXPECT_EQ(allowed.components, raised_size) << task_name;
+    EXPECT_EQ(allowed.loss, off.loss) << task_name;
+    EXPECT_EQ(allowed.gradient, off.gradient) << task_name;
+  }
 }
 
 TEST(DirectionalJets, InputDerivativesAreRefusedOnDirectionalJets)

@@ -3,6 +3,9 @@
 // (MPI_COMM_SELF), loss and gradient, to summation order. Registered at 1 and 2
 // ranks. Covers RoPINN's perturbations (keyed by global point index), vPINN's
 // element-aligned blocks and the evaluator's reductions and gathers.
+#include "support/ClosureAcrossRanks.hpp"
+#include "support/GridSettings.hpp"
+
 #include <cmath>
 #include <gtest/gtest.h>
 #include <memory>
@@ -23,43 +26,19 @@ namespace {
 
 pde::SpaceTimeSettings grid()
 {
-  pde::SpaceTimeSettings s;
-  s.train.domain.nx = 13;
-  s.train.domain.nt = 11;
-  s.train.initial = 17;
-  s.train.boundary = 9;
-  s.test = s.train;
-  return s;
+  return test_support::grid_settings(13, 11, 17, 9);
 }
 
-struct Closure
+/// The evaluator's rMAE and rMSE on all ranks equal one rank's.
+void expect_world_errors_equal_self(const pde::Task& task, const nn::Model<double>& model,
+                                    const Vector<double>& parameters)
 {
-  double loss;
-  std::vector<double> gradient;
-};
-
-Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
-                 const Vector<double>& parameters, objective::Objective<double>* objective,
-                 MPI_Comm comm)
-{
-  const parallel::MpiContext mpi(comm);
-  train::LossSettings settings;
-  settings.chunk_points = 10;
-  train::LossFunction<double> loss(task, task.training_terms(), model, objective, mpi, settings);
-  const auto value = loss.evaluate(parameters, true, 3);
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss.gradient());
-  return {value.loss, std::vector<double>(host.data(), host.data() + host.size())};
-}
-
-void expect_same(const Closure& world, const Closure& self, const std::string& what)
-{
-  EXPECT_NEAR(world.loss, self.loss, 1e-13 * std::fabs(self.loss)) << what;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < self.gradient.size(); ++i) {
-    diff = std::max(diff, std::fabs(world.gradient[i] - self.gradient[i]));
-    scale = std::max(scale, std::fabs(self.gradient[i]));
-  }
-  EXPECT_LE(diff, 1e-12 * scale) << what;
+  train::Evaluator<double> world(task, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
+  train::Evaluator<double> self(task, model, parallel::MpiContext(MPI_COMM_SELF), 8);
+  const auto a = world.errors(parameters);
+  const auto b = self.errors(parameters);
+  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
+  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
 }
 
 } // namespace
@@ -106,10 +85,8 @@ TEST(Parallel, ClosureOnAllRanksEqualsOneRank)
   for (const auto& [name, make] : objectives) {
     auto world_objective = make();
     auto self_objective = make();
-    const auto world =
-        evaluate(convection, model, parameters, world_objective.get(), MPI_COMM_WORLD);
-    const auto self = evaluate(convection, model, parameters, self_objective.get(), MPI_COMM_SELF);
-    expect_same(world, self, name);
+    test_support::expect_world_closure_equals_self(
+        convection, model, parameters, world_objective.get(), self_objective.get(), name);
   }
 }
 
@@ -122,12 +99,9 @@ TEST(Parallel, EvaluatorReducesAndGathersLikeOneRank)
   nn::Mlp<double> model(shape);
   Vector<double> parameters("parameters", model.layout().size());
   model.initialize(parameters, 2);
+  expect_world_errors_equal_self(wave, model, parameters);
   train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
   train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
   const auto gathered = world.gather(parameters);
   const auto alone = self.gather(parameters);
   int rank = 0;
@@ -158,14 +132,9 @@ TEST(Parallel, ProPinnClosureAndEvaluatorOnAllRanksEqualOneRank)
   nn::ProPinn<double> model(shape);
   Vector<double> parameters("parameters", model.layout().size());
   model.initialize(parameters, 4);
-  expect_same(evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_WORLD),
-              evaluate(allen_cahn, model, parameters, nullptr, MPI_COMM_SELF), "propinn");
-  train::Evaluator<double> world(allen_cahn, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
-  train::Evaluator<double> self(allen_cahn, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+  test_support::expect_world_closure_equals_self(allen_cahn, model, parameters, nullptr, nullptr,
+                                                 "propinn");
+  expect_world_errors_equal_self(allen_cahn, model, parameters);
 }
 
 TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
@@ -190,16 +159,10 @@ TEST(Parallel, PseudoSequenceModelOnAllRanksEqualsOneRank)
        {static_cast<const pde::Task*>(&convection), static_cast<const pde::Task*>(&wave)}) {
     objective::Ropinn<double> world_ropinn(ropinn_settings, model.layout().size(), 5);
     objective::Ropinn<double> self_ropinn(ropinn_settings, model.layout().size(), 5);
-    expect_same(evaluate(*task, model, parameters, nullptr, MPI_COMM_WORLD),
-                evaluate(*task, model, parameters, nullptr, MPI_COMM_SELF), task->name());
-    expect_same(evaluate(*task, model, parameters, &world_ropinn, MPI_COMM_WORLD),
-                evaluate(*task, model, parameters, &self_ropinn, MPI_COMM_SELF),
-                task->name() + " ropinn");
+    test_support::expect_world_closure_equals_self(*task, model, parameters, nullptr, nullptr,
+                                                   task->name());
+    test_support::expect_world_closure_equals_self(*task, model, parameters, &world_ropinn,
+                                                   &self_ropinn, task->name() + " ropinn");
   }
-  train::Evaluator<double> world(wave, model, parallel::MpiContext(MPI_COMM_WORLD), 8);
-  train::Evaluator<double> self(wave, model, parallel::MpiContext(MPI_COMM_SELF), 8);
-  const auto a = world.errors(parameters);
-  const auto b = self.errors(parameters);
-  EXPECT_NEAR(a.rmae, b.rmae, 1e-14 * b.rmae);
-  EXPECT_NEAR(a.rmse, b.rmse, 1e-14 * b.rmse);
+  expect_world_errors_equal_self(wave, model, parameters);
 }

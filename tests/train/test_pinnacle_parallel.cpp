@@ -6,6 +6,7 @@
 // values, periodic pairs), HNd (normals of a ball x time) and Wave 2d-CG
 // (an interpolated per-point speed).
 // Registered at 1 and 2 ranks.
+#include "support/ClosureAcrossRanks.hpp"
 #include "support/SuiteRuns.hpp"
 
 #include <cmath>
@@ -20,25 +21,6 @@
 using namespace pinnbench;
 
 namespace {
-
-struct Closure
-{
-  std::vector<double> terms;
-  double loss;
-  std::vector<double> gradient;
-};
-
-Closure evaluate(const pde::Task& task, const nn::Model<double>& model,
-                 const Vector<double>& parameters, MPI_Comm comm)
-{
-  const parallel::MpiContext mpi(comm);
-  train::LossSettings settings;
-  settings.chunk_points = 64;
-  train::LossFunction<double> loss(task, task.training_terms(), model, nullptr, mpi, settings);
-  const auto value = loss.evaluate(parameters, true, 0);
-  auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), loss.gradient());
-  return {value.terms, value.loss, std::vector<double>(host.data(), host.data() + host.size())};
-}
 
 void expect_world_equals_self(const std::string& task_name, const std::string& settings,
                               const std::filesystem::path& data_dir =
@@ -61,21 +43,16 @@ void expect_world_equals_self(const std::string& task_name, const std::string& s
   nn::Mlp<double> model(shape);
   Vector<double> parameters("parameters", model.layout().size());
   model.initialize(parameters, 3);
-  const auto world = evaluate(*task, model, parameters, MPI_COMM_WORLD);
-  const auto self = evaluate(*task, model, parameters, MPI_COMM_SELF);
+  const auto world =
+      test_support::closure_on(MPI_COMM_WORLD, *task, model, parameters, nullptr, 64, 0);
+  const auto self =
+      test_support::closure_on(MPI_COMM_SELF, *task, model, parameters, nullptr, 64, 0);
   ASSERT_EQ(world.terms.size(), self.terms.size());
   for (std::size_t k = 0; k < self.terms.size(); ++k) {
     EXPECT_GT(self.terms[k], 0.0) << task_name << " term " << k;
     EXPECT_NEAR(world.terms[k], self.terms[k], 1e-13 * self.terms[k]) << task_name << " " << k;
   }
-  EXPECT_NEAR(world.loss, self.loss, 1e-13 * self.loss) << task_name;
-  double diff = 0, scale = 0;
-  for (std::size_t i = 0; i < self.gradient.size(); ++i) {
-    diff = std::max(diff, std::fabs(world.gradient[i] - self.gradient[i]));
-    scale = std::max(scale, std::fabs(self.gradient[i]));
-  }
-  EXPECT_GT(scale, 0.0);
-  EXPECT_LE(diff, 1e-12 * scale) << task_name;
+  test_support::expect_same_closure(world, self, task_name);
 }
 
 } // namespace

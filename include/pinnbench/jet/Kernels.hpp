@@ -40,7 +40,7 @@ void unary_forward(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& pr
                    KernelVariant variant = KernelVariant::automatic);
 
 /// `y`, when not empty, is the forward's output f(z): the host kernels then read
-/// tanh's derivatives off its value instead of evaluating tanh again.
+/// the derivatives of tanh and sigmoid off its value instead of evaluating f again.
 template <class Real>
 void unary_vjp(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoProgram& program,
                const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
@@ -214,10 +214,11 @@ void qres_forward(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrun
                   KernelVariant variant = KernelVariant::automatic);
 
 /// adjoint_z = dL/dz ([S][N][2F], written, not accumulated) given dL/dy;
-/// `work` ([S][N][F]) holds dL/dp on the host-blocked path.
+/// `work` ([S][N][F]) holds dL/dp on the host-blocked path, which reads the
+/// activation's derivatives off y (the forward's output) where it can (unary_vjp).
 template <class Real>
 void qres_vjp(UnaryKind kind, const LeibnizProgram& leibniz, const FaaDiBrunoProgram& program,
-              const ConstJetView<Real>& z, const ConstJetView<Real>& p,
+              const ConstJetView<Real>& z, const ConstJetView<Real>& p, const ConstJetView<Real>& y,
               const ConstJetView<Real>& adjoint_y, const JetView<Real>& work,
               const JetView<Real>& adjoint_z, KernelVariant variant = KernelVariant::automatic);
 

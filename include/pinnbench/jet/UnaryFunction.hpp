@@ -34,7 +34,7 @@ inline constexpr int kMaxDerivative = kMaxOrder + 1;
 namespace detail {
 
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real scale)
+KOKKOS_FORCEINLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real scale)
 {
   const Real s = math::sin(z) * scale;
   const Real c = math::cos(z) * scale;
@@ -46,7 +46,7 @@ KOKKOS_INLINE_FUNCTION void sin_derivatives(Real z, int highest, Real* d, Real s
 /// tanh's derivatives from its value s = tanh z: polynomials in s times (1 - s^2)
 /// (a VJP that has the forward's output need not evaluate tanh again).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real* d)
+KOKKOS_FORCEINLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real* d)
 {
   const Real s2 = s * s;
   const Real p = Real(1) - s2;
@@ -63,11 +63,11 @@ KOKKOS_INLINE_FUNCTION void tanh_derivatives_at_value(Real s, int highest, Real*
     d[5] = p * (Real(16) + s2 * (Real(-120) + Real(120) * s2));
 }
 
+/// The logistic function's derivatives from its value s: polynomials in s times
+/// s (1 - s).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
+KOKKOS_FORCEINLINE_FUNCTION void sigmoid_derivatives_at_value(Real s, int highest, Real* d)
 {
-  // Derivatives of the logistic function are polynomials in s times s(1 - s).
-  const Real s = math::fast_sigmoid(z);
   const Real q = s * (Real(1) - s);
   d[0] = s;
   if (highest >= 1)
@@ -82,12 +82,18 @@ KOKKOS_INLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
     d[5] = q * (Real(1) + s * (Real(-30) + s * (Real(150) + s * (Real(-240) + Real(120) * s))));
 }
 
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void sigmoid_derivatives(Real z, int highest, Real* d)
+{
+  sigmoid_derivatives_at_value(math::fast_sigmoid(z), highest, d);
+}
+
 } // namespace detail
 
 /// d[k] = f^(k)(z) for k = 0 .. highest (highest <= kMaxDerivative).
 template <class Real>
-KOKKOS_INLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highest, Real* d,
-                                              Real w1 = Real(1), Real w2 = Real(1))
+KOKKOS_FORCEINLINE_FUNCTION void unary_derivatives(UnaryKind kind, Real z, int highest, Real* d,
+                                                   Real w1 = Real(1), Real w2 = Real(1))
 {
   switch (kind) {
   case UnaryKind::tanh:

@@ -6,6 +6,7 @@
 // activation.
 #include <pinnbench/jet/UnaryFunction.hpp>
 #include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/LinearLayer.hpp>
 #include <pinnbench/nn/Model.hpp>
 
 namespace pinnbench::nn {
@@ -42,9 +43,7 @@ private:
   MlpShape shape_;
   std::string name_;
   ParameterLayout layout_;
-  std::vector<std::size_t> weight_offsets_;
-  std::vector<std::size_t> bias_offsets_;
-  std::vector<int> layer_outputs_;
+  std::vector<LinearLayer> layers_;
 };
 
 } // namespace pinnbench::nn

@@ -36,6 +36,7 @@
 // init_weights: xavier_uniform weights (in_proj_weight over the whole
 // [3 d_model][d_model] matrix), Linear biases `bias_init`, in_proj_bias 0,
 // WaveAct weights 1.
+#include <pinnbench/nn/LinearLayer.hpp>
 #include <pinnbench/nn/Model.hpp>
 
 namespace pinnbench::nn {
@@ -78,24 +79,17 @@ public:
   const PinnsFormerShape& shape() const { return shape_; }
 
 private:
-  struct Linear
-  {
-    std::size_t weight = 0;
-    std::size_t bias = 0;
-    int outputs = 0;
-  };
   struct Layer
   {
     std::size_t in_proj_weight = 0;
     std::size_t in_proj_bias = 0;
-    Linear out_proj;
-    Linear ff[3];
+    LinearLayer out_proj;
+    LinearLayer ff[3];
     std::size_t ff_act[2] = {0, 0};
     std::size_t act1 = 0;
     std::size_t act2 = 0;
   };
 
-  Linear add_linear(const std::string& name, int inputs, int outputs);
   Layer add_layer(const std::string& prefix);
   /// x + MHA(query, memory, memory), on the tape.
   int attention_block(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
@@ -106,17 +100,16 @@ private:
   /// of `base`) to the collapsed output, in reverse mode (see above).
   int reverse_tail(jet::Tape<Real>& tape, const Layer& layer, std::size_t final_act, int x,
                    const jet::DerivativeSetPtr& base) const;
-  int linear(jet::Tape<Real>& tape, int input, const Linear& layer) const;
   int wave(jet::Tape<Real>& tape, int input, std::size_t offset) const;
 
   PinnsFormerShape shape_;
   ParameterLayout layout_;
-  Linear embedding_;
+  LinearLayer embedding_;
   std::vector<Layer> encoder_;
   std::size_t encoder_act_ = 0;
   std::vector<Layer> decoder_;
   std::size_t decoder_act_ = 0;
-  Linear out_[3];
+  LinearLayer out_[3];
   std::size_t out_act_[2] = {0, 0};
 };
 

@@ -12,6 +12,7 @@
 // the paper's size). The offsets are added after `input_scale` (the wave
 // script feeds pi (x, t)), so they are in model-input units.
 #include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/LinearLayer.hpp>
 #include <pinnbench/nn/Model.hpp>
 
 namespace pinnbench::nn {
@@ -51,13 +52,6 @@ public:
   static constexpr int mixer_width = 8;
 
 private:
-  struct LinearLayer
-  {
-    std::size_t weight = 0;
-    std::size_t bias = 0;
-    int outputs = 0;
-  };
-  LinearLayer add_linear(const std::string& prefix, int inputs, int outputs);
   std::size_t add_wave(const std::string& prefix);
 
   ProPinnShape shape_;

@@ -7,6 +7,7 @@
 // inlayer.H1.weight, inlayer.H1.bias, inlayer.H2.*, layers.<i>.H1.*, layers.<i>.H2.*,
 // outlayer.weight, outlayer.bias.
 #include <pinnbench/nn/Initialization.hpp>
+#include <pinnbench/nn/LinearLayer.hpp>
 #include <pinnbench/nn/Model.hpp>
 #include <vector>
 
@@ -38,23 +39,16 @@ public:
   const QResShape& shape() const { return shape_; }
 
 private:
-  struct Linear
-  {
-    std::size_t weight = 0;
-    std::size_t bias = 0;
-    int outputs = 0;
-  };
   struct Block
   {
-    Linear h1;
-    Linear h2;
+    LinearLayer h1;
+    LinearLayer h2;
   };
-  Linear add_linear(const std::string& prefix, int fan_in, int fan_out);
 
   QResShape shape_;
   ParameterLayout layout_;
   std::vector<Block> blocks_;
-  Linear output_;
+  LinearLayer output_;
 };
 
 } // namespace pinnbench::nn

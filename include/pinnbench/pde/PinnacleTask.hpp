@@ -20,6 +20,7 @@
 //
 // Neumann and Robin terms carry the outward unit normals of the computational
 // domain as per-point data (TermContext::data / normal_derivative).
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <pinnbench/geometry/Geometry.hpp>
@@ -29,6 +30,10 @@
 #include <string>
 #include <vector>
 #include <yaml-cpp/yaml.h>
+
+namespace pinnbench::reference {
+struct ComsolLayout;
+}
 
 namespace pinnbench::pde {
 
@@ -87,6 +92,9 @@ struct PinnacleLayout
   /// each: declared here (not as d_jj in pde_derivatives) so that the loss may carry
   /// each as one collapsed jet component.
   std::vector<std::vector<int>> pde_laplacians;
+  /// Directions the PDE residuals differentiate along (Term::along), read through
+  /// c.along(); empty when they read none.
+  DirectionalReads pde_along;
   std::vector<Condition> conditions; ///< in loss order
   /// Per-point coefficients of the PDE terms, read as c.data(j) (piecewise
   /// fields; at most 6 values per point); empty when the PDE has none.
@@ -121,6 +129,12 @@ struct ReferenceSolution
   PointCloud points;
   std::vector<double> values;
 };
+
+/// The reference of a task whose solution PINNacle gives as a COMSOL export,
+/// `file` (ref/...) under `data_dir`: one reader for all those tasks.
+ReferenceSolution comsol_reference_solution(const std::filesystem::path& data_dir,
+                                            const std::string& file,
+                                            const reference::ComsolLayout& layout);
 
 /// DeepXDE's Hypercube.uniform_points(n, boundary=False) on a box: per axis
 /// ceil(side / dx) interior points, dx = (volume / n)^(1/d), 'ij' order.

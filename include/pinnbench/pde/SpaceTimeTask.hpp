@@ -75,7 +75,7 @@ public:
   std::vector<Term> terms(const SpaceTimeSampling& sampling, bool test,
                           const std::vector<jet::MultiIndex>& pde_derivatives,
                           const std::vector<ConditionSpec>& conditions,
-                          const std::vector<std::vector<double>>& pde_directions = {}) const;
+                          const DirectionalReads& pde_along = {}) const;
   PointCloud domain_points(const DomainSampling& sampling, bool test) const;
 
 private:
@@ -102,12 +102,12 @@ public:
   std::vector<Term> training_terms() const override
   {
     return geometry_.terms(geometry_.settings().train, false, derived().pde_derivatives(),
-                           derived().conditions(), derived().pde_directions());
+                           derived().conditions(), derived().pde_along());
   }
   std::vector<Term> test_terms() const override
   {
     return geometry_.terms(geometry_.settings().test, true, derived().pde_derivatives(),
-                           derived().conditions(), derived().pde_directions());
+                           derived().conditions(), derived().pde_along());
   }
   PointCloud test_points() const override
   {
@@ -128,9 +128,9 @@ public:
     return values;
   }
 
-  /// Directions the residual differentiates along (Term::directions); a task
-  /// that reads some hides this.
-  std::vector<std::vector<double>> pde_directions() const { return {}; }
+  /// Directions the residual differentiates along (Term::along); a task that
+  /// reads some hides this.
+  DirectionalReads pde_along() const { return {}; }
 
 protected:
   const Derived& derived() const { return *static_cast<const Derived*>(this); }
@@ -147,7 +147,7 @@ public:
   ConvectionTask(double beta, SpaceTimeSettings settings);
   std::string name() const override { return "convection"; }
   std::vector<jet::MultiIndex> pde_derivatives() const;
-  std::vector<std::vector<double>> pde_directions() const { return {characteristic()}; }
+  DirectionalReads pde_along() const { return {{characteristic()}, {}}; }
   std::vector<ConditionSpec> conditions() const;
   double solution(double x, double t) const;
   template <class Real>
@@ -184,12 +184,21 @@ public:
   WaveTask(double speed, double beta, SpaceTimeSettings settings);
   std::string name() const override { return "wave"; }
   std::vector<jet::MultiIndex> pde_derivatives() const;
+  /// u_tt - c^2 u_xx is the mixed derivative along the two characteristics.
+  DirectionalReads pde_along() const
+  {
+    return {{right_moving(), left_moving()}, {jet::MultiIndex::from({1, 1})}};
+  }
   std::vector<ConditionSpec> conditions() const;
   double solution(double x, double t) const;
   template <class Real>
   jet::Var<Real> residual_of(const Term& term, const TermContext<Real>& c) const;
 
 private:
+  /// (c, 1) and (-c, 1): u_tt - c^2 u_xx = d/d(c, 1) d/d(-c, 1) u.
+  std::vector<double> right_moving() const { return {speed_, 1.0}; }
+  std::vector<double> left_moving() const { return {-speed_, 1.0}; }
+
   double speed_;
   double beta_;
 };

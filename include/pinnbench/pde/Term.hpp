@@ -16,6 +16,16 @@ enum class TermKind
   boundary, ///< a boundary condition
 };
 
+/// Directions v_k (one entry per input each) and the derivatives along them a
+/// residual reads, as multi-indices over the directions (empty: d/dv_k of each).
+struct DirectionalReads
+{
+  std::vector<std::vector<double>> directions;
+  std::vector<jet::MultiIndex> derivatives;
+
+  bool empty() const { return directions.empty(); }
+};
+
 struct Term
 {
   std::string name;
@@ -35,14 +45,14 @@ struct Term
   /// loss picks that automatically when it is smaller and no objective needs
   /// derivatives of the residual). Use add_laplacian().
   std::vector<std::vector<std::vector<int>>> laplacians;
-  /// Fixed directions v in input space (one entry per input each) along which
-  /// the residual of a single-evaluation term reads first derivatives through
-  /// TermContext::along(u, v), e.g. {beta, 1} for u_t + beta u_x on (x, t).
-  /// The loss may carry them as the jet's only coordinates ("directional jets":
-  /// one component per direction instead of one per input) where that is
-  /// smaller and nothing differentiates the residual again; `derivatives` must
-  /// still list the d/dx_j that along() sums otherwise.
-  std::vector<std::vector<double>> directions;
+  /// Fixed directions in input space along which the residual of a
+  /// single-evaluation term differentiates (TermContext::along), e.g. (beta, 1)
+  /// for u_t + beta u_x on (x, t). The loss may carry them as the jet's only
+  /// coordinates ("directional jets": components per derivative along them
+  /// instead of per input derivative) where that is smaller and nothing
+  /// differentiates the residual again; `derivatives` must still list what
+  /// along() sums otherwise.
+  DirectionalReads along;
   /// Coordinates held fixed on this term's points (x on a boundary, t on the
   /// initial line): double PINN's "free" variant does not differentiate them.
   std::vector<int> fixed_coordinates;

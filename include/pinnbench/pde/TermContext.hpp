@@ -29,7 +29,7 @@ public:
   /// `point_data` the term's per-point constants on the first evaluation's
   /// points (Term::point_data), if it has any; `tokens` the rows per point of a
   /// pseudo-sequence model (first_point then counts token rows);
-  /// `carried_directions` the term's directions (Term::directions) when the jets'
+  /// `carried_directions` the term's directions (Term::along) when the jets'
   /// coordinates are those directions rather than the inputs (directional jets).
   TermContext(int dimension, std::vector<Var> outputs, std::vector<Var> coordinates,
               std::int64_t first_point = 0, Var point_data = {}, int tokens = 1,
@@ -116,30 +116,39 @@ public:
     return sum;
   }
   /// The derivative of v along `direction` (one entry per input): sum_j
-  /// direction[j] dv/dx_j. Declare the direction in the term (Term::directions)
-  /// so the jet may carry it as a coordinate of its own.
+  /// direction[j] dv/dx_j. Declare the direction in the term (Term::along) so
+  /// the jet may carry it as a coordinate of its own.
   Var along(const Var& v, const std::vector<double>& direction) const
   {
-    if (static_cast<int>(direction.size()) != dimension_)
-      throw LogicError("along(): a direction needs one entry per input (" +
-                       std::to_string(dimension_) + ")");
-    if (!carried_directions_.empty()) {
-      for (std::size_t k = 0; k < carried_directions_.size(); ++k)
-        if (carried_directions_[k] == direction)
-          return jet::d(v, static_cast<int>(k));
-      throw LogicError("along(): the term does not declare this direction");
-    }
+    check_direction(direction);
+    if (!carried_directions_.empty())
+      return jet::d(v, carried(direction));
     Var sum;
-    for (int j = 0; j < dimension_; ++j) {
-      const double weight = direction[static_cast<std::size_t>(j)];
-      if (weight == 0.0)
-        continue;
-      const Var term = weight == 1.0 ? d(v, j) : static_cast<Real>(weight) * d(v, j);
-      sum = sum.valid() ? sum + term : term;
-    }
-    if (!sum.valid())
-      throw LogicError("along(): the zero direction");
-    return sum;
+    for (int j = 0; j < dimension_; ++j)
+      if (const double weight = direction[as_index(j)]; weight != 0.0)
+        sum = plus_weighted(sum, weight, d(v, j));
+    return nonzero(sum);
+  }
+  /// The mixed second derivative of v along a and b: sum_ij a_i b_j
+  /// d^2v/dx_i dx_j, each pair i < j once with weight a_i b_j + a_j b_i (the
+  /// wave operator u_tt - c^2 u_xx is that along (c, 1) and (-c, 1); its cross
+  /// terms cancel, so along the inputs it reads u_xx and u_tt only).
+  Var along(const Var& v, const std::vector<double>& a, const std::vector<double>& b) const
+  {
+    check_direction(a);
+    check_direction(b);
+    if (!carried_directions_.empty())
+      return jet::d(jet::d(v, carried(a)), carried(b));
+    Var sum;
+    for (int i = 0; i < dimension_; ++i)
+      for (int j = i; j < dimension_; ++j) {
+        double weight = a[as_index(i)] * b[as_index(j)];
+        if (i != j)
+          weight += a[as_index(j)] * b[as_index(i)];
+        if (weight != 0.0)
+          sum = plus_weighted(sum, weight, d(d(v, i), j));
+      }
+    return nonzero(sum);
   }
   /// Every axis of the term's coordinate system.
   int axes() const { return dimension_ * evaluations(); }
@@ -149,6 +158,38 @@ public:
   int tokens() const { return tokens_; }
 
 private:
+  static std::size_t as_index(int j) { return static_cast<std::size_t>(j); }
+
+  void check_direction(const std::vector<double>& direction) const
+  {
+    if (static_cast<int>(direction.size()) != dimension_)
+      throw LogicError("along(): a direction needs one entry per input (" +
+                       std::to_string(dimension_) + ")");
+  }
+
+  /// The jet coordinate of a carried direction.
+  int carried(const std::vector<double>& direction) const
+  {
+    for (std::size_t k = 0; k < carried_directions_.size(); ++k)
+      if (carried_directions_[k] == direction)
+        return static_cast<int>(k);
+    throw LogicError("along(): the term does not declare this direction");
+  }
+
+  /// sum + weight * term (weight 1 multiplies nothing; no sum yet: the term alone).
+  static Var plus_weighted(const Var& sum, double weight, const Var& term)
+  {
+    const Var scaled = weight == 1.0 ? term : static_cast<Real>(weight) * term;
+    return sum.valid() ? sum + scaled : scaled;
+  }
+
+  static Var nonzero(Var sum)
+  {
+    if (!sum.valid())
+      throw LogicError("along(): a zero direction");
+    return sum;
+  }
+
   /// `own` (a jet on evaluation k's coordinates) on the combined coordinates: its
   /// derivative set placed at every evaluation's block, so jets of different
   /// evaluations with the same derivatives combine without losing any.

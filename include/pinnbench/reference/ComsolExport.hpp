@@ -24,6 +24,16 @@ struct ComsolLayout
   bool time_series = false;  ///< transpose the per-time columns into rows
 };
 
+/// The two kinds of PINNacle export, so that a task states its file's shape in one call.
+inline ComsolLayout steady_export(int spatial_dimension, int outputs = 1)
+{
+  return {spatial_dimension, outputs, false};
+}
+inline ComsolLayout time_series_export(int spatial_dimension, int outputs = 1)
+{
+  return {spatial_dimension, outputs, true};
+}
+
 struct ReferenceData
 {
   int input_dimension = 0; ///< spatial_dimension (+ 1 for time)
