@@ -100,6 +100,50 @@ KOKKOS_INLINE_FUNCTION void product_vjp(const Programs& p, const Real* a, const 
   }
 }
 
+/// y[e] += w * x[e] for e < n (the inner loops run along a head's features,
+/// which are contiguous, so they vectorise on the host).
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void scaled_add(int n, Real w, const Real* KOKKOS_RESTRICT x,
+                                            Real* KOKKOS_RESTRICT y)
+{
+  for (int e = 0; e < n; ++e)
+    y[e] += w * x[e];
+}
+
+/// Lanes of a folded dot product: acc[l] collects the products at e = l mod kLanes,
+/// so the sum vectorises without reassociating anything the compiler cannot see.
+constexpr int kLanes = 8;
+
+/// acc[e mod kLanes] += w * a[e] * b[e] for e < n.
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void fold_products(int n, Real w, const Real* KOKKOS_RESTRICT a,
+                                               const Real* KOKKOS_RESTRICT b,
+                                               Real* KOKKOS_RESTRICT acc)
+{
+  int e = 0;
+  for (; e + kLanes <= n; e += kLanes)
+    for (int l = 0; l < kLanes; ++l)
+      acc[l] += w * a[e + l] * b[e + l];
+  for (int l = 0; e < n; ++e, ++l)
+    acc[l] += w * a[e] * b[e];
+}
+
+/// First feature of a jet row: component `component`, row `row`.
+template <class View>
+KOKKOS_FORCEINLINE_FUNCTION auto row_of(const View& view, int component, int row)
+    -> decltype(view.data())
+{
+  return view.data() + static_cast<std::size_t>(component) * view.stride(0) +
+         static_cast<std::size_t>(row) * view.stride(1);
+}
+
+/// The lanes summed in a fixed pairwise order.
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION Real fold_sum(const Real* acc)
+{
+  return ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+}
+
 Programs programs_of(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_di_bruno,
                      int components)
 {
@@ -159,15 +203,14 @@ void attention_forward(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& f
           for (int j = 0; j < T; ++j) {
             Real* s = S + (i * T + j) * C;
             for (int c = 0; c < C; ++c) {
-              Real value = Real(0);
+              Real lanes[kLanes] = {};
               for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
                 const LeibnizTerm& term = p.product(t);
-                Real dot = Real(0);
-                for (int e = 0; e < head_dim; ++e)
-                  dot += q(term.left, row + i, f0 + e) * k(term.right, row + j, f0 + e);
-                value += static_cast<Real>(term.coefficient) * dot;
+                fold_products(head_dim, static_cast<Real>(term.coefficient),
+                              row_of(q, term.left, row + i) + f0,
+                              row_of(k, term.right, row + j) + f0, lanes);
               }
-              s[c] = scale * value;
+              s[c] = scale * fold_sum(lanes);
             }
           }
         // Softmax over j; the row maximum is a constant shift (softmax ignores it).
@@ -195,19 +238,19 @@ void attention_forward(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& f
         }
         // out_i = sum_j p_ij * v_j, per feature of the head.
         for (int i = 0; i < T; ++i)
-          for (int e = 0; e < head_dim; ++e)
-            for (int c = 0; c < C; ++c) {
-              Real value = Real(0);
-              for (int j = 0; j < T; ++j) {
-                const Real* pij = P + (i * T + j) * C;
-                for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
-                  const LeibnizTerm& term = p.product(t);
-                  value += static_cast<Real>(term.coefficient) * pij[term.left] *
-                           v(term.right, row + j, f0 + e);
-                }
+          for (int c = 0; c < C; ++c) {
+            Real* o = row_of(out, c, row + i) + f0;
+            for (int e = 0; e < head_dim; ++e)
+              o[e] = Real(0);
+            for (int j = 0; j < T; ++j) {
+              const Real* pij = P + (i * T + j) * C;
+              for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                const LeibnizTerm& term = p.product(t);
+                scaled_add(head_dim, static_cast<Real>(term.coefficient) * pij[term.left],
+                           row_of(v, term.right, row + j) + f0, o);
               }
-              out(c, row + i, f0 + e) = value;
             }
+          }
       });
 }
 
@@ -258,16 +301,18 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
           for (int j = 0; j < T; ++j) {
             const Real* pij = P + (i * T + j) * C;
             Real* pij_bar = P_bar + (i * T + j) * C;
-            for (int e = 0; e < head_dim; ++e)
-              for (int c = 0; c < C; ++c) {
-                const Real g = adjoint_out(c, row + i, f0 + e);
-                for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
-                  const LeibnizTerm& term = p.product(t);
-                  const Real share = static_cast<Real>(term.coefficient) * g;
-                  pij_bar[term.left] += share * v(term.right, row + j, f0 + e);
-                  adjoint_v(term.right, row + j, f0 + e) += share * pij[term.left];
-                }
+            for (int c = 0; c < C; ++c) {
+              const Real* g = row_of(adjoint_out, c, row + i) + f0;
+              for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
+                const LeibnizTerm& term = p.product(t);
+                const Real coefficient = static_cast<Real>(term.coefficient);
+                Real lanes[kLanes] = {};
+                fold_products(head_dim, coefficient, g, row_of(v, term.right, row + j) + f0, lanes);
+                pij_bar[term.left] += fold_sum(lanes);
+                scaled_add(head_dim, coefficient * pij[term.left], g,
+                           row_of(adjoint_v, term.right, row + j) + f0);
               }
+            }
           }
         Real d[kMaxDerivative + 1];
         for (int i = 0; i < T; ++i) {
@@ -297,10 +342,10 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
               for (int t = p.product_offsets(c); t < p.product_offsets(c + 1); ++t) {
                 const LeibnizTerm& term = p.product(t);
                 const Real share = static_cast<Real>(term.coefficient) * g;
-                for (int e = 0; e < head_dim; ++e) {
-                  adjoint_q(term.left, row + i, f0 + e) += share * k(term.right, row + j, f0 + e);
-                  adjoint_k(term.right, row + j, f0 + e) += share * q(term.left, row + i, f0 + e);
-                }
+                scaled_add(head_dim, share, row_of(k, term.right, row + j) + f0,
+                           row_of(adjoint_q, term.left, row + i) + f0);
+                scaled_add(head_dim, share, row_of(q, term.left, row + i) + f0,
+                           row_of(adjoint_k, term.right, row + j) + f0);
               }
             }
           }
