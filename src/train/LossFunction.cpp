@@ -133,7 +133,7 @@ LossFunction<Real>::LossFunction(const pde::Task& task, std::vector<pde::Term> t
       const auto set = directional_set(term.along);
       if (set->size() < prepared.sets.front()->size()) {
         prepared.sets.front() = set;
-        prepared.carried_directions = term.along.directions;
+        prepared.carries_directions = true;
       }
     }
     if (term.point_data.size() > 0 && term.point_data.size() != term.size())
@@ -291,9 +291,9 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
       points = moved;
     }
     const auto& set = prepared.sets[static_cast<std::size_t>(k)];
-    jet::Var<Real> z(tape_, prepared.carried_directions.empty()
-                                ? tape_.coordinates(points, set)
-                                : tape_.coordinates(points, set, prepared.carried_directions));
+    jet::Var<Real> z(tape_, prepared.carries_directions
+                                ? tape_.coordinates(points, set, prepared.term.along.directions)
+                                : tape_.coordinates(points, set));
     jet::Var<Real> u = model_.forward(z);
     coordinates.push_back(z);
     outputs.push_back(u);
@@ -309,7 +309,9 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                         prepared.sets.front()));
   const pde::TermContext<Real> context(dimension, outputs, coordinates,
                                        prepared.global_offset + begin, point_data, prepared.tokens,
-                                       prepared.carried_directions);
+                                       prepared.carries_directions
+                                           ? prepared.term.along.directions
+                                           : std::vector<std::vector<double>>{});
   jet::Var<Real> residual = task_.residual(prepared.term, context);
   if (prepared.first_token_only)
     residual = jet::Var<Real>(tape_, tape_.select_rows(residual.id(), prepared.tokens, 0));

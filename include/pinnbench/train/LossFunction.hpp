@@ -73,9 +73,9 @@ private:
     std::vector<Matrix<Real>> points; ///< per evaluation, this rank's block [n][d]
     std::int64_t global_offset = 0;
     std::vector<jet::DerivativeSetPtr> sets; ///< per evaluation
-    /// The term's directions when the jets' coordinates are those (directional
-    /// jets; single evaluation), else empty.
-    std::vector<std::vector<double>> carried_directions;
+    /// The jets' coordinates are the term's directions (term.along; directional
+    /// jets, single evaluation) rather than its inputs.
+    bool carries_directions = false;
     Matrix<Real> point_data; ///< this rank's block of Term::point_data, or empty
     double weight = 1.0;
     std::int64_t alignment = 1;    ///< chunks and blocks hold whole multiples of this
