@@ -49,7 +49,8 @@ ProPinn<Real>::ProPinn(ProPinnShape shape) : shape_(shape)
 
   // Offsets: row 0 is the point itself; region r is the n x n grid of
   // linspace(-delta, delta, n) per axis (util.get_perturbation, 'xy' order:
-  // offset i n + j is (a_j, a_i)).
+  // offset i n + j is (a_j, a_i)). The reference makes them float32 (`.float()`)
+  // and a double model adds them as such, so FP64 runs use the float32 values too.
   int copies = 1;
   for (int n : region_sizes)
     copies += n * n;
@@ -64,11 +65,17 @@ ProPinn<Real>::ProPinn(ProPinnShape shape) : shape_(shape)
   for (int r = 0; r < 3; ++r) {
     const int n = region_sizes[r];
     const double delta = region_half_widths[r];
-    const auto axis = [&](int j) { return -delta + 2.0 * delta * j / (n - 1); };
+    // numpy.linspace: j * step + start, the last one stop. The values go through a
+    // float array: GCC 12.2 at -O3 drops a double -> float -> double round trip
+    // in a vectorised loop.
+    const double step = (delta - -delta) / (n - 1);
+    float axis[kMaxRegionSize];
+    for (int j = 0; j < n; ++j)
+      axis[j] = static_cast<float>(j == n - 1 ? delta : j * step + -delta);
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j, ++row) {
-        offsets(row, 0) = static_cast<Real>(axis(j));
-        offsets(row, 1) = static_cast<Real>(axis(i));
+        offsets(row, 0) = static_cast<Real>(axis[j]);
+        offsets(row, 1) = static_cast<Real>(axis[i]);
       }
     bounds(r + 2) = row;
   }

@@ -228,8 +228,8 @@ def test_result_files_follow_the_schema(smoke_one_and_two_ranks):
                      "loss_initial_velocity", "loss_boundary_lower", "loss_boundary_upper",
                      "rMAE", "rMSE", "test_loss"]:
             assert name in history, name
-        assert run["parameters/layer0.weight"].shape == (12, 2)
-        assert run["parameters/layer2.bias"].shape == (1,)
+        assert run["parameters/linear.0.weight"].shape == (12, 2)
+        assert run["parameters/linear.4.bias"].shape == (1,)
         assert run["test/x"].shape == (121, 2)
         assert list(run["test"].attrs["grid_shape"]) == [11, 11]
         # final_loss is the weighted sum of its terms (all weights 1 here).
@@ -331,9 +331,11 @@ def test_saved_parameters_reproduce_predictions_and_residuals_in_pytorch(smoke_o
     _, _, directory = smoke_one_and_two_ranks
 
     def network(parameters, activation):
-        layers = sorted({k.split(".")[0] for k in parameters}, key=lambda name: int(name[5:]))
-        weights = [(torch.tensor(np.array(parameters[f"{l}.weight"])),
-                    torch.tensor(np.array(parameters[f"{l}.bias"]))) for l in layers]
+        # RoPINN's names: linear.0, linear.2, ... (an activation module between them).
+        layers = sorted({int(k.split(".")[1]) for k in parameters})
+        assert layers == list(range(0, 2 * len(layers), 2)), sorted(parameters)
+        weights = [(torch.tensor(np.array(parameters[f"linear.{l}.weight"])),
+                    torch.tensor(np.array(parameters[f"linear.{l}.bias"]))) for l in layers]
 
         def u(x, t):
             h = torch.stack([x, t], dim=1)

@@ -78,8 +78,8 @@ def mlp_state_dict(first_sine):
     state = {}
     for i, layer in enumerate(layers):
         layer.double()
-        state[f"layer{i}.weight"] = layer.weight.detach()
-        state[f"layer{i}.bias"] = layer.bias.detach()
+        state[f"linear.{2 * i}.weight"] = layer.weight.detach()
+        state[f"linear.{2 * i}.bias"] = layer.bias.detach()
 
     def forward(x, t):
         h = torch.stack([x, t], dim=1)
@@ -167,11 +167,11 @@ def test_bad_parameter_files_stop_the_suite_with_exit_2(tmp_path):
     (tmp_path / "junk.h5").write_text("not hdf5")
     cases.append(("{name: pinn, initial_parameters: %s}" % (tmp_path / "junk.h5"),
                   "cannot read it"))
-    renamed = {k.replace("layer", "fc"): v for k, v in state.items()}
+    renamed = {k.replace("linear.", "fc"): v for k, v in state.items()}
     torch.save(renamed, tmp_path / "renamed.pt")
     import_state_dict(tmp_path / "renamed.pt", tmp_path / "renamed.h5")
     cases.append(("{name: pinn, width: 16, hidden_layers: 2, initial_parameters: %s}"
-                  % (tmp_path / "renamed.h5"), "is 'fc0.weight', the model expects 'layer0.weight'"))
+                  % (tmp_path / "renamed.h5"), "is 'fc0.weight', the model expects 'linear.0.weight'"))
     for model_line, fragment in cases:
         out = tmp_path / "out"
         result = pinnbench("--suite", str(bad_suite(tmp_path, model_line)), "--out", str(out))

@@ -301,7 +301,7 @@ TEST(Initialization, XavierUniformBoundsAndDeterminism)
         EXPECT_EQ(ha(tensor.offset + e), 0.05);
     }
   }
-  EXPECT_EQ(mlp.layout().tensors().front().name, "layer0.weight");
+  EXPECT_EQ(mlp.layout().tensors().front().name, "linear.0.weight");
   EXPECT_EQ(mlp.layout().size(), 2u * 12 + 12 + 2 * (12 * 12 + 12) + 12 + 1);
 }
 

@@ -7,6 +7,7 @@ checkpoints unchanged.
 """
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -24,8 +25,9 @@ class WaveAct(nn.Module):
 
 
 def region_offsets(delta, n, dtype):
-    """n x n grid of linspace(-delta, delta, n) per axis, numpy 'xy' order."""
-    a = torch.linspace(-delta, delta, n, dtype=torch.float64).to(dtype)
+    """n x n grid of linspace(-delta, delta, n) per axis, numpy 'xy' order, as float32
+    constants (the reference's `.float()`), whatever the model's dtype."""
+    a = torch.from_numpy(np.linspace(-delta, delta, n)).float().to(dtype)
     xx, tt = torch.meshgrid(a, a, indexing="xy")
     return torch.stack([xx.reshape(-1), tt.reshape(-1)], dim=-1)
 
