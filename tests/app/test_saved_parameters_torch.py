@@ -1,14 +1,14 @@
 """A result file's parameters, loaded into independent PyTorch models, reproduce its
-predictions: QRes, KAN, PINNsFormer (both variants) and ProPINN after two L-BFGS
-iterations in FP64.
+predictions: PINN, FLS, QRes, KAN, PINNsFormer (both variants) and ProPINN after
+two L-BFGS iterations in FP64.
 
 The PyTorch models are the tests' own, written from the spec with the reference
 code's module names (tests/nn/torch_reference.py, tests/jet/pinnsformer_torch.py,
 tests/support/propinn_torch.py). `load_state_dict(strict=True)` on /run/parameters
 checks that the saved names, shapes and set are the reference's; the forward pass at
 /run/test/x must give /run/test/u_pred (PINNsFormer: token 0 of the pseudo-sequence
-(x, t + k step), as its scripts evaluate). The MLPs (PINN, FLS) have the same check
-in test_pinnbench_cli.py.
+(x, t + k step), as its scripts evaluate). PINN and FLS are RoPINN's models/PINN.py
+and FLS.py: one nn.Sequential `linear`, an activation module after each hidden Linear.
 
 Run by CTest with PINNBENCH_EXE and PINNBENCH_SOURCE_DIR.
 """
@@ -38,6 +38,8 @@ defaults:
     points: {domain: {kind: grid, nx: 9, nt: 7}, initial: 9, boundary: 7}
     test: {domain: {kind: grid, nx: 11, nt: 6}, initial: 11, boundary: 6}
   model:
+    pinn: {width: 6, hidden_layers: 2}
+    fls: {width: 6, hidden_layers: 2}
     qres: {width: 6, hidden_layers: 2}
     kan: {width: 3, hidden_layers: 2, grid: 5, k: 3}
     pinnsformer: {d_model: 8, heads: 2, layers: 1, d_ff: 12, hidden: 10, tokens: 3, step: 0.01}
@@ -49,6 +51,8 @@ defaults:
 matrix:
   tasks: [TASK]
   models:
+    - pinn
+    - fls
     - qres
     - kan
     - {name: pinnsformer, label: pinnsformer_ed}
@@ -67,12 +71,14 @@ def results(request, tmp_path_factory):
                             capture_output=True, text=True, timeout=600, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     files = sorted((directory / "out" / "saved").glob("*.h5"))
-    assert len(files) == 5, files
+    assert len(files) == len(CONFIGS), files
     return files
 
 
 # The suite's model sizes, by model label.
 CONFIGS = {
+    "pinn": {"name": "pinn"},
+    "fls": {"name": "fls"},
     "qres": {"name": "qres", "width": 6, "hidden_layers": 2},
     "kan": {"name": "kan", "width": 3, "hidden_layers": 2, "grid": 5, "k": 3},
     "pinnsformer_ed": {"name": "pinnsformer", "decoder": True},
@@ -81,8 +87,28 @@ CONFIGS = {
 }
 
 
+class Sine(torch.nn.Module):
+    def forward(self, x):
+        return torch.sin(x)
+
+
+class Mlp(torch.nn.Module):
+    """RoPINN's PINN (FLS: sine after the first Linear), 2 -> 6 -> 6 -> 1."""
+
+    def __init__(self, first_sine):
+        super().__init__()
+        first = Sine() if first_sine else torch.nn.Tanh()
+        self.linear = torch.nn.Sequential(torch.nn.Linear(2, 6), first, torch.nn.Linear(6, 6),
+                                          torch.nn.Tanh(), torch.nn.Linear(6, 1))
+
+    def forward(self, x, t):
+        return self.linear(torch.cat((x, t), dim=-1))
+
+
 def torch_model(config):
     name = config["name"]
+    if name in ("pinn", "fls"):
+        return Mlp(name == "fls")
     if name == "qres":
         return QRes(config["width"], config["hidden_layers"])
     if name == "kan":
