@@ -1002,34 +1002,33 @@ void Tape<Real>::backward_node(Node& node)
     const Node& in = node_(node.a);
     const JetView<Real> z = in.value;
     const auto adjoint_y = adjoint_of(node);
-    Real w1 = Real(1), w2 = Real(1);
     if (node.kind == UnaryKind::wave) {
       auto range = std::make_pair(node.wave_offset, node.wave_offset + 2);
       auto host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(),
                                                       Kokkos::subview(parameters_, range));
-      w1 = host(0);
-      w2 = host(1);
+      // y = w1 sin z + w2 cos z, or its derivative -w2 sin z + w1 cos z.
+      const Real sin_weight = node.wave_derivative ? -host(1) : host(0);
+      const Real cos_weight = node.wave_derivative ? host(0) : host(1);
       double grad_sin = 0.0, grad_cos = 0.0;
-      wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_sin, grad_cos, variant_);
+      if (in.requires_grad) {
+        auto adjoint_z = contribute(node.a, accumulate);
+        wave_vjp<Real>(sin_weight, cos_weight, *node.faa_di_bruno, z, adjoint_y, adjoint_z,
+                       accumulate, grad_sin, grad_cos, variant_);
+      } else {
+        wave_parameter_gradient<Real>(*node.faa_di_bruno, z, adjoint_y, grad_sin, grad_cos,
+                                      variant_);
+      }
       auto grad = Kokkos::subview(gradient_, range);
       auto grad_host = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), grad);
-      if (node.wave_derivative) {
-        // y = -w2 sin z + w1 cos z.
-        grad_host(0) += static_cast<Real>(grad_cos);
-        grad_host(1) -= static_cast<Real>(grad_sin);
-        const Real sin_weight = -w2;
-        w2 = w1;
-        w1 = sin_weight;
-      } else {
-        grad_host(0) += static_cast<Real>(grad_sin);
-        grad_host(1) += static_cast<Real>(grad_cos);
-      }
+      grad_host(0) += static_cast<Real>(node.wave_derivative ? grad_cos : grad_sin);
+      grad_host(1) += static_cast<Real>(node.wave_derivative ? -grad_sin : grad_cos);
       Kokkos::deep_copy(grad, grad_host);
+      return;
     }
     if (in.requires_grad) {
       auto adjoint_z = contribute(node.a, accumulate);
-      unary_vjp<Real>(node.kind, w1, w2, *node.faa_di_bruno, z, adjoint_y, adjoint_z, accumulate,
-                      variant_, node.value);
+      unary_vjp<Real>(node.kind, Real(1), Real(1), *node.faa_di_bruno, z, adjoint_y, adjoint_z,
+                      accumulate, variant_, node.value);
     }
     return;
   }

@@ -370,6 +370,105 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
 }
 
 // ---------------------------------------------------------------------------------
+// host_blocked, WaveAct y = w1 sin z + w2 cos z on an order <= 2 set: the VJP and the
+// two parameter sums in one pass and one sincos per element. With
+//   P0 = g_0,  P1 = sum_a g_a z_a + sum_ab g_ab z_ab,  P2 = sum_ab g_ab z_a z_b
+// (the adjoint contracted with the jet's Faa di Bruno factors of order 0, 1, 2):
+//   dz_0 = P0 f1 + P1 f2 + P2 f3,  dL/dw1 = sum P_k sin^(k) z_0,
+//   dL/dw2 = sum P_k cos^(k) z_0;  dz_a and dz_ab as in second_order_vjp_blocked.
+
+template <class Real>
+void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& program,
+                                   const ConstJetView<Real>& z, const ConstJetView<Real>& adjoint_y,
+                                   const JetView<Real>& adjoint_z, bool accumulate,
+                                   double& grad_sin, double& grad_cos)
+{
+  const int points = static_cast<int>(z.extent(1));
+  const int features = static_cast<int>(z.extent(2));
+  const int firsts = program.firsts;
+  const int seconds = program.seconds;
+  int first[kMaxCoordinates];
+  int second[kMaxFastSeconds];
+  int slot_a[kMaxFastSeconds];
+  int slot_b[kMaxFastSeconds];
+  for (int i = 0; i < kMaxCoordinates; ++i)
+    first[i] = program.first_components[i];
+  for (int s = 0; s < kMaxFastSeconds; ++s) {
+    second[s] = program.second_components[s];
+    slot_a[s] = program.second_factors[s][0];
+    slot_b[s] = program.second_factors[s][1];
+  }
+  const Real* z_data = z.data();
+  const Real* g_data = adjoint_y.data();
+  Real* out_data = adjoint_z.data();
+  Kokkos::complex<double> sums(0.0, 0.0); // (dL/dw1, dL/dw2)
+  Kokkos::parallel_reduce(
+      "pinnbench::jet::wave_vjp", Kokkos::RangePolicy<ExecutionSpace>(0, points),
+      KOKKOS_LAMBDA(const int n, Kokkos::complex<double>& local) {
+        const std::size_t plane = static_cast<std::size_t>(points) * features;
+        for (int f0 = 0; f0 < features; f0 += kBlock) {
+          const int count = features - f0 < kBlock ? features - f0 : kBlock;
+          const std::size_t base = static_cast<std::size_t>(n) * features + f0;
+          const Real* z0 = z_data + base;
+          // sin^(k) z_0 = (s, c, -s, -c); f^(k) = (even, odd, -even, -odd).
+          Real sine[kBlock], cosine[kBlock], odd[kBlock], even[kBlock];
+          for (int f = 0; f < count; ++f) {
+            math::fast_sincos(z0[f], sine[f], cosine[f]);
+            even[f] = w1 * sine[f] + w2 * cosine[f];
+            odd[f] = w1 * cosine[f] - w2 * sine[f];
+          }
+          Real p1[kBlock], p2[kBlock];
+          Real weight[kMaxCoordinates][kBlock];
+          for (int f = 0; f < count; ++f)
+            p1[f] = p2[f] = Real(0);
+          for (int i = 0; i < firsts; ++i)
+            for (int f = 0; f < count; ++f)
+              weight[i][f] = Real(0);
+          for (int s = 0; s < seconds; ++s) {
+            const Real* gs = g_data + second[s] * plane + base;
+            const Real* zs = z_data + second[s] * plane + base;
+            const Real* za = z_data + first[slot_a[s]] * plane + base;
+            const Real* zb = z_data + first[slot_b[s]] * plane + base;
+            Real* wa = weight[slot_a[s]];
+            Real* wb = weight[slot_b[s]];
+            Real* outs = out_data + second[s] * plane + base;
+            for (int f = 0; f < count; ++f) {
+              p1[f] += gs[f] * zs[f];
+              p2[f] += gs[f] * za[f] * zb[f];
+              wa[f] += gs[f] * zb[f];
+              wb[f] += gs[f] * za[f];
+              const Real value = gs[f] * odd[f];
+              outs[f] = accumulate ? outs[f] + value : value;
+            }
+          }
+          for (int i = 0; i < firsts; ++i) {
+            const Real* ga = g_data + first[i] * plane + base;
+            const Real* za = z_data + first[i] * plane + base;
+            Real* outa = out_data + first[i] * plane + base;
+            for (int f = 0; f < count; ++f) {
+              p1[f] += ga[f] * za[f];
+              const Real value = ga[f] * odd[f] - even[f] * weight[i][f];
+              outa[f] = accumulate ? outa[f] + value : value;
+            }
+          }
+          const Real* g0 = g_data + base;
+          Real* out0 = out_data + base;
+          double sin_sum = 0.0, cos_sum = 0.0;
+          for (int f = 0; f < count; ++f) {
+            const Real dz0 = g0[f] * odd[f] - p1[f] * even[f] - p2[f] * odd[f];
+            out0[f] = accumulate ? out0[f] + dz0 : dz0;
+            sin_sum += static_cast<double>(g0[f] * sine[f] + p1[f] * cosine[f] - p2[f] * sine[f]);
+            cos_sum += static_cast<double>(g0[f] * cosine[f] - p1[f] * sine[f] - p2[f] * cosine[f]);
+          }
+          local += Kokkos::complex<double>(sin_sum, cos_sum);
+        }
+      },
+      sums);
+  grad_sin = sums.real();
+  grad_cos = sums.imag();
+}
+
+// ---------------------------------------------------------------------------------
 // flat: one thread per (point, feature), the jet in registers. MaxComponents is
 // a bucket above the set size so small sets do not pay for large arrays.
 
@@ -626,6 +725,25 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
   grad_w2 = sums.imag();
 }
 
+template <class Real>
+void wave_vjp(Real w1, Real w2, const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
+              const ConstJetView<Real>& adjoint_y, const JetView<Real>& adjoint_z, bool accumulate,
+              double& grad_sin, double& grad_cos, KernelVariant variant)
+{
+  check_program(program, static_cast<int>(z.extent(0)));
+  if (!use_flat(variant) && program.second_order_fast_path && !program.laplacian_fast_path) {
+    if (adjoint_z.extent(0) != z.extent(0) || adjoint_z.extent(1) != z.extent(1) ||
+        adjoint_z.extent(2) != z.extent(2) || adjoint_y.extent(0) != z.extent(0) ||
+        adjoint_y.extent(1) != z.extent(1) || adjoint_y.extent(2) != z.extent(2))
+      throw LogicError("wave_vjp: jets differ in shape");
+    wave_vjp_second_order_blocked(w1, w2, program, z, adjoint_y, adjoint_z, accumulate, grad_sin,
+                                  grad_cos);
+    return;
+  }
+  wave_parameter_gradient(program, z, adjoint_y, grad_sin, grad_cos, variant);
+  unary_vjp(UnaryKind::wave, w1, w2, program, z, adjoint_y, adjoint_z, accumulate, variant);
+}
+
 #define PINNBENCH_INSTANTIATE_UNARY(Real)                                                          \
   template void unary_forward<Real>(UnaryKind, Real, Real, const FaaDiBrunoProgram&,               \
                                     const ConstJetView<Real>&, const JetView<Real>&,               \
@@ -636,7 +754,10 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                                 const ConstJetView<Real>&);                                        \
   template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
                                               const ConstJetView<Real>&, double&, double&,         \
-                                              KernelVariant);
+                                              KernelVariant); \
+  template void wave_vjp<Real>(Real, Real, const FaaDiBrunoProgram&, const ConstJetView<Real>&,  \
+                               const ConstJetView<Real>&, const JetView<Real>&, bool, double&,     \
+                               double&, KernelVariant);
 
 PINNBENCH_INSTANTIATE_UNARY(float)
 PINNBENCH_INSTANTIATE_UNARY(double)

@@ -625,6 +625,61 @@ TEST(JetVjp, Reductions)
   EXPECT_FALSE(all_finite<double>(a));
 }
 
+TEST(JetVjp, FusedWaveVjpMatchesTheSeparateKernels)
+{
+  // wave_vjp: on sets of order <= 2 one host kernel gives the adjoint of z and both
+  // parameter sums; elsewhere it calls the separate kernels. Checked against
+  // unary_vjp + wave_parameter_gradient, and the sums against finite differences.
+  std::mt19937 rng(23);
+  const std::vector<DerivativeSetPtr> sets = {
+      DerivativeSet::full(2, 2), DerivativeSet::full(2, 1), DerivativeSet::full(3, 2),
+      DerivativeSet::full(2, 0), DerivativeSet::closure_of(2, {MultiIndex::from({1, 1})}),
+      DerivativeSet::full(2, 3),
+      DerivativeSet::for_residual(3, {MultiIndex::unit(2)}, {axis_mask({0, 1}, 3)}, 0, true)};
+  ASSERT_TRUE(faa_di_bruno_program(sets[0]).second_order_fast_path);
+  ASSERT_FALSE(faa_di_bruno_program(sets[5]).second_order_fast_path);
+  ASSERT_TRUE(faa_di_bruno_program(sets[6]).laplacian_fast_path);
+  const double w1 = 0.8, w2 = -0.4;
+  for (const auto& set : sets) {
+    const auto& program = faa_di_bruno_program(set);
+    const std::string name = set->to_string({"x", "t", "y"});
+    auto z = random_jet<double>(rng, set->size(), 5, 70);
+    auto adjoint_y = random_jet<double>(rng, set->size(), 5, 70);
+    for (bool accumulate : {false, true}) {
+      auto start = random_jet<double>(rng, set->size(), 5, 70);
+      auto separate = like(z), fused = like(z);
+      Kokkos::deep_copy(separate, start);
+      Kokkos::deep_copy(fused, start);
+      double sin_separate = 0, cos_separate = 0, sin_fused = 0, cos_fused = 0;
+      wave_parameter_gradient<double>(program, z, adjoint_y, sin_separate, cos_separate,
+                                      KernelVariant::host_blocked);
+      unary_vjp<double>(UnaryKind::wave, w1, w2, program, z, adjoint_y, separate, accumulate,
+                        KernelVariant::host_blocked);
+      wave_vjp<double>(w1, w2, program, z, adjoint_y, fused, accumulate, sin_fused, cos_fused,
+                       KernelVariant::host_blocked);
+      EXPECT_NEAR(sin_fused, sin_separate, 1e-12 * (1 + std::fabs(sin_separate))) << name;
+      EXPECT_NEAR(cos_fused, cos_separate, 1e-12 * (1 + std::fabs(cos_separate))) << name;
+      auto a = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), separate);
+      auto b = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), fused);
+      for (std::size_t i = 0; i < a.size(); ++i)
+        ASSERT_NEAR(b.data()[i], a.data()[i], 1e-13 * (1 + std::fabs(a.data()[i])))
+            << name << ", accumulate " << accumulate << ", element " << i;
+      const double h = 1e-6;
+      auto loss = [&](double a1, double a2) {
+        auto y = like(z);
+        unary_forward<double>(UnaryKind::wave, a1, a2, program, z, y);
+        return dot(adjoint_y, y);
+      };
+      EXPECT_NEAR(sin_fused, (loss(w1 + h, w2) - loss(w1 - h, w2)) / (2 * h),
+                  1e-7 * (1 + std::fabs(sin_fused)))
+          << name;
+      EXPECT_NEAR(cos_fused, (loss(w1, w2 + h) - loss(w1, w2 - h)) / (2 * h),
+                  1e-7 * (1 + std::fabs(cos_fused)))
+          << name;
+    }
+  }
+}
+
 TEST(JetKernels, VjpFromTheForwardOutputIsBitIdentical)
 {
   // Given the forward's output, the host VJPs read the derivatives of tanh and

@@ -53,6 +53,16 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                              const ConstJetView<Real>& adjoint_y, double& grad_w1, double& grad_w2,
                              KernelVariant variant = KernelVariant::automatic);
 
+/// The wave activation's VJP and its parameter sums together: adjoint_z (written, or
+/// added to) and dL/dw1 = <dL/dy, jet of sin z>, dL/dw2 = <dL/dy, jet of cos z>. On
+/// the host and sets of order <= 2 one kernel does both with one sincos per element;
+/// otherwise it is wave_parameter_gradient followed by unary_vjp.
+template <class Real>
+void wave_vjp(Real w1, Real w2, const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
+              const ConstJetView<Real>& adjoint_y, const JetView<Real>& adjoint_z, bool accumulate,
+              double& grad_sin, double& grad_cos,
+              KernelVariant variant = KernelVariant::automatic);
+
 // --- linear combinations, component gathers --------------------------------------
 
 /// out[c][n][f] = alpha * a[map_a[c]][n][sel_a(f)] + beta * b[map_b[c]][n][sel_b(f)],
