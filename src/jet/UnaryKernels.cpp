@@ -453,12 +453,18 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
           }
           const Real* g0 = g_data + base;
           Real* out0 = out_data + base;
-          double sin_sum = 0.0, cos_sum = 0.0;
+          Real sin_part[kBlock], cos_part[kBlock];
           for (int f = 0; f < count; ++f) {
             const Real dz0 = g0[f] * odd[f] - p1[f] * even[f] - p2[f] * odd[f];
             out0[f] = accumulate ? out0[f] + dz0 : dz0;
-            sin_sum += static_cast<double>(g0[f] * sine[f] + p1[f] * cosine[f] - p2[f] * sine[f]);
-            cos_sum += static_cast<double>(g0[f] * cosine[f] - p1[f] * sine[f] - p2[f] * cosine[f]);
+            sin_part[f] = g0[f] * sine[f] + p1[f] * cosine[f] - p2[f] * sine[f];
+            cos_part[f] = g0[f] * cosine[f] - p1[f] * sine[f] - p2[f] * cosine[f];
+          }
+          // The sums in double, in feature order.
+          double sin_sum = 0.0, cos_sum = 0.0;
+          for (int f = 0; f < count; ++f) {
+            sin_sum += static_cast<double>(sin_part[f]);
+            cos_sum += static_cast<double>(cos_part[f]);
           }
           local += Kokkos::complex<double>(sin_sum, cos_sum);
         }
