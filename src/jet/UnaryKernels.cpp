@@ -237,6 +237,31 @@ void laplacian_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBrunoPro
 //   dz_0 = g_0 f1 + sum_a g_a f2 z_a + sum_ab g_ab (f2 z_ab + f3 z_a z_b),
 //   dz_a = g_a f1 + f2 sum_{ab with factor a} g_ab z_b,  dz_ab = g_ab f1.
 
+/// The fast path's component lists, copied into a kernel by value: the component
+/// of each first and second derivative, and a second's two factors as indices
+/// into `first` (a repeated factor appears twice).
+struct SecondOrderLayout
+{
+  int firsts;
+  int seconds;
+  int first[kMaxCoordinates];
+  int second[kMaxFastSeconds];
+  int slot_a[kMaxFastSeconds];
+  int slot_b[kMaxFastSeconds];
+
+  explicit SecondOrderLayout(const FaaDiBrunoProgram& program)
+      : firsts(program.firsts), seconds(program.seconds)
+  {
+    for (int i = 0; i < kMaxCoordinates; ++i)
+      first[i] = program.first_components[i];
+    for (int s = 0; s < kMaxFastSeconds; ++s) {
+      second[s] = program.second_components[s];
+      slot_a[s] = program.second_factors[s][0];
+      slot_b[s] = program.second_factors[s][1];
+    }
+  }
+};
+
 template <class Real>
 void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
                                   const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
@@ -244,19 +269,7 @@ void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
 {
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
-  const int firsts = program.firsts;
-  const int seconds = program.seconds;
-  int first[kMaxCoordinates];
-  int second[kMaxFastSeconds];
-  int factor_a[kMaxFastSeconds];
-  int factor_b[kMaxFastSeconds];
-  for (int i = 0; i < kMaxCoordinates; ++i)
-    first[i] = program.first_components[i];
-  for (int s = 0; s < kMaxFastSeconds; ++s) {
-    second[s] = program.second_components[s];
-    factor_a[s] = program.first_components[program.second_factors[s][0]];
-    factor_b[s] = program.first_components[program.second_factors[s][1]];
-  }
+  const SecondOrderLayout layout(program);
   const Real* z_data = z.data();
   Real* y_data = y.data();
   Kokkos::parallel_for(
@@ -272,17 +285,17 @@ void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
           const Real* d2 = table.d[2];
           for (int f = 0; f < count; ++f)
             y_data[base + f] = table.d[0][f];
-          for (int i = 0; i < firsts; ++i) {
-            const Real* za = z_data + first[i] * plane + base;
-            Real* ya = y_data + first[i] * plane + base;
+          for (int i = 0; i < layout.firsts; ++i) {
+            const Real* za = z_data + layout.first[i] * plane + base;
+            Real* ya = y_data + layout.first[i] * plane + base;
             for (int f = 0; f < count; ++f)
               ya[f] = d1[f] * za[f];
           }
-          for (int s = 0; s < seconds; ++s) {
-            const Real* zs = z_data + second[s] * plane + base;
-            const Real* za = z_data + factor_a[s] * plane + base;
-            const Real* zb = z_data + factor_b[s] * plane + base;
-            Real* ys = y_data + second[s] * plane + base;
+          for (int s = 0; s < layout.seconds; ++s) {
+            const Real* zs = z_data + layout.second[s] * plane + base;
+            const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
+            const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
+            Real* ys = y_data + layout.second[s] * plane + base;
             for (int f = 0; f < count; ++f)
               ys[f] = d1[f] * zs[f] + d2[f] * za[f] * zb[f];
           }
@@ -297,19 +310,7 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
 {
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
-  const int firsts = program.firsts;
-  const int seconds = program.seconds;
-  int first[kMaxCoordinates];
-  int second[kMaxFastSeconds];
-  int slot_a[kMaxFastSeconds];
-  int slot_b[kMaxFastSeconds];
-  for (int i = 0; i < kMaxCoordinates; ++i)
-    first[i] = program.first_components[i];
-  for (int s = 0; s < kMaxFastSeconds; ++s) {
-    second[s] = program.second_components[s];
-    slot_a[s] = program.second_factors[s][0];
-    slot_b[s] = program.second_factors[s][1];
-  }
+  const SecondOrderLayout layout(program);
   const Real* z_data = z.data();
   const Real* g_data = adjoint_y.data();
   Real* out_data = adjoint_z.data();
@@ -333,17 +334,17 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
           const Real* g0 = g_data + base;
           for (int f = 0; f < count; ++f)
             dz0[f] = g0[f] * d1[f];
-          for (int i = 0; i < firsts; ++i)
+          for (int i = 0; i < layout.firsts; ++i)
             for (int f = 0; f < count; ++f)
               weight[i][f] = Real(0);
-          for (int s = 0; s < seconds; ++s) {
-            const Real* gs = g_data + second[s] * plane + base;
-            const Real* zs = z_data + second[s] * plane + base;
-            const Real* za = z_data + first[slot_a[s]] * plane + base;
-            const Real* zb = z_data + first[slot_b[s]] * plane + base;
-            Real* wa = weight[slot_a[s]];
-            Real* wb = weight[slot_b[s]];
-            Real* outs = out_data + second[s] * plane + base;
+          for (int s = 0; s < layout.seconds; ++s) {
+            const Real* gs = g_data + layout.second[s] * plane + base;
+            const Real* zs = z_data + layout.second[s] * plane + base;
+            const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
+            const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
+            Real* wa = weight[layout.slot_a[s]];
+            Real* wb = weight[layout.slot_b[s]];
+            Real* outs = out_data + layout.second[s] * plane + base;
             for (int f = 0; f < count; ++f) {
               dz0[f] += gs[f] * (d2[f] * zs[f] + d3[f] * za[f] * zb[f]);
               wa[f] += gs[f] * zb[f];
@@ -352,10 +353,10 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
               outs[f] = accumulate ? outs[f] + value : value;
             }
           }
-          for (int i = 0; i < firsts; ++i) {
-            const Real* ga = g_data + first[i] * plane + base;
-            const Real* za = z_data + first[i] * plane + base;
-            Real* outa = out_data + first[i] * plane + base;
+          for (int i = 0; i < layout.firsts; ++i) {
+            const Real* ga = g_data + layout.first[i] * plane + base;
+            const Real* za = z_data + layout.first[i] * plane + base;
+            Real* outa = out_data + layout.first[i] * plane + base;
             for (int f = 0; f < count; ++f) {
               dz0[f] += ga[f] * d2[f] * za[f];
               const Real value = ga[f] * d1[f] + d2[f] * weight[i][f];
@@ -385,19 +386,7 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
 {
   const int points = static_cast<int>(z.extent(1));
   const int features = static_cast<int>(z.extent(2));
-  const int firsts = program.firsts;
-  const int seconds = program.seconds;
-  int first[kMaxCoordinates];
-  int second[kMaxFastSeconds];
-  int slot_a[kMaxFastSeconds];
-  int slot_b[kMaxFastSeconds];
-  for (int i = 0; i < kMaxCoordinates; ++i)
-    first[i] = program.first_components[i];
-  for (int s = 0; s < kMaxFastSeconds; ++s) {
-    second[s] = program.second_components[s];
-    slot_a[s] = program.second_factors[s][0];
-    slot_b[s] = program.second_factors[s][1];
-  }
+  const SecondOrderLayout layout(program);
   const Real* z_data = z.data();
   const Real* g_data = adjoint_y.data();
   Real* out_data = adjoint_z.data();
@@ -421,17 +410,17 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
           Real weight[kMaxCoordinates][kBlock];
           for (int f = 0; f < count; ++f)
             p1[f] = p2[f] = Real(0);
-          for (int i = 0; i < firsts; ++i)
+          for (int i = 0; i < layout.firsts; ++i)
             for (int f = 0; f < count; ++f)
               weight[i][f] = Real(0);
-          for (int s = 0; s < seconds; ++s) {
-            const Real* gs = g_data + second[s] * plane + base;
-            const Real* zs = z_data + second[s] * plane + base;
-            const Real* za = z_data + first[slot_a[s]] * plane + base;
-            const Real* zb = z_data + first[slot_b[s]] * plane + base;
-            Real* wa = weight[slot_a[s]];
-            Real* wb = weight[slot_b[s]];
-            Real* outs = out_data + second[s] * plane + base;
+          for (int s = 0; s < layout.seconds; ++s) {
+            const Real* gs = g_data + layout.second[s] * plane + base;
+            const Real* zs = z_data + layout.second[s] * plane + base;
+            const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
+            const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
+            Real* wa = weight[layout.slot_a[s]];
+            Real* wb = weight[layout.slot_b[s]];
+            Real* outs = out_data + layout.second[s] * plane + base;
             for (int f = 0; f < count; ++f) {
               p1[f] += gs[f] * zs[f];
               p2[f] += gs[f] * za[f] * zb[f];
@@ -441,10 +430,10 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
               outs[f] = accumulate ? outs[f] + value : value;
             }
           }
-          for (int i = 0; i < firsts; ++i) {
-            const Real* ga = g_data + first[i] * plane + base;
-            const Real* za = z_data + first[i] * plane + base;
-            Real* outa = out_data + first[i] * plane + base;
+          for (int i = 0; i < layout.firsts; ++i) {
+            const Real* ga = g_data + layout.first[i] * plane + base;
+            const Real* za = z_data + layout.first[i] * plane + base;
+            Real* outa = out_data + layout.first[i] * plane + base;
             for (int f = 0; f < count; ++f) {
               p1[f] += ga[f] * za[f];
               const Real value = ga[f] * odd[f] - even[f] * weight[i][f];
