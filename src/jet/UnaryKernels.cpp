@@ -749,8 +749,8 @@ void wave_vjp(Real w1, Real w2, const FaaDiBrunoProgram& program, const ConstJet
                                 const ConstJetView<Real>&);                                        \
   template void wave_parameter_gradient<Real>(const FaaDiBrunoProgram&, const ConstJetView<Real>&, \
                                               const ConstJetView<Real>&, double&, double&,         \
-                                              KernelVariant); \
-  template void wave_vjp<Real>(Real, Real, const FaaDiBrunoProgram&, const ConstJetView<Real>&,  \
+                                              KernelVariant);                                      \
+  template void wave_vjp<Real>(Real, Real, const FaaDiBrunoProgram&, const ConstJetView<Real>&,    \
                                const ConstJetView<Real>&, const JetView<Real>&, bool, double&,     \
                                double&, KernelVariant);
 

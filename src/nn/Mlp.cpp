@@ -16,8 +16,7 @@ Mlp<Real>::Mlp(MlpShape shape, std::string name) : shape_(shape), name_(std::mov
     const int fan_out = layer == shape_.hidden_layers ? shape_.outputs : shape_.width;
     // RoPINN's models/PINN.py and FLS.py: one nn.Sequential `linear`, an activation
     // module after every hidden Linear, so the Linears are its entries 0, 2, 4, ...
-    layers_.push_back(
-        add_linear(layout_, "linear." + std::to_string(2 * layer), fan_in, fan_out));
+    layers_.push_back(add_linear(layout_, "linear." + std::to_string(2 * layer), fan_in, fan_out));
     fan_in = fan_out;
   }
 }

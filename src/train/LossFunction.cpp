@@ -307,11 +307,10 @@ void LossFunction<Real>::evaluate_chunk(const PreparedTerm& prepared, int sample
                                                        static_cast<std::size_t>(begin + count)),
                                         Kokkos::ALL),
                         prepared.sets.front()));
-  const pde::TermContext<Real> context(dimension, outputs, coordinates,
-                                       prepared.global_offset + begin, point_data, prepared.tokens,
-                                       prepared.carries_directions
-                                           ? prepared.term.along.directions
-                                           : std::vector<std::vector<double>>{});
+  const pde::TermContext<Real> context(
+      dimension, outputs, coordinates, prepared.global_offset + begin, point_data, prepared.tokens,
+      prepared.carries_directions ? prepared.term.along.directions
+                                  : std::vector<std::vector<double>>{});
   jet::Var<Real> residual = task_.residual(prepared.term, context);
   if (prepared.first_token_only)
     residual = jet::Var<Real>(tape_, tape_.select_rows(residual.id(), prepared.tokens, 0));

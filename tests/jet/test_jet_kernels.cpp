@@ -632,8 +632,11 @@ TEST(JetVjp, FusedWaveVjpMatchesTheSeparateKernels)
   // unary_vjp + wave_parameter_gradient, and the sums against finite differences.
   std::mt19937 rng(23);
   const std::vector<DerivativeSetPtr> sets = {
-      DerivativeSet::full(2, 2), DerivativeSet::full(2, 1), DerivativeSet::full(3, 2),
-      DerivativeSet::full(2, 0), DerivativeSet::closure_of(2, {MultiIndex::from({1, 1})}),
+      DerivativeSet::full(2, 2),
+      DerivativeSet::full(2, 1),
+      DerivativeSet::full(3, 2),
+      DerivativeSet::full(2, 0),
+      DerivativeSet::closure_of(2, {MultiIndex::from({1, 1})}),
       DerivativeSet::full(2, 3),
       DerivativeSet::for_residual(3, {MultiIndex::unit(2)}, {axis_mask({0, 1}, 3)}, 0, true)};
   ASSERT_TRUE(faa_di_bruno_program(sets[0]).second_order_fast_path);

@@ -263,8 +263,7 @@ TEST(ProPinn, LayoutIsTheReferenceStateDict)
   EXPECT_EQ(model.offsets().extent(0), 84u);
   // util.get_perturbation makes the offsets float32 (`.float()`); a double model
   // adds those values: row 0 is the point, then the 3x3, 5x5 and 7x7 grids.
-  const auto offsets =
-      Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.offsets());
+  const auto offsets = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), model.offsets());
   EXPECT_EQ(offsets(0, 0), 0.0);
   EXPECT_EQ(offsets(1, 0), static_cast<double>(-0.01f));
   EXPECT_EQ(offsets(10, 1), static_cast<double>(-0.05f));

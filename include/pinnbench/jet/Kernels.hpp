@@ -60,8 +60,7 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
 template <class Real>
 void wave_vjp(Real w1, Real w2, const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
               const ConstJetView<Real>& adjoint_y, const JetView<Real>& adjoint_z, bool accumulate,
-              double& grad_sin, double& grad_cos,
-              KernelVariant variant = KernelVariant::automatic);
+              double& grad_sin, double& grad_cos, KernelVariant variant = KernelVariant::automatic);
 
 // --- linear combinations, component gathers --------------------------------------
 
