@@ -69,7 +69,8 @@ ProPinn<Real>::ProPinn(ProPinnShape shape) : shape_(shape)
     // float array: GCC 12.2 at -O3 drops a double -> float -> double round trip
     // in a vectorised loop.
     const double step = (delta - -delta) / (n - 1);
-    float axis[kMaxRegionSize];
+    static_assert(region_sizes[0] <= region_sizes[2] && region_sizes[1] <= region_sizes[2]);
+    float axis[region_sizes[2]];
     for (int j = 0; j < n; ++j)
       axis[j] = static_cast<float>(j == n - 1 ? delta : j * step + -delta);
     for (int i = 0; i < n; ++i)

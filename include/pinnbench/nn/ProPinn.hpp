@@ -49,7 +49,6 @@ public:
   /// Region half-widths and points per axis of the reference code.
   static constexpr double region_half_widths[3] = {0.01, 0.05, 0.09};
   static constexpr int region_sizes[3] = {3, 5, 7};
-  static constexpr int kMaxRegionSize = 7;
   static constexpr int mixer_width = 8;
 
 private:
