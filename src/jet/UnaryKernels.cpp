@@ -262,6 +262,55 @@ struct SecondOrderLayout
   }
 };
 
+/// The part of an order <= 2 VJP that does not depend on the function: for one
+/// block, the adjoints of the first and second components,
+///   dz_ab = g_ab f1,  dz_a = g_a f1 + f2 sum_{ab with factor a} g_ab z_b,
+/// and the adjoint contracted with the jet's factors of order 1 and 2,
+///   P1 = sum_a g_a z_a + sum_ab g_ab z_ab,  P2 = sum_ab g_ab z_a z_b,
+/// so that dz_0 = g_0 f1 + P1 f2 + P2 f3 (f_k the k-th derivative at z_0).
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void
+second_order_adjoint_block(const SecondOrderLayout& layout, const Real* g_data, const Real* z_data,
+                           Real* out_data, std::size_t plane, std::size_t base, int count,
+                           const Real* f1, const Real* f2, bool accumulate, Real* p1, Real* p2)
+{
+  // Per first derivative a: the sum over the second derivatives with factor a
+  // of g_ab z_b (a repeated factor counts twice).
+  Real weight[kMaxCoordinates][kBlock];
+  for (int f = 0; f < count; ++f)
+    p1[f] = p2[f] = Real(0);
+  for (int i = 0; i < layout.firsts; ++i)
+    for (int f = 0; f < count; ++f)
+      weight[i][f] = Real(0);
+  for (int s = 0; s < layout.seconds; ++s) {
+    const Real* gs = g_data + layout.second[s] * plane + base;
+    const Real* zs = z_data + layout.second[s] * plane + base;
+    const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
+    const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
+    Real* wa = weight[layout.slot_a[s]];
+    Real* wb = weight[layout.slot_b[s]];
+    Real* outs = out_data + layout.second[s] * plane + base;
+    for (int f = 0; f < count; ++f) {
+      p1[f] += gs[f] * zs[f];
+      p2[f] += gs[f] * za[f] * zb[f];
+      wa[f] += gs[f] * zb[f];
+      wb[f] += gs[f] * za[f];
+      const Real value = gs[f] * f1[f];
+      outs[f] = accumulate ? outs[f] + value : value;
+    }
+  }
+  for (int i = 0; i < layout.firsts; ++i) {
+    const Real* ga = g_data + layout.first[i] * plane + base;
+    const Real* za = z_data + layout.first[i] * plane + base;
+    Real* outa = out_data + layout.first[i] * plane + base;
+    for (int f = 0; f < count; ++f) {
+      p1[f] += ga[f] * za[f];
+      const Real value = ga[f] * f1[f] + f2[f] * weight[i][f];
+      outa[f] = accumulate ? outa[f] + value : value;
+    }
+  }
+}
+
 template <class Real>
 void second_order_forward_blocked(UnaryKind kind, Real w1, Real w2,
                                   const FaaDiBrunoProgram& program, const ConstJetView<Real>& z,
@@ -327,45 +376,15 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
           const Real* d1 = table.d[1];
           const Real* d2 = table.d[2];
           const Real* d3 = table.d[3];
-          Real dz0[kBlock];
-          // Per first derivative a: the sum over the second derivatives with
-          // factor a of g_ab z_b (a repeated factor counts twice).
-          Real weight[kMaxCoordinates][kBlock];
+          Real p1[kBlock], p2[kBlock];
+          second_order_adjoint_block(layout, g_data, z_data, out_data, plane, base, count, d1, d2,
+                                     accumulate, p1, p2);
           const Real* g0 = g_data + base;
-          for (int f = 0; f < count; ++f)
-            dz0[f] = g0[f] * d1[f];
-          for (int i = 0; i < layout.firsts; ++i)
-            for (int f = 0; f < count; ++f)
-              weight[i][f] = Real(0);
-          for (int s = 0; s < layout.seconds; ++s) {
-            const Real* gs = g_data + layout.second[s] * plane + base;
-            const Real* zs = z_data + layout.second[s] * plane + base;
-            const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
-            const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
-            Real* wa = weight[layout.slot_a[s]];
-            Real* wb = weight[layout.slot_b[s]];
-            Real* outs = out_data + layout.second[s] * plane + base;
-            for (int f = 0; f < count; ++f) {
-              dz0[f] += gs[f] * (d2[f] * zs[f] + d3[f] * za[f] * zb[f]);
-              wa[f] += gs[f] * zb[f];
-              wb[f] += gs[f] * za[f];
-              const Real value = gs[f] * d1[f];
-              outs[f] = accumulate ? outs[f] + value : value;
-            }
-          }
-          for (int i = 0; i < layout.firsts; ++i) {
-            const Real* ga = g_data + layout.first[i] * plane + base;
-            const Real* za = z_data + layout.first[i] * plane + base;
-            Real* outa = out_data + layout.first[i] * plane + base;
-            for (int f = 0; f < count; ++f) {
-              dz0[f] += ga[f] * d2[f] * za[f];
-              const Real value = ga[f] * d1[f] + d2[f] * weight[i][f];
-              outa[f] = accumulate ? outa[f] + value : value;
-            }
-          }
           Real* out0 = out_data + base;
-          for (int f = 0; f < count; ++f)
-            out0[f] = accumulate ? out0[f] + dz0[f] : dz0[f];
+          for (int f = 0; f < count; ++f) {
+            const Real dz0 = g0[f] * d1[f] + p1[f] * d2[f] + p2[f] * d3[f];
+            out0[f] = accumulate ? out0[f] + dz0 : dz0;
+          }
         }
       });
 }
@@ -376,7 +395,7 @@ void second_order_vjp_blocked(UnaryKind kind, Real w1, Real w2, const FaaDiBruno
 //   P0 = g_0,  P1 = sum_a g_a z_a + sum_ab g_ab z_ab,  P2 = sum_ab g_ab z_a z_b
 // (the adjoint contracted with the jet's Faa di Bruno factors of order 0, 1, 2):
 //   dz_0 = P0 f1 + P1 f2 + P2 f3,  dL/dw1 = sum P_k sin^(k) z_0,
-//   dL/dw2 = sum P_k cos^(k) z_0;  dz_a and dz_ab as in second_order_vjp_blocked.
+//   dL/dw2 = sum P_k cos^(k) z_0;  dz_a and dz_ab from second_order_adjoint_block.
 
 template <class Real>
 void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& program,
@@ -406,40 +425,11 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
             even[f] = w1 * sine[f] + w2 * cosine[f];
             odd[f] = w1 * cosine[f] - w2 * sine[f];
           }
-          Real p1[kBlock], p2[kBlock];
-          Real weight[kMaxCoordinates][kBlock];
+          Real p1[kBlock], p2[kBlock], minus_even[kBlock];
           for (int f = 0; f < count; ++f)
-            p1[f] = p2[f] = Real(0);
-          for (int i = 0; i < layout.firsts; ++i)
-            for (int f = 0; f < count; ++f)
-              weight[i][f] = Real(0);
-          for (int s = 0; s < layout.seconds; ++s) {
-            const Real* gs = g_data + layout.second[s] * plane + base;
-            const Real* zs = z_data + layout.second[s] * plane + base;
-            const Real* za = z_data + layout.first[layout.slot_a[s]] * plane + base;
-            const Real* zb = z_data + layout.first[layout.slot_b[s]] * plane + base;
-            Real* wa = weight[layout.slot_a[s]];
-            Real* wb = weight[layout.slot_b[s]];
-            Real* outs = out_data + layout.second[s] * plane + base;
-            for (int f = 0; f < count; ++f) {
-              p1[f] += gs[f] * zs[f];
-              p2[f] += gs[f] * za[f] * zb[f];
-              wa[f] += gs[f] * zb[f];
-              wb[f] += gs[f] * za[f];
-              const Real value = gs[f] * odd[f];
-              outs[f] = accumulate ? outs[f] + value : value;
-            }
-          }
-          for (int i = 0; i < layout.firsts; ++i) {
-            const Real* ga = g_data + layout.first[i] * plane + base;
-            const Real* za = z_data + layout.first[i] * plane + base;
-            Real* outa = out_data + layout.first[i] * plane + base;
-            for (int f = 0; f < count; ++f) {
-              p1[f] += ga[f] * za[f];
-              const Real value = ga[f] * odd[f] - even[f] * weight[i][f];
-              outa[f] = accumulate ? outa[f] + value : value;
-            }
-          }
+            minus_even[f] = -even[f];
+          second_order_adjoint_block(layout, g_data, z_data, out_data, plane, base, count, odd,
+                                     minus_even, accumulate, p1, p2);
           const Real* g0 = g_data + base;
           Real* out0 = out_data + base;
           Real sin_part[kBlock], cos_part[kBlock];
