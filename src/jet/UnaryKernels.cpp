@@ -262,6 +262,20 @@ struct SecondOrderLayout
   }
 };
 
+/// A block's two WaveAct parameter sums, (sum a, sum b), in double and in
+/// feature order, so that every variant adds them the same way.
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION Kokkos::complex<double> block_sums(const Real* a, const Real* b,
+                                                               int count)
+{
+  double sum_a = 0.0, sum_b = 0.0;
+  for (int f = 0; f < count; ++f) {
+    sum_a += static_cast<double>(a[f]);
+    sum_b += static_cast<double>(b[f]);
+  }
+  return Kokkos::complex<double>(sum_a, sum_b);
+}
+
 /// The part of an order <= 2 VJP that does not depend on the function: for one
 /// block, the adjoints of the first and second components,
 ///   dz_ab = g_ab f1,  dz_a = g_a f1 + f2 sum_{ab with factor a} g_ab z_b,
@@ -439,13 +453,7 @@ void wave_vjp_second_order_blocked(Real w1, Real w2, const FaaDiBrunoProgram& pr
             sin_part[f] = g0[f] * sine[f] + p1[f] * cosine[f] - p2[f] * sine[f];
             cos_part[f] = g0[f] * cosine[f] - p1[f] * sine[f] - p2[f] * cosine[f];
           }
-          // The sums in double, in feature order.
-          double sin_sum = 0.0, cos_sum = 0.0;
-          for (int f = 0; f < count; ++f) {
-            sin_sum += static_cast<double>(sin_part[f]);
-            cos_sum += static_cast<double>(cos_part[f]);
-          }
-          local += Kokkos::complex<double>(sin_sum, cos_sum);
+          local += block_sums(sin_part, cos_part, count);
         }
       },
       sums);
@@ -696,12 +704,7 @@ void wave_parameter_gradient(const FaaDiBrunoProgram& program, const ConstJetVie
                 }
               }
             }
-            double sin_sum = 0.0, cos_sum = 0.0;
-            for (int f = 0; f < count; ++f) {
-              sin_sum += static_cast<double>(sin_acc[f]);
-              cos_sum += static_cast<double>(cos_acc[f]);
-            }
-            local += Kokkos::complex<double>(sin_sum, cos_sum);
+            local += block_sums(sin_acc, cos_acc, count);
           }
         },
         sums);
