@@ -355,6 +355,238 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
       });
 }
 
+// ---------------------------------------------------------------------------------
+// The attention VJP as an op of its own, on values only: the reverse pass of
+// PINNsFormer's first-order token sums, which the outer reverse pass then
+// differentiates (attention_adjoint_vjp: attention's second-order terms). One
+// thread per (point, head); its token matrices live on the stack.
+
+namespace {
+
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION Real dot(int n, const Real* a, const Real* b)
+{
+  Real lanes[kLanes] = {};
+  fold_products(n, Real(1), a, b, lanes);
+  return fold_sum(lanes);
+}
+
+/// Row `row` of an order-0 jet, from feature f0 on.
+template <class View>
+KOKKOS_FORCEINLINE_FUNCTION auto head_row(const View& view, int row, int f0)
+    -> decltype(view.data())
+{
+  return row_of(view, 0, row) + f0;
+}
+
+/// y[e] = 0 for e < n unless accumulating (the start of a written adjoint).
+template <class Real>
+KOKKOS_FORCEINLINE_FUNCTION void clear_unless(bool accumulate, int n, Real* y)
+{
+  if (!accumulate)
+    for (int e = 0; e < n; ++e)
+      y[e] = Real(0);
+}
+
+/// The attention state of one point and head from its values: P = softmax(q k^T
+/// scale) (row maximum shifted out, as in attention_forward), dP = g v^T,
+/// delta_i = sum_j P_ij dP_ij and dS = P (.) (dP - delta).
+template <class Real, class View>
+KOKKOS_INLINE_FUNCTION void adjoint_state(const View& q, const View& k, const View& v,
+                                          const View& g, int row, int f0, int head_dim, int T,
+                                          Real scale, Real* P, Real* dP, Real* delta, Real* dS)
+{
+  Real d[kMaxDerivative + 1];
+  for (int i = 0; i < T; ++i) {
+    Real* p = P + i * T;
+    for (int j = 0; j < T; ++j)
+      p[j] = scale * dot(head_dim, head_row(q, row + i, f0), head_row(k, row + j, f0));
+    Real largest = p[0];
+    for (int j = 1; j < T; ++j)
+      largest = p[j] > largest ? p[j] : largest;
+    Real sum = Real(0);
+    for (int j = 0; j < T; ++j) {
+      unary_derivatives(UnaryKind::exp, p[j] - largest, 0, d);
+      p[j] = d[0];
+      sum += d[0];
+    }
+    const Real reciprocal = Real(1) / sum;
+    Real weighted = Real(0);
+    for (int j = 0; j < T; ++j) {
+      p[j] *= reciprocal;
+      dP[i * T + j] = dot(head_dim, head_row(g, row + i, f0), head_row(v, row + j, f0));
+      weighted += p[j] * dP[i * T + j];
+    }
+    delta[i] = weighted;
+    for (int j = 0; j < T; ++j)
+      dS[i * T + j] = p[j] * (dP[i * T + j] - weighted);
+  }
+}
+
+template <class Real>
+void check_adjoint_shapes(int heads, int tokens, AttentionPart part, const ConstJetView<Real>& q,
+                          const ConstJetView<Real>& k, const ConstJetView<Real>& v,
+                          const ConstJetView<Real>& g, int out_features)
+{
+  check_shapes(heads, tokens, q, k, v);
+  if (tokens > kMaxAdjointTokens)
+    throw LogicError("attention_adjoint: more than kMaxAdjointTokens tokens");
+  if (q.extent(0) != 1)
+    throw LogicError("attention_adjoint: operands must be values (order-0 jets)");
+  if (g.extent(0) != q.extent(0) || g.extent(1) != q.extent(1) || g.extent(2) != q.extent(2))
+    throw LogicError("attention_adjoint: the adjoint differs in shape from the queries");
+  if (out_features != attention_part_width(part) * static_cast<int>(q.extent(2)))
+    throw LogicError("attention_adjoint: output width does not match its part");
+}
+
+} // namespace
+
+template <class Real>
+void attention_adjoint_forward(int heads, int tokens, AttentionPart part,
+                               const ConstJetView<Real>& q, const ConstJetView<Real>& k,
+                               const ConstJetView<Real>& v, const ConstJetView<Real>& g,
+                               const JetView<Real>& out)
+{
+  check_adjoint_shapes(heads, tokens, part, q, k, v, g, static_cast<int>(out.extent(2)));
+  if (out.extent(0) != 1 || out.extent(1) != q.extent(1))
+    throw LogicError("attention_adjoint: output rows differ from the operands'");
+  const int T = tokens;
+  const int E = static_cast<int>(q.extent(2));
+  const int points = static_cast<int>(q.extent(1)) / T;
+  const int head_dim = E / heads;
+  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  // Feature offsets of dq, dk, dv in a row of `out` (-1: not in this part).
+  const int at_q = part == AttentionPart::key_value ? -1 : 0;
+  const int at_k = part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0);
+  const int at_v = at_k < 0 ? -1 : at_k + E;
+  Kokkos::parallel_for(
+      "pinnbench::jet::attention_adjoint_forward",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      KOKKOS_LAMBDA(const std::int64_t index) {
+        const int n = static_cast<int>(index / heads);
+        const int h = static_cast<int>(index % heads);
+        const int row = n * T;
+        const int f0 = h * head_dim;
+        Real P[kMaxAdjointTokens * kMaxAdjointTokens], dP[kMaxAdjointTokens * kMaxAdjointTokens];
+        Real dS[kMaxAdjointTokens * kMaxAdjointTokens], delta[kMaxAdjointTokens];
+        adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
+        for (int i = 0; i < T; ++i) {
+          Real* o = out.data() + static_cast<std::size_t>(row + i) * out.stride(1) + f0;
+          if (at_q >= 0) { // dq_i = scale sum_j dS_ij k_j
+            clear_unless(false, head_dim, o + at_q);
+            for (int j = 0; j < T; ++j)
+              scaled_add(head_dim, scale * dS[i * T + j], head_row(k, row + j, f0), o + at_q);
+          }
+          if (at_k >= 0) { // dk_i = scale sum_j dS_ji q_j, dv_i = sum_j P_ji g_j
+            clear_unless(false, head_dim, o + at_k);
+            clear_unless(false, head_dim, o + at_v);
+            for (int j = 0; j < T; ++j) {
+              scaled_add(head_dim, scale * dS[j * T + i], head_row(q, row + j, f0), o + at_k);
+              scaled_add(head_dim, P[j * T + i], head_row(g, row + j, f0), o + at_v);
+            }
+          }
+        }
+      });
+}
+
+template <class Real>
+void attention_adjoint_vjp(int heads, int tokens, AttentionPart part, const ConstJetView<Real>& q,
+                           const ConstJetView<Real>& k, const ConstJetView<Real>& v,
+                           const ConstJetView<Real>& g, const ConstJetView<Real>& adjoint_out,
+                           const JetView<Real>& adjoint_q, bool accumulate_q,
+                           const JetView<Real>& adjoint_k, bool accumulate_k,
+                           const JetView<Real>& adjoint_v, bool accumulate_v,
+                           const JetView<Real>& adjoint_g, bool accumulate_g)
+{
+  check_adjoint_shapes(heads, tokens, part, q, k, v, g, static_cast<int>(adjoint_out.extent(2)));
+  for (const auto* adjoint : {&adjoint_q, &adjoint_k, &adjoint_v, &adjoint_g})
+    if (adjoint->extent(0) != q.extent(0) || adjoint->extent(1) != q.extent(1) ||
+        adjoint->extent(2) != q.extent(2))
+      throw LogicError("attention_adjoint: operand adjoints differ in shape from the operands");
+  const int T = tokens;
+  const int E = static_cast<int>(q.extent(2));
+  const int points = static_cast<int>(q.extent(1)) / T;
+  const int head_dim = E / heads;
+  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
+  const int at_q = part == AttentionPart::key_value ? -1 : 0;
+  const int at_k = part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0);
+  const int at_v = at_k < 0 ? -1 : at_k + E;
+  Kokkos::parallel_for(
+      "pinnbench::jet::attention_adjoint_vjp",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      KOKKOS_LAMBDA(const std::int64_t index) {
+        const int n = static_cast<int>(index / heads);
+        const int h = static_cast<int>(index % heads);
+        const int row = n * T;
+        const int f0 = h * head_dim;
+        constexpr int kSquare = kMaxAdjointTokens * kMaxAdjointTokens;
+        Real P[kSquare], dP[kSquare], dS[kSquare], delta[kMaxAdjointTokens];
+        adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
+        // A_q, A_k, A_v: the given adjoints of dq, dk, dv (rows of adjoint_out).
+        auto given = [&](int at, int i) -> const Real* {
+          return at < 0 ? nullptr
+                        : adjoint_out.data() +
+                              static_cast<std::size_t>(row + i) * adjoint_out.stride(1) + f0 + at;
+        };
+        // Adjoints of the state: bar_dS from dq and dk, bar_P from dv, then
+        // through dS = P (.) (dP - delta) and delta = rowsum(P (.) dP).
+        Real bar_P[kSquare], bar_dP[kSquare];
+        for (int i = 0; i < T; ++i) {
+          Real bar_delta = Real(0);
+          for (int j = 0; j < T; ++j) {
+            Real bar_dS = Real(0);
+            if (at_q >= 0)
+              bar_dS += dot(head_dim, given(at_q, i), head_row(k, row + j, f0));
+            if (at_k >= 0)
+              bar_dS += dot(head_dim, head_row(q, row + i, f0), given(at_k, j));
+            bar_dS *= scale;
+            const Real from_v =
+                at_v >= 0 ? dot(head_dim, head_row(g, row + i, f0), given(at_v, j)) : Real(0);
+            bar_P[i * T + j] = from_v + bar_dS * (dP[i * T + j] - delta[i]);
+            bar_dP[i * T + j] = bar_dS * P[i * T + j];
+            bar_delta -= bar_dS * P[i * T + j];
+          }
+          for (int j = 0; j < T; ++j) {
+            bar_P[i * T + j] += bar_delta * dP[i * T + j];
+            bar_dP[i * T + j] += bar_delta * P[i * T + j];
+          }
+        }
+        // Through the softmax: bar_S = P (.) (bar_P - rowsum(P (.) bar_P)), kept in bar_P.
+        for (int i = 0; i < T; ++i) {
+          Real weighted = Real(0);
+          for (int j = 0; j < T; ++j)
+            weighted += P[i * T + j] * bar_P[i * T + j];
+          for (int j = 0; j < T; ++j)
+            bar_P[i * T + j] = P[i * T + j] * (bar_P[i * T + j] - weighted);
+        }
+        // The operands: q_i gets scale sum_j (dS_ij A_k,j + bar_S_ij k_j), k_j gets
+        // scale sum_i (dS_ij A_q,i + bar_S_ij q_i), v_j gets sum_i bar_dP_ij g_i and
+        // g_i gets sum_j (P_ij A_v,j + bar_dP_ij v_j).
+        for (int i = 0; i < T; ++i) {
+          Real* out_q = head_row(adjoint_q, row + i, f0);
+          Real* out_k = head_row(adjoint_k, row + i, f0);
+          Real* out_v = head_row(adjoint_v, row + i, f0);
+          Real* out_g = head_row(adjoint_g, row + i, f0);
+          clear_unless(accumulate_q, head_dim, out_q);
+          clear_unless(accumulate_k, head_dim, out_k);
+          clear_unless(accumulate_v, head_dim, out_v);
+          clear_unless(accumulate_g, head_dim, out_g);
+          for (int j = 0; j < T; ++j) {
+            scaled_add(head_dim, scale * bar_P[i * T + j], head_row(k, row + j, f0), out_q);
+            scaled_add(head_dim, scale * bar_P[j * T + i], head_row(q, row + j, f0), out_k);
+            scaled_add(head_dim, bar_dP[j * T + i], head_row(g, row + j, f0), out_v);
+            scaled_add(head_dim, bar_dP[i * T + j], head_row(v, row + j, f0), out_g);
+            if (at_k >= 0)
+              scaled_add(head_dim, scale * dS[i * T + j], given(at_k, j), out_q);
+            if (at_q >= 0)
+              scaled_add(head_dim, scale * dS[j * T + i], given(at_q, j), out_k);
+            if (at_v >= 0)
+              scaled_add(head_dim, P[i * T + j], given(at_v, j), out_g);
+          }
+        }
+      });
+}
+
 #define PINNBENCH_INSTANTIATE_ATTENTION(Real)                                                      \
   template void attention_forward<Real>(const LeibnizProgram&, const FaaDiBrunoProgram&, int, int, \
                                         const ConstJetView<Real>&, const ConstJetView<Real>&,      \
@@ -363,7 +595,15 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
                                     const ConstJetView<Real>&, const ConstJetView<Real>&,          \
                                     const ConstJetView<Real>&, const Real*, Real*,                 \
                                     const ConstJetView<Real>&, const JetView<Real>&, bool,         \
-                                    const JetView<Real>&, bool, const JetView<Real>&, bool);
+                                    const JetView<Real>&, bool, const JetView<Real>&, bool);       \
+  template void attention_adjoint_forward<Real>(                                                   \
+      int, int, AttentionPart, const ConstJetView<Real>&, const ConstJetView<Real>&,               \
+      const ConstJetView<Real>&, const ConstJetView<Real>&, const JetView<Real>&);                 \
+  template void attention_adjoint_vjp<Real>(                                                       \
+      int, int, AttentionPart, const ConstJetView<Real>&, const ConstJetView<Real>&,               \
+      const ConstJetView<Real>&, const ConstJetView<Real>&, const ConstJetView<Real>&,             \
+      const JetView<Real>&, bool, const JetView<Real>&, bool, const JetView<Real>&, bool,          \
+      const JetView<Real>&, bool);
 
 PINNBENCH_INSTANTIATE_ATTENTION(float)
 PINNBENCH_INSTANTIATE_ATTENTION(double)

@@ -63,6 +63,7 @@ typename Tape<Real>::Node& Tape<Real>::record(Op op, const DerivativeSetPtr& set
   node.a = none;
   node.b = none;
   node.c = none;
+  node.d = none;
   node.sequence = nullptr;
   node.contraction = nullptr;
   node.wave_derivative = false;
@@ -680,6 +681,34 @@ typename Tape<Real>::NodeId Tape<Real>::attention(NodeId q, NodeId k, NodeId v, 
 }
 
 template <class Real>
+typename Tape<Real>::NodeId Tape<Real>::attention_adjoint(NodeId q, NodeId k, NodeId v,
+                                                          NodeId adjoint, int heads, int tokens,
+                                                          AttentionPart part)
+{
+  const Node& nq = node_(q);
+  const Node& nk = node_(k);
+  const Node& nv = node_(v);
+  const Node& ng = node_(adjoint);
+  if (nq.set->size() != 1 || nk.set != nq.set || nv.set != nq.set || ng.set != nq.set)
+    throw LogicError("attention_adjoint: operands must be values on one set");
+  const JetView<Real> vq = nq.value, vk = nk.value, vv = nv.value, vg = ng.value;
+  const bool grad = nq.requires_grad || nk.requires_grad || nv.requires_grad || ng.requires_grad;
+  Node& node =
+      record(Op::attention_adjoint, nq.set, nq.points, attention_part_width(part) * nq.features,
+             "pinnbench::jet::attention_adjoint");
+  node.a = q;
+  node.b = k;
+  node.c = v;
+  node.d = adjoint;
+  node.requires_grad = grad;
+  node.tokens = tokens;
+  node.heads = heads;
+  node.part = part;
+  attention_adjoint_forward<Real>(heads, tokens, part, vq, vk, vv, vg, node.value);
+  return last();
+}
+
+template <class Real>
 typename Tape<Real>::NodeId Tape<Real>::select_rows(NodeId a, int stride, int offset)
 {
   const Node& na = node_(a);
@@ -1110,6 +1139,21 @@ void Tape<Real>::backward_node(Node& node)
     attention_vjp<Real>(*node.leibniz, *node.faa_di_bruno, node.heads, node.tokens, vq, vk, vv,
                         node.scratch, work_data, adjoint_out, adjoint_q, acc_q, adjoint_k, acc_k,
                         adjoint_v, acc_v);
+    return;
+  }
+  case Op::attention_adjoint: {
+    const auto adjoint_out = adjoint_of(node);
+    const JetView<Real> vq = node_(node.a).value, vk = node_(node.b).value,
+                        vv = node_(node.c).value, vg = node_(node.d).value;
+    // As for attention: every operand depends on parameters where this op is used.
+    bool acc_q = false, acc_k = false, acc_v = false, acc_g = false;
+    auto adjoint_q = contribute(node.a, acc_q);
+    auto adjoint_k = contribute(node.b, acc_k);
+    auto adjoint_v = contribute(node.c, acc_v);
+    auto adjoint_g = contribute(node.d, acc_g);
+    attention_adjoint_vjp<Real>(node.heads, node.tokens, node.part, vq, vk, vv, vg, adjoint_out,
+                                adjoint_q, acc_q, adjoint_k, acc_k, adjoint_v, acc_v, adjoint_g,
+                                acc_g);
     return;
   }
   case Op::linear_transposed: {

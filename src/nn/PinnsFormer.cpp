@@ -93,29 +93,54 @@ int PinnsFormer<Real>::wave(jet::Tape<Real>& tape, int input, std::size_t offset
 }
 
 template <class Real>
-int PinnsFormer<Real>::attention_block(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
-                                       int memory) const
+typename PinnsFormer<Real>::FeedForwardTrace
+PinnsFormer<Real>::trace_feed_forward(jet::Tape<Real>& tape, const Layer& layer, int h) const
 {
-  const int E = shape_.d_model;
-  const std::size_t block = size(E) * size(E);
-  // in_proj_weight stacks W_q, W_k, W_v; in_proj_bias likewise.
-  const int q =
-      tape.linear(query, layer.in_proj_weight, E, static_cast<std::int64_t>(layer.in_proj_bias));
-  const int k = tape.linear(memory, layer.in_proj_weight + block, E,
-                            static_cast<std::int64_t>(layer.in_proj_bias + size(E)));
-  const int v = tape.linear(memory, layer.in_proj_weight + 2 * block, E,
-                            static_cast<std::int64_t>(layer.in_proj_bias + 2 * size(E)));
-  const int attended = tape.attention(q, k, v, shape_.heads, shape_.tokens);
-  return tape.add(x, apply_linear(tape, attended, layer.out_proj));
+  FeedForwardTrace trace;
+  trace.h = h;
+  trace.p1 = apply_linear(tape, wave(tape, h, layer.act2), layer.ff[0]);
+  trace.p2 = apply_linear(tape, wave(tape, trace.p1, layer.ff_act[0]), layer.ff[1]);
+  const int p3 = apply_linear(tape, wave(tape, trace.p2, layer.ff_act[1]), layer.ff[2]);
+  trace.out = tape.add(h, p3);
+  return trace;
 }
 
 template <class Real>
-int PinnsFormer<Real>::feed_forward_block(jet::Tape<Real>& tape, const Layer& layer, int x) const
+int PinnsFormer<Real>::reverse_feed_forward(jet::Tape<Real>& tape, const Layer& layer,
+                                            const FeedForwardTrace& trace, int g_out) const
 {
-  int h = wave(tape, x, layer.act2);
-  h = wave(tape, apply_linear(tape, h, layer.ff[0]), layer.ff_act[0]);
-  h = wave(tape, apply_linear(tape, h, layer.ff[1]), layer.ff_act[1]);
-  return tape.add(x, apply_linear(tape, h, layer.ff[2]));
+  int g = tape.linear_transposed(g_out, layer.ff[2].weight, shape_.d_ff);
+  g = tape.mul(g, tape.wave_derivative(trace.p2, static_cast<std::int64_t>(layer.ff_act[1])));
+  g = tape.linear_transposed(g, layer.ff[1].weight, shape_.d_ff);
+  g = tape.mul(g, tape.wave_derivative(trace.p1, static_cast<std::int64_t>(layer.ff_act[0])));
+  g = tape.linear_transposed(g, layer.ff[0].weight, shape_.d_model);
+  g = tape.mul(g, tape.wave_derivative(trace.h, static_cast<std::int64_t>(layer.act2)));
+  return tape.add(g_out, g);
+}
+
+template <class Real>
+typename PinnsFormer<Real>::OutputTrace
+PinnsFormer<Real>::trace_output(jet::Tape<Real>& tape, std::size_t final_act, int x) const
+{
+  OutputTrace trace;
+  trace.x = x;
+  trace.final_act = final_act;
+  trace.o1 = apply_linear(tape, wave(tape, x, final_act), out_[0]);
+  trace.o2 = apply_linear(tape, wave(tape, trace.o1, out_act_[0]), out_[1]);
+  trace.y = apply_linear(tape, wave(tape, trace.o2, out_act_[1]), out_[2]);
+  return trace;
+}
+
+template <class Real>
+int PinnsFormer<Real>::reverse_output(jet::Tape<Real>& tape, const OutputTrace& trace) const
+{
+  // From dy = 1 on every token row.
+  int g = tape.scale_features(
+      tape.wave_derivative(trace.o2, static_cast<std::int64_t>(out_act_[1])), out_[2].weight);
+  g = tape.linear_transposed(g, out_[1].weight, shape_.hidden);
+  g = tape.mul(g, tape.wave_derivative(trace.o1, static_cast<std::int64_t>(out_act_[0])));
+  g = tape.linear_transposed(g, out_[0].weight, shape_.d_model);
+  return tape.mul(g, tape.wave_derivative(trace.x, static_cast<std::int64_t>(trace.final_act)));
 }
 
 template <class Real>
@@ -124,30 +149,108 @@ int PinnsFormer<Real>::reverse_tail(jet::Tape<Real>& tape, const Layer& layer,
                                     const jet::DerivativeSetPtr& base) const
 {
   const auto& program = jet::contraction_program(base, shape_.tokens);
-  // T on the shared components: x2 = h + FF(act2(h)), y = linear_out(act(x2)).
-  const int h = tape.restrict_to(x, program.shared);
-  const int p1 = apply_linear(tape, wave(tape, h, layer.act2), layer.ff[0]);
-  const int p2 = apply_linear(tape, wave(tape, p1, layer.ff_act[0]), layer.ff[1]);
-  const int p3 = apply_linear(tape, wave(tape, p2, layer.ff_act[1]), layer.ff[2]);
-  const int x2 = tape.add(h, p3);
-  const int h1 = apply_linear(tape, wave(tape, x2, final_act), out_[0]);
-  const int h2 = apply_linear(tape, wave(tape, h1, out_act_[0]), out_[1]);
-  const int y = apply_linear(tape, wave(tape, h2, out_act_[1]), out_[2]);
-  // Its reverse pass from dy = 1, each adjoint a jet over the shared components.
-  int g = tape.scale_features(tape.wave_derivative(h2, static_cast<std::int64_t>(out_act_[1])),
-                              out_[2].weight);
-  g = tape.linear_transposed(g, out_[1].weight, shape_.hidden);
-  g = tape.mul(g, tape.wave_derivative(h1, static_cast<std::int64_t>(out_act_[0])));
-  g = tape.linear_transposed(g, out_[0].weight, shape_.d_model);
-  const int g_x2 = tape.mul(g, tape.wave_derivative(x2, static_cast<std::int64_t>(final_act)));
-  g = tape.linear_transposed(g_x2, layer.ff[2].weight, shape_.d_ff);
-  g = tape.mul(g, tape.wave_derivative(p2, static_cast<std::int64_t>(layer.ff_act[1])));
-  g = tape.linear_transposed(g, layer.ff[1].weight, shape_.d_ff);
-  g = tape.mul(g, tape.wave_derivative(p1, static_cast<std::int64_t>(layer.ff_act[0])));
-  g = tape.linear_transposed(g, layer.ff[0].weight, shape_.d_model);
-  g = tape.mul(g, tape.wave_derivative(h, static_cast<std::int64_t>(layer.act2)));
-  const int g_h = tape.add(g_x2, g);
-  return tape.sequence_contract(y, g_h, x, base, shape_.tokens);
+  // T on the shared components: x2 = h + FF(act2(h)), y = linear_out(act(x2)),
+  // then its reverse pass, each adjoint a jet over the shared components.
+  const auto ff = trace_feed_forward(tape, layer, tape.restrict_to(x, program.shared));
+  const auto out = trace_output(tape, final_act, ff.out);
+  const int g_h = reverse_feed_forward(tape, layer, ff, reverse_output(tape, out));
+  return tape.sequence_contract(out.y, g_h, x, base, shape_.tokens);
+}
+
+template <class Real>
+typename PinnsFormer<Real>::AttentionTrace
+PinnsFormer<Real>::trace_attention(jet::Tape<Real>& tape, const Layer& layer, int x,
+                                   int memory) const
+{
+  const int E = shape_.d_model;
+  const std::size_t block = size(E) * size(E);
+  AttentionTrace trace;
+  trace.x = x;
+  trace.memory = memory;
+  // in_proj_weight stacks W_q, W_k, W_v; in_proj_bias likewise.
+  const int z = wave(tape, x, layer.act1);
+  if (memory < 0)
+    memory = z;
+  trace.q = tape.linear(z, layer.in_proj_weight, E, static_cast<std::int64_t>(layer.in_proj_bias));
+  trace.k = tape.linear(memory, layer.in_proj_weight + block, E,
+                        static_cast<std::int64_t>(layer.in_proj_bias + size(E)));
+  trace.v = tape.linear(memory, layer.in_proj_weight + 2 * block, E,
+                        static_cast<std::int64_t>(layer.in_proj_bias + 2 * size(E)));
+  const int attended = tape.attention(trace.q, trace.k, trace.v, shape_.heads, shape_.tokens);
+  trace.out = tape.add(x, apply_linear(tape, attended, layer.out_proj));
+  return trace;
+}
+
+template <class Real>
+int PinnsFormer<Real>::reverse_attention(jet::Tape<Real>& tape, const Layer& layer,
+                                         const AttentionTrace& trace, int g_out,
+                                         int& g_memory) const
+{
+  const int E = shape_.d_model;
+  const int g_attended = tape.linear_transposed(g_out, layer.out_proj.weight, E);
+  auto adjoint = [&](jet::AttentionPart part) {
+    return tape.attention_adjoint(trace.q, trace.k, trace.v, g_attended, shape_.heads,
+                                  shape_.tokens, part);
+  };
+  int g_z;
+  if (trace.memory < 0) { // self-attention: in_proj^T [dq | dk | dv]
+    g_z = tape.linear_transposed(adjoint(jet::AttentionPart::all), layer.in_proj_weight, E);
+  } else { // cross-attention: W_q^T dq to the query side, [W_k; W_v]^T [dk | dv] to memory
+    g_z = tape.linear_transposed(adjoint(jet::AttentionPart::query), layer.in_proj_weight, E);
+    const int g_kv = tape.linear_transposed(adjoint(jet::AttentionPart::key_value),
+                                            layer.in_proj_weight + size(E) * size(E), E);
+    g_memory = g_memory < 0 ? g_kv : tape.add(g_memory, g_kv);
+  }
+  g_z = tape.mul(g_z, tape.wave_derivative(trace.x, static_cast<std::int64_t>(layer.act1)));
+  return tape.add(g_out, g_z);
+}
+
+template <class Real>
+int PinnsFormer<Real>::reverse_network(jet::Tape<Real>& tape, int input,
+                                       const jet::DerivativeSetPtr& base) const
+{
+  const auto& program = jet::contraction_program(base, shape_.tokens);
+  const int lifted = tape.sequence_lift(input, shape_.tokens);
+  // The whole network on values (the shared set of a first-order base is {0}) ...
+  const int src = apply_linear(tape, tape.restrict_to(lifted, program.shared), embedding_);
+  std::vector<std::pair<AttentionTrace, FeedForwardTrace>> encoder, decoder;
+  int x = src;
+  for (const auto& layer : encoder_) {
+    const auto attention = trace_attention(tape, layer, x, -1);
+    encoder.emplace_back(attention, trace_feed_forward(tape, layer, attention.out));
+    x = encoder.back().second.out;
+  }
+  const int encoder_out = x;
+  const int encoded = wave(tape, x, encoder_act_);
+  if (shape_.decoder) {
+    x = src;
+    for (const auto& layer : decoder_) {
+      const auto attention = trace_attention(tape, layer, x, encoded);
+      decoder.emplace_back(attention, trace_feed_forward(tape, layer, attention.out));
+      x = decoder.back().second.out;
+    }
+  }
+  const auto out = trace_output(tape, shape_.decoder ? decoder_act_ : encoder_act_, x);
+  // ... then its reverse pass from dy = 1 to the token inputs, as ops of its own.
+  int g = reverse_output(tape, out);
+  int g_encoded = -1;
+  for (std::size_t l = decoder.size(); l-- > 0;) {
+    g = reverse_feed_forward(tape, decoder_[l], decoder[l].second, g);
+    g = reverse_attention(tape, decoder_[l], decoder[l].first, g, g_encoded);
+  }
+  int g_src = shape_.decoder ? g : -1;
+  if (shape_.decoder)
+    g = tape.mul(g_encoded,
+                 tape.wave_derivative(encoder_out, static_cast<std::int64_t>(encoder_act_)));
+  for (std::size_t l = encoder.size(); l-- > 0;) {
+    int unused = -1;
+    g = reverse_feed_forward(tape, encoder_[l], encoder[l].second, g);
+    g = reverse_attention(tape, encoder_[l], encoder[l].first, g, unused);
+  }
+  g_src = g_src < 0 ? g : tape.add(g_src, g);
+  const int g_input = tape.linear_transposed(g_src, embedding_.weight, shape_.inputs);
+  // Token sums: the input gradient of sum_j out_j along each token's coordinates.
+  return tape.sequence_contract(out.y, g_input, lifted, base, shape_.tokens);
 }
 
 template <class Real>
@@ -160,19 +263,21 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
   if (value.points() % shape_.tokens != 0)
     throw LogicError("PINNsFormer expects whole pseudo-sequences of " +
                      std::to_string(shape_.tokens) + " token rows");
-  // The reverse tail pays off when there are derivatives to sum over tokens.
+  // The reverse tail pays off when there are derivatives to sum over tokens;
+  // first-order token sums go through the whole network in reverse.
   const bool reverse = shape_.reverse_tail && shape_.outputs == 1 && value.set->max_order() > 0;
+  if (reverse && value.set->max_order() == 1 && shape_.tokens <= jet::kMaxAdjointTokens)
+    return jet::Var<Real>(tape, reverse_network(tape, input.id(), value.set));
   const int lifted = tape.sequence_lift(input.id(), shape_.tokens);
   const int src = apply_linear(tape, lifted, embedding_);
   int x = src;
   const auto layers = encoder_.size();
   for (std::size_t l = 0; l < layers; ++l) {
     const auto& layer = encoder_[l];
-    const int z = wave(tape, x, layer.act1);
-    x = attention_block(tape, layer, x, z, z);
+    x = trace_attention(tape, layer, x, -1).out;
     if (reverse && !shape_.decoder && l + 1 == layers)
       return jet::Var<Real>(tape, reverse_tail(tape, layer, encoder_act_, x, value.set));
-    x = feed_forward_block(tape, layer, x);
+    x = trace_feed_forward(tape, layer, x).out;
   }
   const int encoded = wave(tape, x, encoder_act_);
   int decoded = encoded;
@@ -181,10 +286,10 @@ jet::Var<Real> PinnsFormer<Real>::forward(const jet::Var<Real>& input) const
     x = src;
     for (std::size_t l = 0; l < decoder_.size(); ++l) {
       const auto& layer = decoder_[l];
-      x = attention_block(tape, layer, x, wave(tape, x, layer.act1), encoded);
+      x = trace_attention(tape, layer, x, encoded).out;
       if (reverse && l + 1 == decoder_.size())
         return jet::Var<Real>(tape, reverse_tail(tape, layer, decoder_act_, x, value.set));
-      x = feed_forward_block(tape, layer, x);
+      x = trace_feed_forward(tape, layer, x).out;
     }
     decoded = wave(tape, x, decoder_act_);
   }

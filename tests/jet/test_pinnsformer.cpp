@@ -385,9 +385,11 @@ TEST_P(PinnsFormerVariants, WaveLossTreatsTokensAsTheReference)
 
 TEST_P(PinnsFormerVariants, ReverseTailMatchesForwardDirections)
 {
-  // The reverse-mode tail (default) against the path that carries every
+  // The reverse-mode paths (default) against the path that carries every
   // per-token direction forward through every layer: outputs and the parameter
-  // gradient of a gPINN wave loss, FP64 and FP32.
+  // gradient of a loss, FP64 and FP32. The wave and gPINN sets take the reverse
+  // tail; the first-order sets (convection, reaction) take the whole network in
+  // reverse (attention_adjoint through every attention).
   // Plain variables, not a structured binding: C++17 lambdas cannot capture those.
   const bool decoder = std::get<0>(GetParam());
   const int tokens = std::get<1>(GetParam());

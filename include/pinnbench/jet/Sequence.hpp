@@ -162,4 +162,49 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
                    bool accumulate_q, const JetView<Real>& adjoint_k, bool accumulate_k,
                    const JetView<Real>& adjoint_v, bool accumulate_v);
 
+// --- the reverse pass of attention as a differentiable op ------------------------------
+
+/// Which adjoints an attention_adjoint node holds, side by side along the
+/// features: all = [dq | dk | dv] (self-attention: one transposed in_proj GEMM
+/// takes all three), query = [dq], key_value = [dk | dv] (cross-attention).
+enum class AttentionPart
+{
+  all,
+  query,
+  key_value
+};
+
+inline int attention_part_width(AttentionPart part)
+{
+  return part == AttentionPart::all ? 3 : part == AttentionPart::query ? 1 : 2;
+}
+
+/// Longest pseudo-sequence the attention adjoint takes (its per-(point, head)
+/// token matrices live in registers / on the stack).
+constexpr int kMaxAdjointTokens = 8;
+
+/// The VJP of attention on values (order-0 jets [1][points K][heads head_dim]):
+/// for out = softmax(q k^T / sqrt(head_dim)) v per point and head and an
+/// adjoint g of out, the adjoints of q, k and v it implies, written to `out`
+/// [1][points K][width(part) heads head_dim]:
+///   dP = g v^T,  dS = P (.) (dP - rowsum(P (.) dP)),
+///   dq = dS k / sqrt(head_dim),  dk = dS^T q / sqrt(head_dim),  dv = P^T g.
+template <class Real>
+void attention_adjoint_forward(int heads, int tokens, AttentionPart part,
+                               const ConstJetView<Real>& q, const ConstJetView<Real>& k,
+                               const ConstJetView<Real>& v, const ConstJetView<Real>& g,
+                               const JetView<Real>& out);
+
+/// Adjoints of q, k, v and g for an adjoint `adjoint_out` of attention_adjoint_forward's
+/// output (the second-order terms of attention), each written, or added to when
+/// its flag is set.
+template <class Real>
+void attention_adjoint_vjp(int heads, int tokens, AttentionPart part, const ConstJetView<Real>& q,
+                           const ConstJetView<Real>& k, const ConstJetView<Real>& v,
+                           const ConstJetView<Real>& g, const ConstJetView<Real>& adjoint_out,
+                           const JetView<Real>& adjoint_q, bool accumulate_q,
+                           const JetView<Real>& adjoint_k, bool accumulate_k,
+                           const JetView<Real>& adjoint_v, bool accumulate_v,
+                           const JetView<Real>& adjoint_g, bool accumulate_g);
+
 } // namespace pinnbench::jet

@@ -137,6 +137,12 @@ public:
   NodeId attention(NodeId q, NodeId k, NodeId v, int heads, int tokens);
   /// Row n * stride + offset of a, for every n (one token of every point).
   NodeId select_rows(NodeId a, int stride, int offset);
+  /// The adjoints of attention(q, k, v, heads, tokens)'s operands for an adjoint
+  /// `adjoint` of its output (attention_adjoint_forward; `part` picks which), as
+  /// a node of its own that the reverse pass differentiates again. Values only
+  /// (order-0 sets), at most kMaxAdjointTokens tokens.
+  NodeId attention_adjoint(NodeId q, NodeId k, NodeId v, NodeId adjoint, int heads, int tokens,
+                           AttentionPart part);
 
   // --- a token-wise tail differentiated in reverse (nn/PinnsFormer.cpp) -----------
 
@@ -196,6 +202,7 @@ private:
     sequence_lift,
     sequence_collapse,
     attention,
+    attention_adjoint,
     select_rows,
     linear_transposed,
     scale_features,
@@ -246,8 +253,10 @@ private:
     OffsetView<Real> offsets;
     GroupBounds bounds;
     int rows = 1;
-    // pseudo-sequences: the third attention operand, tokens, heads, row selection
+    // pseudo-sequences: the third and fourth attention operands, tokens, heads, row selection
     NodeId c = none;
+    NodeId d = none;
+    AttentionPart part = AttentionPart::all;
     int tokens = 1;
     int heads = 1;
     int stride = 1;

@@ -31,6 +31,14 @@
 // the token sums come from contracting g with the per-token directions of T's
 // input (jet/Sequence.hpp, sequence_contract). Same numbers, to rounding.
 //
+// First-order token sums (convection, reaction: one derivative per input) need
+// no forward directions at all: the whole network runs on values, then its
+// reverse pass from dy = 1 down to the token inputs, recorded as ops of its own
+// (attention's VJP is jet::Tape::attention_adjoint), gives d(sum_j out_j)/d(input
+// of token k), which sequence_contract turns into the collapsed output. The loss's
+// reverse pass differentiates all of it again, like nested autograd does, at
+// about two thirds of the GEMM work of the per-token directions.
+//
 // Parameters use the reference state_dict names, shapes and order (453,561 at
 // the paper's size; 366,863 encoder-only). Initialisation as RoPINN's
 // init_weights: xavier_uniform weights (in_proj_weight over the whole
@@ -91,15 +99,52 @@ private:
   };
 
   Layer add_layer(const std::string& prefix);
-  /// x + MHA(query, memory, memory), on the tape.
-  int attention_block(jet::Tape<Real>& tape, const Layer& layer, int x, int query,
-                      int memory) const;
-  /// x + FF(act2(x)), on the tape.
-  int feed_forward_block(jet::Tape<Real>& tape, const Layer& layer, int x) const;
   /// The token-wise tail from after the last attention (`x`, on the sequence set
   /// of `base`) to the collapsed output, in reverse mode (see above).
   int reverse_tail(jet::Tape<Real>& tape, const Layer& layer, std::size_t final_act, int x,
                    const jet::DerivativeSetPtr& base) const;
+  /// A first-order `base`: the whole network on values and its reverse pass to
+  /// the token inputs (see above), contracted to the collapsed output.
+  int reverse_network(jet::Tape<Real>& tape, int input, const jet::DerivativeSetPtr& base) const;
+
+  // The nodes a reverse pass reads, recorded by its forward pass.
+  struct FeedForwardTrace
+  {
+    int h = -1;  ///< block input (x + FF(act2(x)) with x = h)
+    int p1 = -1; ///< pre-activations of ff_act[0] and ff_act[1]
+    int p2 = -1;
+    int out = -1; ///< h + FF(act2(h))
+  };
+  struct OutputTrace
+  {
+    int x = -1; ///< input of the final WaveAct
+    std::size_t final_act = 0;
+    int o1 = -1; ///< pre-activations of out_act_[0] and out_act_[1]
+    int o2 = -1;
+    int y = -1;
+  };
+  struct AttentionTrace
+  {
+    int x = -1;      ///< block input
+    int memory = -1; ///< keys' and values' input; -1: self-attention on act1(x)
+    int q = -1, k = -1, v = -1;
+    int out = -1; ///< x + MHA(...)
+  };
+  /// h + FF(act2(h)), on the tape.
+  FeedForwardTrace trace_feed_forward(jet::Tape<Real>& tape, const Layer& layer, int h) const;
+  /// The adjoint of a feed-forward block's input from that of its output.
+  int reverse_feed_forward(jet::Tape<Real>& tape, const Layer& layer, const FeedForwardTrace& trace,
+                           int g_out) const;
+  OutputTrace trace_output(jet::Tape<Real>& tape, std::size_t final_act, int x) const;
+  /// The adjoint of the final WaveAct's input for dy = 1.
+  int reverse_output(jet::Tape<Real>& tape, const OutputTrace& trace) const;
+  /// x + MHA(act1(x), m, m) with m = memory (-1: act1(x) itself), on the tape.
+  AttentionTrace trace_attention(jet::Tape<Real>& tape, const Layer& layer, int x,
+                                 int memory) const;
+  /// The adjoint of an attention block's input from that of its output; a
+  /// cross-attention adds its memory's adjoint to `g_memory` (-1: none yet).
+  int reverse_attention(jet::Tape<Real>& tape, const Layer& layer, const AttentionTrace& trace,
+                        int g_out, int& g_memory) const;
   int wave(jet::Tape<Real>& tape, int input, std::size_t offset) const;
 
   PinnsFormerShape shape_;
