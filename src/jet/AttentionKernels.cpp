@@ -363,6 +363,8 @@ void attention_vjp(const LeibnizProgram& leibniz, const FaaDiBrunoProgram& faa_d
 
 namespace {
 
+constexpr int kAdjointSquare = kMaxAdjointTokens * kMaxAdjointTokens;
+
 template <class Real>
 KOKKOS_FORCEINLINE_FUNCTION Real dot(int n, const Real* a, const Real* b)
 {
@@ -439,6 +441,23 @@ void check_adjoint_shapes(int heads, int tokens, AttentionPart part, const Const
     throw LogicError("attention_adjoint: output width does not match its part");
 }
 
+/// Sizes of an attention_adjoint call, and where dq, dk and dv sit in a row of
+/// its output (-1: not in this part).
+template <class Real>
+struct AdjointLayout
+{
+  int T, E, points, head_dim, at_q, at_k, at_v;
+  Real scale;
+
+  AdjointLayout(int heads, int tokens, AttentionPart part, const ConstJetView<Real>& q)
+      : T(tokens), E(static_cast<int>(q.extent(2))), points(static_cast<int>(q.extent(1)) / T),
+        head_dim(E / heads), at_q(part == AttentionPart::key_value ? -1 : 0),
+        at_k(part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0)),
+        at_v(at_k < 0 ? -1 : at_k + E),
+        scale(static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim))))
+  {}
+};
+
 } // namespace
 
 template <class Real>
@@ -450,25 +469,17 @@ void attention_adjoint_forward(int heads, int tokens, AttentionPart part,
   check_adjoint_shapes(heads, tokens, part, q, k, v, g, static_cast<int>(out.extent(2)));
   if (out.extent(0) != 1 || out.extent(1) != q.extent(1))
     throw LogicError("attention_adjoint: output rows differ from the operands'");
-  const int T = tokens;
-  const int E = static_cast<int>(q.extent(2));
-  const int points = static_cast<int>(q.extent(1)) / T;
-  const int head_dim = E / heads;
-  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
-  // Feature offsets of dq, dk, dv in a row of `out` (-1: not in this part).
-  const int at_q = part == AttentionPart::key_value ? -1 : 0;
-  const int at_k = part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0);
-  const int at_v = at_k < 0 ? -1 : at_k + E;
+  const AdjointLayout<Real> layout(heads, tokens, part, q);
+  const int T = layout.T, points = layout.points, head_dim = layout.head_dim;
+  const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
+  const Real scale = layout.scale;
   Kokkos::parallel_for(
       "pinnbench::jet::attention_adjoint_forward",
       Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
       KOKKOS_LAMBDA(const std::int64_t index) {
-        const int n = static_cast<int>(index / heads);
-        const int h = static_cast<int>(index % heads);
-        const int row = n * T;
-        const int f0 = h * head_dim;
-        Real P[kMaxAdjointTokens * kMaxAdjointTokens], dP[kMaxAdjointTokens * kMaxAdjointTokens];
-        Real dS[kMaxAdjointTokens * kMaxAdjointTokens], delta[kMaxAdjointTokens];
+        const int row = static_cast<int>(index / heads) * T;
+        const int f0 = static_cast<int>(index % heads) * head_dim;
+        Real P[kAdjointSquare], dP[kAdjointSquare], dS[kAdjointSquare], delta[kMaxAdjointTokens];
         adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
         for (int i = 0; i < T; ++i) {
           Real* o = out.data() + static_cast<std::size_t>(row + i) * out.stride(1) + f0;
@@ -503,24 +514,17 @@ void attention_adjoint_vjp(int heads, int tokens, AttentionPart part, const Cons
     if (adjoint->extent(0) != q.extent(0) || adjoint->extent(1) != q.extent(1) ||
         adjoint->extent(2) != q.extent(2))
       throw LogicError("attention_adjoint: operand adjoints differ in shape from the operands");
-  const int T = tokens;
-  const int E = static_cast<int>(q.extent(2));
-  const int points = static_cast<int>(q.extent(1)) / T;
-  const int head_dim = E / heads;
-  const Real scale = static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim)));
-  const int at_q = part == AttentionPart::key_value ? -1 : 0;
-  const int at_k = part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0);
-  const int at_v = at_k < 0 ? -1 : at_k + E;
+  const AdjointLayout<Real> layout(heads, tokens, part, q);
+  const int T = layout.T, points = layout.points, head_dim = layout.head_dim;
+  const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
+  const Real scale = layout.scale;
   Kokkos::parallel_for(
       "pinnbench::jet::attention_adjoint_vjp",
       Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
       KOKKOS_LAMBDA(const std::int64_t index) {
-        const int n = static_cast<int>(index / heads);
-        const int h = static_cast<int>(index % heads);
-        const int row = n * T;
-        const int f0 = h * head_dim;
-        constexpr int kSquare = kMaxAdjointTokens * kMaxAdjointTokens;
-        Real P[kSquare], dP[kSquare], dS[kSquare], delta[kMaxAdjointTokens];
+        const int row = static_cast<int>(index / heads) * T;
+        const int f0 = static_cast<int>(index % heads) * head_dim;
+        Real P[kAdjointSquare], dP[kAdjointSquare], dS[kAdjointSquare], delta[kMaxAdjointTokens];
         adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
         // A_q, A_k, A_v: the given adjoints of dq, dk, dv (rows of adjoint_out).
         auto given = [&](int at, int i) -> const Real* {
@@ -530,7 +534,7 @@ void attention_adjoint_vjp(int heads, int tokens, AttentionPart part, const Cons
         };
         // Adjoints of the state: bar_dS from dq and dk, bar_P from dv, then
         // through dS = P (.) (dP - delta) and delta = rowsum(P (.) dP).
-        Real bar_P[kSquare], bar_dP[kSquare];
+        Real bar_P[kAdjointSquare], bar_dP[kAdjointSquare];
         for (int i = 0; i < T; ++i) {
           Real bar_delta = Real(0);
           for (int j = 0; j < T; ++j) {
