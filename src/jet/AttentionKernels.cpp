@@ -446,16 +446,35 @@ void check_adjoint_shapes(int heads, int tokens, AttentionPart part, const Const
 template <class Real>
 struct AdjointLayout
 {
-  int T, E, points, head_dim, at_q, at_k, at_v;
+  int heads, T, E, points, head_dim, at_q, at_k, at_v;
   Real scale;
 
-  AdjointLayout(int heads, int tokens, AttentionPart part, const ConstJetView<Real>& q)
-      : T(tokens), E(static_cast<int>(q.extent(2))), points(static_cast<int>(q.extent(1)) / T),
-        head_dim(E / heads), at_q(part == AttentionPart::key_value ? -1 : 0),
+  AdjointLayout(int heads_, int tokens, AttentionPart part, const ConstJetView<Real>& q)
+      : heads(heads_), T(tokens), E(static_cast<int>(q.extent(2))),
+        points(static_cast<int>(q.extent(1)) / T), head_dim(E / heads),
+        at_q(part == AttentionPart::key_value ? -1 : 0),
         at_k(part == AttentionPart::query ? -1 : (part == AttentionPart::all ? E : 0)),
         at_v(at_k < 0 ? -1 : at_k + E),
         scale(static_cast<Real>(1.0 / std::sqrt(static_cast<double>(head_dim))))
   {}
+};
+
+/// One (point, head) of an attention_adjoint call: its rows, and the state
+/// adjoint_state computes from the operands' values.
+template <class Real>
+struct AdjointHead
+{
+  int row, f0;
+  Real P[kAdjointSquare], dP[kAdjointSquare], dS[kAdjointSquare], delta[kMaxAdjointTokens];
+
+  template <class View>
+  KOKKOS_INLINE_FUNCTION AdjointHead(const AdjointLayout<Real>& layout, std::int64_t index,
+                                     const View& q, const View& k, const View& v, const View& g)
+      : row(static_cast<int>(index / layout.heads) * layout.T),
+        f0(static_cast<int>(index % layout.heads) * layout.head_dim)
+  {
+    adjoint_state(q, k, v, g, row, f0, layout.head_dim, layout.T, layout.scale, P, dP, delta, dS);
+  }
 };
 
 } // namespace
@@ -470,17 +489,15 @@ void attention_adjoint_forward(int heads, int tokens, AttentionPart part,
   if (out.extent(0) != 1 || out.extent(1) != q.extent(1))
     throw LogicError("attention_adjoint: output rows differ from the operands'");
   const AdjointLayout<Real> layout(heads, tokens, part, q);
-  const int T = layout.T, points = layout.points, head_dim = layout.head_dim;
-  const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
-  const Real scale = layout.scale;
   Kokkos::parallel_for(
       "pinnbench::jet::attention_adjoint_forward",
-      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(layout.points) * heads),
       KOKKOS_LAMBDA(const std::int64_t index) {
-        const int row = static_cast<int>(index / heads) * T;
-        const int f0 = static_cast<int>(index % heads) * head_dim;
-        Real P[kAdjointSquare], dP[kAdjointSquare], dS[kAdjointSquare], delta[kMaxAdjointTokens];
-        adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
+        const AdjointHead<Real> head(layout, index, q, k, v, g);
+        const int T = layout.T, head_dim = layout.head_dim, row = head.row, f0 = head.f0;
+        const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
+        const Real scale = layout.scale;
+        const Real *P = head.P, *dS = head.dS;
         for (int i = 0; i < T; ++i) {
           Real* o = out.data() + static_cast<std::size_t>(row + i) * out.stride(1) + f0;
           if (at_q >= 0) { // dq_i = scale sum_j dS_ij k_j
@@ -515,17 +532,15 @@ void attention_adjoint_vjp(int heads, int tokens, AttentionPart part, const Cons
         adjoint->extent(2) != q.extent(2))
       throw LogicError("attention_adjoint: operand adjoints differ in shape from the operands");
   const AdjointLayout<Real> layout(heads, tokens, part, q);
-  const int T = layout.T, points = layout.points, head_dim = layout.head_dim;
-  const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
-  const Real scale = layout.scale;
   Kokkos::parallel_for(
       "pinnbench::jet::attention_adjoint_vjp",
-      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(points) * heads),
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(layout.points) * heads),
       KOKKOS_LAMBDA(const std::int64_t index) {
-        const int row = static_cast<int>(index / heads) * T;
-        const int f0 = static_cast<int>(index % heads) * head_dim;
-        Real P[kAdjointSquare], dP[kAdjointSquare], dS[kAdjointSquare], delta[kMaxAdjointTokens];
-        adjoint_state(q, k, v, g, row, f0, head_dim, T, scale, P, dP, delta, dS);
+        const AdjointHead<Real> head(layout, index, q, k, v, g);
+        const int T = layout.T, head_dim = layout.head_dim, row = head.row, f0 = head.f0;
+        const int at_q = layout.at_q, at_k = layout.at_k, at_v = layout.at_v;
+        const Real scale = layout.scale;
+        const Real *P = head.P, *dP = head.dP, *dS = head.dS, *delta = head.delta;
         // A_q, A_k, A_v: the given adjoints of dq, dk, dv (rows of adjoint_out).
         auto given = [&](int at, int i) -> const Real* {
           return at < 0 ? nullptr
