@@ -37,7 +37,9 @@
 // (attention's VJP is jet::Tape::attention_adjoint), gives d(sum_j out_j)/d(input
 // of token k), which sequence_contract turns into the collapsed output. The loss's
 // reverse pass differentiates all of it again, like nested autograd does, at
-// about two thirds of the GEMM work of the per-token directions.
+// about two thirds of the GEMM work of the per-token directions. (Up to
+// jet::kMaxAdjointTokens = 8 tokens; the jet coordinates already limit a
+// two-input task to 5, and a longer sequence on one input takes the tail.)
 //
 // Parameters use the reference state_dict names, shapes and order (453,561 at
 // the paper's size; 366,863 encoder-only). Initialisation as RoPINN's
