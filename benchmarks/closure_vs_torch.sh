@@ -18,7 +18,11 @@
 # inputs (convection/xt, 3; wave/xt, 5). reaction/w compares with PyTorch's
 # closure as RoPINN's scripts write it (they also take the unused u_x; plain
 # reaction leaves it out). cpu_x is the speed-up in process CPU time, which
-# other processes on a shared machine disturb less than wall time.
+# other processes on a shared machine disturb less than wall time. pb_GFLOP and
+# pt_GFLOP are the GEMM work of one closure (pinnbench's own count; PyTorch's
+# profiler on one more closure after the timed ones); gemm_bound is PyTorch's
+# time over pinnbench's GEMM time at peak_GF/s: the speed-up pinnbench would
+# reach if its closure were its GEMMs alone, at the BLAS peak of their shape.
 # Prints one line per configuration; JSON of every run goes to closure_vs_torch.jsonl.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,16 +73,26 @@ elif problem in ("convection", "wave"):
     problem += "/dir" if ours["collapse"] else "/xt"
 if theirs.get("as_written"):
     problem += "/w"
-print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %9.0f %9.0f %6.2fx" % (
+# The speed-up pinnbench would reach if its closure were nothing but its GEMMs at
+# the BLAS peak rate of their shape: PyTorch's time over that GEMM time.
+gemm_seconds = ours["gemm_gflop_per_closure"] / ours["peak_gemm_gflops"]
+gemm_bound = theirs["seconds_per_closure"] / gemm_seconds if gemm_seconds > 0 else float("inf")
+print("%-5s %-11s %-5s %-3s %10.3f %10.3f %7.2fx %6.2fx %9.1f %9.1f %9.2f %8.1f %8.1f %9.2fx %9.0f %9.0f %6.2fx" % (
     ours["model"], problem, ours["precision"], worker, ours["seconds_per_closure"],
     theirs["seconds_per_closure"], speedup, cpu_speedup, ours["achieved_gemm_gflops"],
-    ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["peak_rss_mb"],
-    theirs["peak_rss_mb"], memory))
+    ours["peak_gemm_gflops"], ours["closure_over_gemm_time"], ours["gemm_gflop_per_closure"],
+    theirs["gemm_gflop_per_closure"], gemm_bound, ours["peak_rss_mb"], theirs["peak_rss_mb"],
+    memory))
 PY
 }
 
-printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %9s %9s %7s\n' model problem prec wrk \
-  pinnbench_s torch_s speedup cpu_x gemm_GF/s peak_GF/s over_gemm pb_MB torch_MB mem
+# Which OpenBLAS kernels both tools run (the environment may pin them with
+# OPENBLAS_CORETYPE): ratios are only comparable between runs on the same ones.
+core=$(OPENBLAS_VERBOSE=2 "$bench" --help 2>&1 | sed -n 's/^Core: //p' | head -n 1)
+echo "# OpenBLAS kernels: ${core:-unknown} (OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-unset})"
+printf '%-5s %-11s %-5s %-3s %10s %10s %8s %7s %9s %9s %9s %8s %8s %10s %9s %9s %7s\n' model problem prec wrk \
+  pinnbench_s torch_s speedup cpu_x gemm_GF/s peak_GF/s over_gemm pb_GFLOP pt_GFLOP gemm_bound \
+  pb_MB torch_MB mem
 for model in $models; do
 for problem in $problems; do
   variants=on
@@ -95,7 +109,7 @@ for problem in $problems; do
             --grid "$grid" --points "$points")
       torch_threads=$((threads * ranks))
       theirs=$(OMP_NUM_THREADS=$torch_threads "$python" "$here/torch_baseline.py" "${args[@]}" \
-               --threads "$torch_threads" --warmup 1)
+               --threads "$torch_threads" --warmup 1 --count-flops)
       echo "$theirs" >> "$log"
       for collapse in $variants; do
         ours_args=("${args[@]}" --chunk "$chunk" --collapse "$collapse")
@@ -110,7 +124,7 @@ for problem in $problems; do
       if [ "$problem" = reaction ]; then
         # RoPINN's reaction scripts also take the unused u_x: reaction/w.
         written=$(OMP_NUM_THREADS=$torch_threads "$python" "$here/torch_baseline.py" "${args[@]}" \
-                  --threads "$torch_threads" --warmup 1 --as-written)
+                  --threads "$torch_threads" --warmup 1 --count-flops --as-written)
         echo "$written" >> "$log"
         compare "$worker" "$ours" "$written"
       fi

@@ -66,6 +66,12 @@ idle machine and is less disturbed by other processes on a shared one).  Memory:
 importing torch and building the data (before the model), both in MiB
 (reported under the keys ``*_rss_mb``).
 
+``--count-flops`` runs one more closure after the timed ones under PyTorch's
+profiler and reports the matrix-product flops it counted (``aten::mm``,
+``addmm``, ``bmm``, ``baddbmm``: forward, nested derivatives and backward) as
+``gemm_gflop_per_closure``, the same key pinnbench's closure benchmark uses for
+its own GEMMs, so the two closures' GEMM work can be compared.
+
 ``--model propinn`` times ProPINN instead (shared/spec/propinn.md section 2,
 the class in tests/support/propinn_torch.py: 84 perturbed copies per point,
 15 030 parameters, Xavier-uniform weights, biases 0.01, WaveAct w = 1); on the
@@ -623,6 +629,25 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 # ---------------------------------------------------------------------------
+# GEMM work
+# ---------------------------------------------------------------------------
+
+
+def gemm_gflop(closure: Callable[[], torch.Tensor]) -> float:
+    """Matrix-product GFLOP of one closure, as PyTorch's profiler counts them.
+
+    Only the matrix products count (2 m n k each; matmul and linear reach them):
+    the profiler also counts elementwise mul and add, which are no GEMM work.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    products = {"aten::mm", "aten::addmm", "aten::bmm", "aten::baddbmm"}
+    with profile(activities=[ProfilerActivity.CPU], with_flops=True) as prof:
+        closure()
+    return sum(event.flops for event in prof.key_averages()
+               if event.key in products and event.flops) / 1e9
+
+# ---------------------------------------------------------------------------
 # Finite-difference check
 # ---------------------------------------------------------------------------
 
@@ -887,6 +912,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                         help="timed closures; the median is reported (default: 5)")
     parser.add_argument("--as-written", action="store_true",
                         help="reaction: also take the unused u_x, as RoPINN's scripts do")
+    parser.add_argument("--count-flops", action="store_true",
+                        help="after timing, count one closure's matrix-product flops with "
+                             "PyTorch's profiler (gemm_gflop_per_closure)")
     parser.add_argument("--check", action="store_true",
                         help="check autograd derivatives against finite differences "
                              "(float64) instead of timing; exit 1 on mismatch")
@@ -899,6 +927,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
                                      else MODEL_SIZES.get(args.model, (512, 3)))
     args.width = default_width if args.width is None else args.width
     args.hidden_layers = default_hidden if args.hidden_layers is None else args.hidden_layers
+    if args.count_flops and (pinnacle or args.check):
+        parser.error("--count-flops applies to the timed closure problems only")
     if pinnacle and (args.check or args.model != "pinn"):
         parser.error(f"--problem {args.problem} times the PINN iteration only")
     for name in ("threads", "grid", "points", "width", "hidden_layers", "repeats"):
@@ -981,6 +1011,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "peak_rss_mb": peak_rss_mib(),
         "baseline_rss_mb": baseline_rss,
     }
+    if args.count_flops:  # after the timed closures, so the profiler costs them nothing
+        result["gemm_gflop_per_closure"] = gemm_gflop(closure)
     print(json.dumps(result))
     return 0
 

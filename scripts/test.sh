@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fresh machine to a full test run: install the Debian packages (with the test
 # extras), build with warnings as errors, run every C++ test (ctest: unit tests,
-# MPI tests at 1 and 2 ranks, command-line tests) and the analysis tests (pytest),
+# MPI tests at 1 and 2 ranks, command-line tests), the analysis tests and the
+# PyTorch baseline's flop count (pytest),
 # then build everything again with clang++ (warnings as errors).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +10,7 @@ scripts/install-deps.sh --tests
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPINNBENCH_WARNINGS_AS_ERRORS=ON
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
-/usr/bin/python3 -m pytest -q analysis/tests
+/usr/bin/python3 -m pytest -q analysis/tests benchmarks/tests
 
 # The second compiler: clang++ builds the library, the executable and every test
 # warning-free. The tests already ran with g++, so only a fast one runs here, to
